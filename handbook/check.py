@@ -1,0 +1,82 @@
+"""Rules across files: every citation names a source, ids are unique, links lead somewhere.
+
+Runs only on a book that loaded cleanly, so that each message here is about how the
+files fit together, not about one file's typing.
+"""
+from __future__ import annotations
+
+from .errors import Location, Problems
+from .inline import citations, links
+from .model import CONTACTS, Book, Callout, ClinicBlock, Definitions, Questions
+from .traverse import blocks, texts
+
+
+def check_book(book: Book) -> None:
+    """Raise HandbookError listing every cross-file problem in a loaded book."""
+    problems = Problems()
+    _check_ids(book, problems)
+    _check_references(book, problems)
+    _check_sourcing(book, problems)
+    problems.raise_if_any()
+
+
+def _check_ids(book: Book, problems: Problems) -> None:
+    seen: dict[str, Location] = {}
+    for chapter in book.chapters:
+        seen[chapter.id] = chapter.location
+    for chapter in book.chapters:
+        for section in chapter.sections:
+            if section.id in seen:
+                problems.add(section.location, f"the id {section.id!r} is already used at {seen[section.id]}; "
+                             "give this section its own 'id'")
+            else:
+                seen[section.id] = section.location
+    sources: dict[str, Location] = {}
+    for source in book.sources:
+        if source.id in sources:
+            problems.add(source.location, f"the source id {source.id!r} is already used at {sources[source.id]}")
+        sources[source.id] = source.location
+
+
+def _check_references(book: Book, problems: Problems) -> None:
+    source_ids = {source.id for source in book.sources}
+    targets = {chapter.id for chapter in book.chapters}
+    targets |= {section.id for chapter in book.chapters for section in chapter.sections}
+    clinic_keys = {key for key, _ in book.clinic.instructions} | {CONTACTS}
+    cited: set[str] = set()
+    for chapter in book.chapters:
+        for block, _ in blocks(chapter):
+            for text in texts(block):
+                for ref in citations(text):
+                    cited.add(ref.source_id)
+                    if ref.source_id not in source_ids:
+                        problems.add(block.location, f"the citation [@{ref.source_id}] names no source in "
+                                     f"sources.yaml; known sources: {', '.join(sorted(source_ids))}")
+                for link in links(text):
+                    if link.internal and link.href[1:] not in targets:
+                        problems.add(block.location, f"the link {link.href!r} leads to no chapter or section")
+            if isinstance(block, ClinicBlock) and block.key not in clinic_keys:
+                problems.add(block.location, f"the clinic file has no instruction {block.key!r}; expected one of: "
+                             + ", ".join(sorted(clinic_keys)))
+    for source in book.sources:
+        if source.id not in cited:
+            problems.add(source.location, f"the source {source.id!r} is never cited; cite it or remove it")
+
+
+def _check_sourcing(book: Book, problems: Problems) -> None:
+    """Every block that states something cites a source or says it is the handbook's own advice."""
+    for chapter in book.chapters:
+        for block, callout in blocks(chapter):
+            if isinstance(block, (Questions, ClinicBlock, Callout)):
+                continue
+            if block.guidance or (callout is not None and callout.guidance):
+                continue
+            if isinstance(block, Definitions):
+                for definition in block.items:
+                    if not citations(definition.text):
+                        problems.add(block.location, f"the definition of {definition.term!r} cites no source; "
+                                     "add [@source-id], or mark the block 'guidance: true'")
+                continue
+            if not any(citations(text) for text in texts(block)):
+                problems.add(block.location, "this block cites no source; add [@source-id], or mark it "
+                             "'guidance: true' if it is the handbook's own advice")

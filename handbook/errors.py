@@ -1,0 +1,70 @@
+"""The one error type for problems a user can fix, and where they happened.
+
+Anything else that goes wrong is a bug and keeps its traceback.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file, for messages editors and CI can parse."""
+
+    path: Path
+    """The file, as given to the loader."""
+    line: int
+    """The 1-based line; 0 when the problem is about the file as a whole."""
+
+    def __str__(self) -> str:
+        shown = _display_path(self.path)
+        return f"{shown}:{self.line}" if self.line else shown
+
+
+def _display_path(path: Path) -> str:
+    """Return the path relative to the working directory where that is shorter."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return relative if not relative.startswith("..") else str(path)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the user's input."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class HandbookError(Exception):
+    """Problems in the user's input; the message lists each as `path:line: message`."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (str(p.location.path), p.location.line))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """Collect every problem of a stage, then fail once with all of them."""
+
+    def __init__(self) -> None:
+        self._found: list[Problem] = []
+
+    def add(self, location: Location, message: str) -> None:
+        """Record a problem at a location."""
+        self._found.append(Problem(location, message))
+
+    def __bool__(self) -> bool:
+        return bool(self._found)
+
+    def raise_if_any(self) -> None:
+        """Raise HandbookError if anything was recorded."""
+        if self._found:
+            raise HandbookError(self._found)

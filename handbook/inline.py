@@ -1,0 +1,174 @@
+"""Parse inline text (a small part of CommonMark plus `[@source]` citations) into the model.
+
+markdown-it-py does the parsing; only the rules the handbook documents are switched on,
+so raw HTML, images and headings in a chapter stay plain text.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .errors import Location, Problems
+from .model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text
+
+ALLOWED_SCHEMES = ("https", "mailto", "tel")
+"""Link schemes a patient handbook may use; `http:` and `javascript:` are refused."""
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """Parse `[@id]` or `[@one; @two]` into a `citation` token."""
+    if not state.src.startswith("[@", state.pos):
+        return False
+    end = state.src.find("]", state.pos)
+    if end < 0:
+        return False
+    ids = [part.strip() for part in state.src[state.pos + 1 : end].split(";")]
+    if not all(part.startswith("@") and is_id(part[1:]) for part in ids):
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"ids": [part[1:] for part in ids]}
+    state.pos = end + 1
+    return True
+
+
+def is_id(text: str) -> bool:
+    """Tell whether text is a lowercase id such as `risks-benefits`."""
+    return bool(text) and text[0].isalnum() and all(c.isalnum() or c == "-" for c in text) and text == text.lower()
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "entity", "newline"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+_MD = _parser()
+
+
+class InlineParser:
+    """Turn the text of one file into inline nodes, numbering its citation markers.
+
+    Marker anchors look like `cite_chapter_3`: ids written in files cannot contain `_`,
+    so generated anchors never clash with them.
+    """
+
+    def __init__(self, anchor_prefix: str, problems: Problems):
+        self._prefix = anchor_prefix
+        self._count = 0
+        self._problems = problems
+
+    def parse(self, text: str, location: Location) -> Inlines:
+        """Return the inline nodes of a piece of text."""
+        tokens = _MD.parseInline(text)[0].children or []
+        nodes, _ = self._nodes(tokens, 0, None, location)
+        if not nodes:
+            self._problems.add(location, "the text is empty")
+        return nodes
+
+    def _next_anchor(self) -> str:
+        self._count += 1
+        return f"{self._prefix}_{self._count}"
+
+    def _nodes(
+        self, tokens: list[Token], start: int, closing: str | None, location: Location
+    ) -> tuple[Inlines, int]:
+        """Build nodes from tokens[start:] up to the token of type `closing`."""
+        nodes: list = []
+        i = start
+        while i < len(tokens):
+            token = tokens[i]
+            kind = token.type
+            if kind == closing:
+                return tuple(nodes), i
+            if kind in ("em_open", "strong_open", "link_open"):
+                children, i = self._nodes(tokens, i + 1, kind.replace("_open", "_close"), location)
+                if kind == "em_open":
+                    nodes.append(Emphasis(children))
+                elif kind == "strong_open":
+                    nodes.append(Strong(children))
+                else:
+                    href = str(token.attrs.get("href", ""))
+                    self._check_href(href, location)
+                    nodes.append(Link(href, children))
+            elif kind == "citation":
+                refs = tuple(CiteRef(source_id, self._next_anchor()) for source_id in token.meta["ids"])
+                nodes.append(Citation(refs))
+            elif kind in ("softbreak", "hardbreak"):
+                _append_text(nodes, " ")
+            elif kind == "text":
+                if "[@" in token.content:
+                    self._problems.add(
+                        location,
+                        "a citation must look like [@source-id] or [@one; @two], "
+                        f"with lowercase ids: {token.content.strip()!r}",
+                    )
+                _append_text(nodes, token.content)
+            else:  # a rule we switched on produced something new: keep its words
+                _append_text(nodes, token.content)
+            i += 1
+        return tuple(nodes), i
+
+    def _check_href(self, href: str, location: Location) -> None:
+        if href.startswith("#"):
+            if not is_id(href[1:]):
+                self._problems.add(location, f"the link {href!r} must name a chapter or section id")
+            return
+        scheme = urlsplit(href).scheme.lower()
+        if scheme not in ALLOWED_SCHEMES:
+            self._problems.add(
+                location,
+                f"the link {href!r} is not allowed; use https:, mailto:, tel: or #chapter-id",
+            )
+
+
+def slug(title: str) -> str:
+    """Return an id made from a title: "Who should not have it?" -> "who-should-not-have-it"."""
+    words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
+    return "-".join(words)
+
+
+def _append_text(nodes: list, text: str) -> None:
+    """Add text, merging it with a text node just before it."""
+    if nodes and isinstance(nodes[-1], Text):
+        nodes[-1] = Text(nodes[-1].text + text)
+    else:
+        nodes.append(Text(text))
+
+
+def plain_text(nodes: Inlines) -> str:
+    """Return the words of inline nodes without markup or citations."""
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, (Emphasis, Strong, Link)):
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+def citations(nodes: Inlines) -> list[CiteRef]:
+    """Return every citation reference in inline nodes, in order."""
+    found: list[CiteRef] = []
+    for node in nodes:
+        if isinstance(node, Citation):
+            found.extend(node.refs)
+        elif isinstance(node, (Emphasis, Strong, Link)):
+            found.extend(citations(node.children))
+    return found
+
+
+def links(nodes: Inlines) -> list[Link]:
+    """Return every link in inline nodes, in order."""
+    found: list[Link] = []
+    for node in nodes:
+        if isinstance(node, Link):
+            found.append(node)
+        if isinstance(node, (Emphasis, Strong, Link)):
+            found.extend(links(node.children))
+    return found
+
+

@@ -1,0 +1,67 @@
+"""Write inline nodes as HTML; how citations and internal links look depends on the output."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .model import Citation, Emphasis, Inlines, Link, Strong, Text
+from .numbering import SourceIndex
+
+
+class Linker:
+    """Where citations and internal links lead, and how a citation marker is written."""
+
+    def __init__(self, index: SourceIndex, files: dict[str, str] | None = None):
+        self.index = index
+        self.files = files or {}
+        """For the e-book: the file each chapter and section id lives in."""
+
+    def href(self, target_id: str) -> str:
+        """Return the href of a chapter, section or other anchor."""
+        file = self.files.get(target_id, "")
+        return f"{file}#{target_id}"
+
+    def source_href(self, source_id: str) -> str:
+        """Return the href of a source's entry in the appendix."""
+        return self.href(f"source-{self.index.number(source_id)}")
+
+    def citation(self, node: Citation) -> Markup:
+        """Return the markers of a citation."""
+        markers = []
+        for ref in node.refs:
+            number = self.index.number(ref.source_id)
+            markers.append(self.marker(ref.anchor, self.source_href(ref.source_id), number))
+        return Markup('<sup class="cite">') + Markup(", ").join(markers) + Markup("</sup>")
+
+    def marker(self, anchor: str, href: str, number: int) -> Markup:
+        """Return one citation marker."""
+        return Markup('<a class="cite" id="{}" href="{}">{}</a>').format(anchor, href, number)
+
+
+class EpubLinker(Linker):
+    """Citation markers that reading systems show as pop-up notes."""
+
+    def marker(self, anchor: str, href: str, number: int) -> Markup:
+        return Markup(
+            '<a class="cite" id="{}" href="{}" epub:type="noteref" role="doc-noteref" '
+            'aria-label="Source {}">{}</a>'
+        ).format(anchor, href, number, number)
+
+
+def inline_html(nodes: Inlines, linker: Linker) -> Markup:
+    """Return inline nodes as escaped HTML."""
+    parts: list[Markup] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(escape(node.text))
+        elif isinstance(node, Emphasis):
+            parts.append(Markup("<em>{}</em>").format(inline_html(node.children, linker)))
+        elif isinstance(node, Strong):
+            parts.append(Markup("<strong>{}</strong>").format(inline_html(node.children, linker)))
+        elif isinstance(node, Link):
+            href = linker.href(node.href[1:]) if node.internal else node.href
+            parts.append(Markup('<a href="{}">{}</a>').format(href, inline_html(node.children, linker)))
+        elif isinstance(node, Citation):
+            if parts:  # "a fact [@x]." prints the marker against the word, not after a space
+                parts[-1] = Markup(parts[-1].rstrip())
+            parts.append(linker.citation(node))
+    return Markup("").join(parts)

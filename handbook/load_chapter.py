@@ -1,0 +1,182 @@
+"""Read one chapter file into a Chapter, recording every problem with its line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from yaml.nodes import Node
+
+from .errors import Problems
+from .inline import InlineParser, is_id, slug
+from .model import (
+    CALLOUT_TITLES,
+    Block,
+    Callout,
+    Chapter,
+    ClinicBlock,
+    Definition,
+    Definitions,
+    Item,
+    ListBlock,
+    Paragraph,
+    Questions,
+    Row,
+    Section,
+    Table,
+)
+from .yamlsource import Fields, compose, where
+
+BLOCK_KINDS = ("paragraph", "bullets", "steps", "callout", "table", "questions", "definitions", "clinic")
+NESTED_KINDS = ("paragraph", "bullets", "steps")
+"""What a callout may hold: text and lists, not tables or other boxes."""
+
+
+def load_chapter(path: Path, problems: Problems) -> Chapter | None:
+    """Return the chapter in a file, or None if it could not be read at all."""
+    root = compose(path, problems)
+    if root is None:
+        return None
+    return _ChapterReader(path, problems).chapter(root)
+
+
+class _ChapterReader:
+    def __init__(self, path: Path, problems: Problems):
+        self.path = path
+        self.id = path.stem
+        self.problems = problems
+        self.fields = Fields(path, problems)
+        self.inline = InlineParser(f"cite_{self.id}", problems)
+        self._blocks = 0
+
+    def chapter(self, root: Node) -> Chapter | None:
+        if not is_id(self.id):
+            self.problems.add(
+                where(self.path, root),
+                "a chapter file name must be a lowercase id such as 'side-effects.yaml'",
+            )
+        found = self.fields.of(root, "a chapter", ("title", "sections"), ("summary",))
+        if found is None:
+            return None
+        title = self.fields.text(found["title"], "the chapter title") if "title" in found else None
+        summary = self.fields.text(found["summary"], "the summary") if "summary" in found else None
+        sections: list[Section] = []
+        if "sections" in found:
+            for node in self.fields.sequence(found["sections"], "sections"):
+                section = self.section(node)
+                if section:
+                    sections.append(section)
+        return Chapter(self.id, where(self.path, root), title or "", summary, tuple(sections))
+
+    def section(self, node: Node) -> Section | None:
+        found = self.fields.of(node, "a section", ("title", "blocks"), ("id",))
+        if found is None:
+            return None
+        title = self.fields.text(found["title"], "the section title") if "title" in found else None
+        if "id" in found:
+            section_id = self.fields.text(found["id"], "the section id")
+            if section_id and not is_id(section_id):
+                self.problems.add(
+                    where(self.path, found["id"]),
+                    f"the section id {section_id!r} must be lowercase letters, digits and dashes",
+                )
+        else:
+            section_id = slug(title or "")
+        blocks = self.blocks(found["blocks"], BLOCK_KINDS) if "blocks" in found else ()
+        return Section(section_id or "", where(self.path, node), title or "", blocks)
+
+    def blocks(self, node: Node, kinds: tuple[str, ...]) -> tuple[Block, ...]:
+        result = []
+        for item in self.fields.sequence(node, "blocks"):
+            block = self.block(item, kinds)
+            if block:
+                result.append(block)
+        return tuple(result)
+
+    def block(self, node: Node, kinds: tuple[str, ...]) -> Block | None:
+        found = self.fields.of(node, "a block", (), kinds + ("guidance",))
+        if found is None:
+            return None
+        present = [kind for kind in kinds if kind in found]
+        location = where(self.path, node)
+        if len(present) != 1:
+            wanted = ", ".join(kinds)
+            message = "a block needs exactly one of: " if not present else "a block has more than one of: "
+            self.problems.add(location, message + wanted)
+            return None
+        kind = present[0]
+        value = found[kind]
+        guidance = self.fields.flag(found["guidance"], "guidance") if "guidance" in found else False
+        self._blocks += 1
+        anchor = f"b_{self.id}_{self._blocks}"
+        if kind == "paragraph":
+            return Paragraph(anchor, location, guidance, self.text(value, "a paragraph"))
+        if kind in ("bullets", "steps"):
+            return ListBlock(anchor, location, guidance, kind == "steps", self.items(value, anchor, kind))
+        if kind == "questions":
+            if guidance:
+                self.problems.add(location, "questions need no 'guidance' key")
+            return Questions(anchor, location, self.items(value, anchor, kind))
+        if kind == "definitions":
+            return Definitions(anchor, location, guidance, self.definitions(value, anchor))
+        if kind == "table":
+            return self.table(value, anchor, location, guidance)
+        if kind == "clinic":
+            if guidance:
+                self.problems.add(location, "a clinic block needs no 'guidance' key")
+            key = self.fields.text(value, "the clinic instruction id") or ""
+            return ClinicBlock(anchor, location, key)
+        return self.callout(value, anchor, location, guidance)
+
+    def text(self, node: Node, what: str):
+        value = self.fields.text(node, what)
+        return self.inline.parse(value, where(self.path, node)) if value else ()
+
+    def items(self, node: Node, anchor: str, what: str) -> tuple[Item, ...]:
+        return tuple(
+            Item(f"{anchor}_{number}", self.text(item, f"an entry of {what}"))
+            for number, item in enumerate(self.fields.sequence(node, what), start=1)
+        )
+
+    def definitions(self, node: Node, anchor: str) -> tuple[Definition, ...]:
+        result = []
+        for number, item in enumerate(self.fields.sequence(node, "definitions"), start=1):
+            found = self.fields.of(item, "a definition", ("term", "text"))
+            if found is None or len(found) < 2:
+                continue
+            term = self.fields.text(found["term"], "the term") or ""
+            result.append(Definition(f"{anchor}_{number}", term, self.text(found["text"], "a definition")))
+        return tuple(result)
+
+    def table(self, node: Node, anchor: str, location, guidance: bool) -> Table | None:
+        found = self.fields.of(node, "a table", ("caption", "header", "rows"))
+        if found is None or len(found) < 3:
+            return None
+        caption = self.fields.text(found["caption"], "the table caption") or ""
+        header = tuple(
+            self.fields.text(cell, "a header cell") or "" for cell in self.fields.sequence(found["header"], "header")
+        )
+        rows = []
+        for number, row in enumerate(self.fields.sequence(found["rows"], "rows"), start=1):
+            cells = self.fields.sequence(row, "a table row")
+            if cells and len(cells) != len(header):
+                self.problems.add(
+                    where(self.path, row), f"this row has {len(cells)} cells; the header has {len(header)}"
+                )
+            rows.append(Row(f"{anchor}_{number}", tuple(self.text(cell, "a table cell") for cell in cells)))
+        return Table(anchor, location, guidance, caption, header, tuple(rows))
+
+    def callout(self, node: Node, anchor: str, location, guidance: bool) -> Callout | None:
+        found = self.fields.of(node, "a callout", ("kind", "blocks"), ("title",))
+        if found is None:
+            return None
+        kind = self.fields.text(found["kind"], "the callout kind") if "kind" in found else None
+        if kind is not None and kind not in CALLOUT_TITLES:
+            self.problems.add(
+                where(self.path, found["kind"]),
+                f"unknown callout kind {kind!r}; expected one of: {', '.join(CALLOUT_TITLES)}",
+            )
+            kind = None
+        title = self.fields.text(found["title"], "the callout title") if "title" in found else None
+        blocks = self.blocks(found["blocks"], NESTED_KINDS) if "blocks" in found else ()
+        if kind is None:
+            return None
+        return Callout(anchor, location, guidance, kind, title or CALLOUT_TITLES[kind], blocks)
