@@ -109,8 +109,9 @@ class Builder:
         """Return the e-book, paginated like the standard print edition."""
         from .epub import make_epub
 
-        pages = self.layout(EDITIONS[STANDARD]).anchor_pages()
-        return make_epub(self.book, self.index, self.env, self.project.layouts, pages, self.date)
+        standard = self.layout(EDITIONS[STANDARD])
+        return make_epub(self.book, self.index, self.env, self.project.layouts,
+                         standard.anchor_pages(), standard.page_count, self.date)
 
 
 def build(project: Project, formats: list[str], editions: list[str]) -> list[Path]:
