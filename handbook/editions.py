@@ -23,6 +23,8 @@ class Edition:
     bleed_mm: float = 0
     """Bleed around the trim box, with crop and cross marks, for a print shop."""
     label_on_cover: bool = False
+    side_margin_mm: float | None = None
+    """Left and right margins, where the stylesheets' do not suit the page width."""
 
     @property
     def file_name(self) -> str:
@@ -33,6 +35,8 @@ class Edition:
     def page_css(self) -> str:
         """Return the CSS this edition lays over its stylesheets."""
         rules = [f"@page {{ size: {self.page_size}; }}"]
+        if self.side_margin_mm:
+            rules.append(f"@page {{ margin-left: {self.side_margin_mm}mm; margin-right: {self.side_margin_mm}mm; }}")
         if self.bleed_mm:
             rules.append(f"@page {{ bleed: {self.bleed_mm}mm; marks: crop cross; }}")
         if self.double_sided:
@@ -50,7 +54,7 @@ EDITIONS = {
     edition.name: edition
     for edition in (
         Edition("a4", "standard print, A4", "A4", ("print.css",)),
-        Edition("letter", "standard print, US Letter", "letter", ("print.css",)),
+        Edition("letter", "standard print, US Letter", "letter", ("print.css",), side_margin_mm=45),
         Edition("large-print", "large print, A4", "A4", ("print.css", "large-print.css"), label_on_cover=True),
         Edition("print-shop", "print-shop master, A4, double-sided", "A4", ("print.css",),
                 double_sided=True, bleed_mm=3),

@@ -150,13 +150,12 @@ def make_epub(
     files = _files(book, index)
     breaks = page_breaks(_reading_order(book, index), anchor_pages, page_count)
     renderer = _Renderer(env, book, index, files, breaks, anchor_pages)
-    crisis = next((c for c in book.chapters if c.id == "crisis"), book.chapters[0])
 
     documents = [
         Document("cover", "cover.xhtml", "Cover",
                  renderer.render("cover.xhtml.j2", cover_image=COVER_IMAGE, cover_alt=cover_alt(book))),
         Document("title-page", "title.xhtml", book.title,
-                 renderer.render("titlepage.xhtml.j2", crisis_href=f"{crisis.id}.xhtml", crisis_title=crisis.title)),
+                 renderer.render("titlepage.xhtml.j2")),
     ]
     for chapter in book.chapters:
         documents.append(Document(f"chapter-{chapter.id}", f"{chapter.id}.xhtml", chapter.title,

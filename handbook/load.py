@@ -33,6 +33,9 @@ def load_book(chapters_dir: Path, sources_file: Path, clinic_file: Path | None =
     chapters: list[Chapter] = []
     if meta is not None:
         chapters = _load_chapters(chapters_dir, meta.pop("chapters"), fields, problems)
+        help_now = meta["help_now"]
+        if help_now and help_now not in {chapter.id for chapter in chapters}:
+            problems.add(Location(book_path, 0), f"help_now names {help_now!r}, which is not one of the chapters")
     problems.raise_if_any()
     assert meta is not None and clinic is not None
     return Book(**meta, chapters=tuple(chapters), sources=tuple(sources), clinic=clinic)
@@ -41,7 +44,7 @@ def load_book(chapters_dir: Path, sources_file: Path, clinic_file: Path | None =
 def _book_fields(root: Node, fields: Fields) -> dict | None:
     keys = ("title", "subtitle", "language", "edition", "version", "published", "review_by",
             "identifier", "publisher", "chapters")
-    found = fields.of(root, "the book file", keys)
+    found = fields.of(root, "the book file", keys, ("help_now",))
     if found is None or len(found) < len(keys):
         return None
     meta: dict = {key: fields.text(found[key], key) for key in keys if key not in ("chapters",)}
@@ -55,6 +58,7 @@ def _book_fields(root: Node, fields: Fields) -> dict | None:
         fields.problems.add(where(fields.path, found["review_by"]), "review_by must come after published")
     if any(value is None for value in meta.values()):
         return None
+    meta["help_now"] = fields.text(found["help_now"], "help_now") if "help_now" in found else None
     meta["chapters"] = found["chapters"]
     return meta
 

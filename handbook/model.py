@@ -259,6 +259,13 @@ class Book:
     review_by: datetime.date
     identifier: str
     publisher: str
+    help_now: str | None
+    """The id of the chapter to turn to in a crisis; the cover and title page point to it."""
     chapters: tuple[Chapter, ...]
     sources: tuple[Source, ...]
     clinic: Clinic
+
+    @property
+    def help_now_chapter(self) -> Chapter | None:
+        """Return the chapter to turn to in a crisis, if the book names one."""
+        return next((c for c in self.chapters if c.id == self.help_now), None)

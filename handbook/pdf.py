@@ -56,8 +56,9 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 class Layout:
     """A laid-out print edition: its pages, and where each anchor falls."""
 
-    def __init__(self, document):
+    def __init__(self, document, print_dir: Path):
         self.document = document
+        self.print_dir = print_dir
 
     @property
     def page_count(self) -> int:
@@ -74,7 +75,9 @@ class Layout:
 
     def write(self, target) -> None:
         """Write the PDF to a file object."""
-        self.document.write_pdf(target, pdf_variant=PDF_VARIANT)
+        with weasyprint_warnings() as warnings:
+            self.document.write_pdf(target, pdf_variant=PDF_VARIANT)
+        _fail_on(warnings, self.print_dir)
 
 
 def lay_out(html: str, edition: Edition, layouts: Path, roots: tuple[Path, ...]) -> Layout:
@@ -85,14 +88,19 @@ def lay_out(html: str, edition: Edition, layouts: Path, roots: tuple[Path, ...])
     fetcher = _fetcher_class()(roots)
     fonts = FontConfiguration()
     print_dir = layouts / "print"
-    stylesheets = [CSS(filename=str(print_dir / name), url_fetcher=fetcher, font_config=fonts)
-                   for name in edition.stylesheets]
-    stylesheets.append(CSS(string=edition.page_css(), font_config=fonts))
     with weasyprint_warnings() as warnings:
+        stylesheets = [CSS(filename=str(print_dir / name), url_fetcher=fetcher, font_config=fonts)
+                       for name in edition.stylesheets]
+        stylesheets.append(CSS(string=edition.page_css(), font_config=fonts))
         document = HTML(string=html, base_url=str(print_dir) + "/", url_fetcher=fetcher).render(
             font_config=fonts, stylesheets=stylesheets, pdf_variant=PDF_VARIANT
         )
+    _fail_on(warnings, print_dir)
+    return Layout(document, print_dir)
+
+
+def _fail_on(warnings: list[str], print_dir: Path) -> None:
+    """Fail the build on WeasyPrint warnings: each means something is missing from the book."""
     if warnings:
         location = Location(print_dir, 0)
         raise HandbookError([Problem(location, f"WeasyPrint: {message}") for message in warnings])
-    return Layout(document)

@@ -53,7 +53,8 @@ def compose(path: Path, problems: Problems) -> Node | None:
         node = yaml.compose(text, Loader=_NoAliasLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 0
+        # An error found at the end of the stream is reported on the file's last line.
+        line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark else 0
         what = error.problem or error.context or "invalid YAML"
         problems.add(Location(path, line), f"invalid YAML: {what}")
         return None

@@ -1,0 +1,56 @@
+"""The command line's exit codes, messages, and what a failed build leaves in the output folder."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def run(tree, *args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "handbook", "--root", str(tree.root), *args],
+        capture_output=True, text=True, cwd=ROOT, env=env,
+    )
+
+
+def test_check_passes_on_a_good_tree(tree):
+    result = run(tree, "check")
+    assert result.returncode == 0, result.stderr
+    assert "1 chapters and 2 sources: no problems found" in result.stdout
+
+
+def test_bad_input_exits_1_with_path_and_line_and_no_traceback(tree):
+    tree.write("chapters/sample.yaml", "title: Sample\nsections:\n  - title: x\n    blocks:\n      - paragraph: [@nobody]\n")
+    result = run(tree, "build", "pdf")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{tree.chapters}/sample.yaml:5: invalid YAML" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not (tree.root / "build").exists()
+
+
+def test_unknown_command_exits_2(tree):
+    assert run(tree, "publish").returncode == 2
+
+
+def test_failed_build_keeps_the_last_good_outputs(tree):
+    good = run(tree, "build", "pdf", "epub", "--edition", "a4")
+    assert good.returncode == 0, good.stderr
+    out = tree.root / "build"
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert set(before) == {"ketamine-therapy-handbook.pdf", "ketamine-therapy-handbook.epub"}
+
+    tree.write("chapters/sample.yaml", "title: Sample\nsections:\n  - title: x\n    blocks:\n      - paragraph: A [@nobody].\n")
+    bad = run(tree, "build", "pdf", "epub", "--edition", "a4")
+    assert bad.returncode == 1
+    assert "sample.yaml:5: the citation [@nobody] names no source" in bad.stderr
+    after = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert after == before  # no new file, no temporary file, no change
+
+
+def test_readability_command_prints_each_chapter(tree):
+    result = run(tree, "readability")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("sample")
+    assert "SMOG" in result.stdout

@@ -1,0 +1,157 @@
+"""Open the built PDFs and check what a reader, a screen reader and a print shop get."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT
+from handbook.build import Builder, Project, load
+from handbook.editions import EDITIONS
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load(Project.at(ROOT))[0]
+
+
+def text_of(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def font_sizes(reader: PdfReader, pages) -> Counter:
+    """Count the characters drawn at each effective font size, in points."""
+    sizes: Counter = Counter()
+    for page in pages:
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                scale = math.sqrt(abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2]))
+                sizes[round(size * scale, 1)] += len(text.strip())
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def fonts(reader: PdfReader) -> dict[str, bool]:
+    """Return each font's name and whether its file is embedded."""
+    found = {}
+    for page in reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"].get_object()
+            found[str(font["/BaseFont"])] = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
+def test_build_logs_no_weasyprint_warning(built):
+    assert built.warnings == []
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_every_edition_has_the_chapters_and_the_sources(built, book, edition):
+    reader = PdfReader(built.pdf(edition))
+    text = text_of(reader)
+    for chapter in book.chapters:
+        assert chapter.title in text
+    assert "Sources" in text and "Cited on page" in text
+    assert 30 <= len(reader.pages) <= 160
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_tagged_pdf_ua_essentials(built, book, edition):
+    reader = PdfReader(built.pdf(edition))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == book.language
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title == f"{book.title}: {book.subtitle}"
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_only_the_shipped_font_is_used_and_it_is_embedded(built, edition):
+    found = fonts(PdfReader(built.pdf(edition)))
+    assert found and all(embedded for embedded in found.values())
+    assert all("Atkinson-Hyperlegible" in name for name in found), found
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_bookmarks_are_the_chapters_in_order(built, book, edition):
+    reader = PdfReader(built.pdf(edition))
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert top == [chapter.title for chapter in book.chapters] + ["Sources"]
+    sections = [item for item in reader.outline if isinstance(item, list)]
+    assert len(sections) == len(book.chapters)  # each chapter has its sections beneath it
+
+
+@pytest.mark.parametrize("edition", sorted(EDITIONS))
+def test_contents_page_numbers_are_where_chapters_start(built, edition):
+    reader = PdfReader(built.pdf(edition))
+    starts = {item.title: reader.get_destination_page_number(item) + 1
+              for item in reader.outline if not isinstance(item, list)}
+    contents = next(page.extract_text() for page in reader.pages if page.extract_text().startswith("Contents"))
+    listed = {}
+    for line in contents.splitlines()[1:]:
+        match = re.fullmatch(r"(.+?)[ .]*\s(\d+)", line.strip())
+        if match:
+            listed[match.group(1).strip()] = int(match.group(2))
+    assert listed == starts
+
+
+def test_chapters_start_on_right_hand_pages_when_printed_double_sided(built):
+    reader = PdfReader(built.pdf("print-shop"))
+    for item in reader.outline:
+        if not isinstance(item, list):
+            assert (reader.get_destination_page_number(item) + 1) % 2 == 1, item.title
+
+
+def test_standard_body_text_is_12_point(built):
+    reader = PdfReader(built.pdf("a4"))
+    size, _ = font_sizes(reader, reader.pages[3:12]).most_common(1)[0]
+    assert 11 <= size <= 12
+
+
+def test_large_print_body_is_at_least_18_point_without_italics(built):
+    reader = PdfReader(built.pdf("large-print"))
+    sizes = font_sizes(reader, reader.pages[3:])
+    size, _ = sizes.most_common(1)[0]
+    assert size >= 18
+    body = sum(count for s, count in sizes.items() if s >= 18)
+    assert body / sum(sizes.values()) > 0.9
+    assert not any("Italic" in name for name in fonts(reader))
+
+
+def test_page_sizes(built):
+    a4 = PdfReader(built.pdf("a4")).pages[0].mediabox
+    letter = PdfReader(built.pdf("letter")).pages[0].mediabox
+    assert (round(a4.width), round(a4.height)) == (595, 842)
+    assert (round(letter.width), round(letter.height)) == (612, 792)
+
+
+def test_print_shop_has_3mm_bleed_around_the_trim_box(built):
+    for page in PdfReader(built.pdf("print-shop")).pages:
+        trim, bleed = page.trimbox, page.bleedbox
+        assert (round(trim.width), round(trim.height)) == (595, 842)
+        for inner, outer in ((trim.left, bleed.left), (trim.bottom, bleed.bottom)):
+            assert inner - outer == pytest.approx(3 * MM, abs=0.01)
+        for inner, outer in ((trim.right, bleed.right), (trim.top, bleed.top)):
+            assert outer - inner == pytest.approx(3 * MM, abs=0.01)
+
+
+def test_sources_appendix_lists_the_pages_that_really_cite_each_source(built):
+    builder = Builder(Project.at(ROOT))
+    pages = builder.layout(EDITIONS["a4"]).anchor_pages()
+    reader = PdfReader(built.pdf("a4"))
+    appendix = "".join(page.extract_text() for page in reader.pages[-3:])
+    printed = [
+        [int(n) for n in re.findall(r"\d+", match)]
+        for match in re.findall(r"Cited on pages? ([\d,\s]+)\.", appendix)
+    ]
+    expected = [sorted({pages[place.anchor] for place in entry.places}) for entry in builder.index.entries]
+    assert printed == expected
