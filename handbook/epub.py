@@ -25,11 +25,11 @@ from jinja2 import Environment
 from .cover import cover_alt, cover_png
 from .editions import EDITIONS
 from .inline_html import EpubLinker
-from .model import Book, Chapter, Definitions
+from .model import Book, Chapter, Definitions, Figure
 from .numbering import CitedSource, SourceIndex
 from .pagemap import page_breaks
 from .render import possessive
-from .traverse import page_anchors
+from .traverse import blocks, page_anchors
 
 STANDARD_EDITION = EDITIONS["a4"]
 COVER_IMAGE = "images/cover.png"
@@ -94,6 +94,16 @@ def _reading_order(book: Book, index: SourceIndex) -> list[str]:
     return order
 
 
+def _image_names(book: Book) -> dict[Path, tuple[str, str]]:
+    """Return the name and media type of each picture, numbered so that names never clash."""
+    names: dict[Path, tuple[str, str]] = {}
+    for chapter in book.chapters:
+        for block, _ in blocks(chapter):
+            if isinstance(block, Figure) and block.path not in names:
+                names[block.path] = (f"images/{len(names) + 1}-{block.path.name}", block.media_type)
+    return names
+
+
 def _epub_type(chapter: Chapter) -> str:
     """Return the structural type of a chapter: a glossary if it defines terms."""
     if any(isinstance(block, Definitions) for section in chapter.sections for block in section.blocks):
@@ -102,7 +112,7 @@ def _epub_type(chapter: Chapter) -> str:
 
 
 class _Renderer:
-    def __init__(self, env: Environment, book: Book, index: SourceIndex, files, breaks, anchor_pages):
+    def __init__(self, env: Environment, book: Book, index: SourceIndex, files, breaks, anchor_pages, images):
         self.env = env
         self.book = book
         self.index = index
@@ -116,6 +126,7 @@ class _Renderer:
             output="epub",
             page_breaks=breaks,
             print_edition=STANDARD_EDITION,
+            image_src=lambda figure: images[figure.path][0],
         )
 
     def render(self, template: str, **context) -> bytes:
@@ -149,7 +160,8 @@ def make_epub(
     """Return the EPUB 3 file as bytes."""
     files = _files(book, index)
     breaks = page_breaks(_reading_order(book, index), anchor_pages, page_count)
-    renderer = _Renderer(env, book, index, files, breaks, anchor_pages)
+    images = _image_names(book)
+    renderer = _Renderer(env, book, index, files, breaks, anchor_pages, images)
 
     documents = [
         Document("cover", "cover.xhtml", "Cover",
@@ -184,11 +196,12 @@ def make_epub(
     page_list.sort(key=lambda entry: int(entry["label"]))
     nav = renderer.render("nav.xhtml.j2", toc=toc, landmarks=landmarks, page_list=page_list)
 
-    package = _package(book, layouts, documents, nav, date)
+    package = _package(book, layouts, documents, nav, images, date)
     return _normalise(package, book.language, date)
 
 
-def _package(book: Book, layouts: Path, documents: list[Document], nav: bytes, date: datetime.datetime) -> bytes:
+def _package(book: Book, layouts: Path, documents: list[Document], nav: bytes, images: dict[Path, tuple[str, str]],
+             date: datetime.datetime) -> bytes:
     """Return the EPUB as ebooklib writes it."""
     from ebooklib import epub
 
@@ -225,6 +238,9 @@ def _package(book: Book, layouts: Path, documents: list[Document], nav: bytes, d
     cover.properties = ["cover-image"]
     ebook.add_item(cover)
     ebook.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})  # for EPUB 2 readers
+    for number, (path, (name, media_type)) in enumerate(images.items(), start=1):
+        ebook.add_item(epub.EpubItem(uid=f"image-{number}", file_name=name, media_type=media_type,
+                                     content=path.read_bytes()))
     ebook.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                  content=(layouts / "epub" / "epub.css").read_bytes()))
     for font in sorted((layouts / "fonts").glob("*.woff2")):

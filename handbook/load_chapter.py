@@ -6,6 +6,7 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from .errors import Problems
+from .images import check_image
 from .inline import InlineParser, is_id, slug
 from .model import (
     CALLOUT_TITLES,
@@ -15,6 +16,7 @@ from .model import (
     ClinicBlock,
     Definition,
     Definitions,
+    Figure,
     Item,
     ListBlock,
     Paragraph,
@@ -25,7 +27,9 @@ from .model import (
 )
 from .yamlsource import Fields, compose, where
 
-BLOCK_KINDS = ("paragraph", "bullets", "steps", "callout", "table", "questions", "definitions", "clinic")
+BLOCK_KINDS = (
+    "paragraph", "bullets", "steps", "callout", "table", "figure", "questions", "definitions", "clinic",
+)
 NESTED_KINDS = ("paragraph", "bullets", "steps")
 """What a callout may hold: text and lists, not tables or other boxes."""
 
@@ -119,6 +123,8 @@ class _ChapterReader:
             return Definitions(anchor, location, guidance, self.definitions(value, anchor))
         if kind == "table":
             return self.table(value, anchor, location, guidance)
+        if kind == "figure":
+            return self.figure(value, anchor, location, guidance)
         if kind == "clinic":
             if guidance:
                 self.problems.add(location, "a clinic block needs no 'guidance' key")
@@ -163,6 +169,19 @@ class _ChapterReader:
                 )
             rows.append(Row(f"{anchor}_{number}", tuple(self.text(cell, "a table cell") for cell in cells)))
         return Table(anchor, location, guidance, caption, header, tuple(rows))
+
+    def figure(self, node: Node, anchor: str, location, guidance: bool) -> Figure | None:
+        found = self.fields.of(node, "a figure", ("src", "alt", "caption"))
+        if found is None or len(found) < 3:
+            return None
+        alt = self.fields.text(found["alt"], "the alternative text (alt)")
+        caption = self.text(found["caption"], "the caption")
+        src = self.fields.text(found["src"], "the image path (src)")
+        image = check_image(self.path.parent, src, where(self.path, found["src"]), self.problems) if src else None
+        if image is None or alt is None:
+            return None
+        path, media_type = image
+        return Figure(anchor, location, guidance, path, media_type, alt, caption)
 
     def callout(self, node: Node, anchor: str, location, guidance: bool) -> Callout | None:
         found = self.fields.of(node, "a callout", ("kind", "blocks"), ("title",))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Union
 
 from .errors import Location
@@ -150,6 +151,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A picture with its alternative text and a caption."""
+
+    anchor: str
+    location: Location
+    guidance: bool
+    path: Path
+    """The image file, checked to exist inside the chapters folder and to be PNG or JPEG."""
+    media_type: str
+    alt: str
+    """What the picture shows, for readers who cannot see it."""
+    caption: Inlines
+
+
+@dataclass(frozen=True)
 class ClinicBlock:
     """A place for the clinic's own instruction or phone numbers (`clinic: id`)."""
 
@@ -171,7 +187,7 @@ class Callout:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Paragraph, ListBlock, Questions, Definitions, Table, ClinicBlock, Callout]
+Block = Union[Paragraph, ListBlock, Questions, Definitions, Table, Figure, ClinicBlock, Callout]
 
 CALLOUT_TITLES = {
     "key-points": "Key points",

@@ -20,6 +20,7 @@ from .model import (
     Callout,
     ClinicBlock,
     Definitions,
+    Figure,
     Inlines,
     ListBlock,
     Paragraph,
@@ -34,6 +35,7 @@ _KINDS = {
     Questions: "questions",
     Definitions: "definitions",
     Table: "table",
+    Figure: "figure",
     ClinicBlock: "clinic",
     Callout: "callout",
 }
@@ -113,4 +115,5 @@ def render_print(
         output="print",
         page_breaks={},
         cited_on=cited_on,
+        image_src=lambda figure: figure.path.as_uri(),
     )

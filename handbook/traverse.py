@@ -9,6 +9,7 @@ from .model import (
     Chapter,
     ClinicBlock,
     Definitions,
+    Figure,
     Inlines,
     ListBlock,
     Paragraph,
@@ -40,6 +41,8 @@ def texts(block: Block) -> Iterator[Inlines]:
     elif isinstance(block, Table):
         for row in block.rows:
             yield from row.cells
+    elif isinstance(block, Figure):
+        yield block.caption
     elif isinstance(block, (ClinicBlock, Callout)):
         return
 

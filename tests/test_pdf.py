@@ -155,3 +155,39 @@ def test_sources_appendix_lists_the_pages_that_really_cite_each_source(built):
     ]
     expected = [sorted({pages[place.anchor] for place in entry.places}) for entry in builder.index.entries]
     assert printed == expected
+
+
+def struct_elements(reader: PdfReader):
+    """Yield every element of the PDF's structure tree."""
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/Type") == "/StructElem":
+                yield node
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object() if hasattr(kids, "get_object") else kids
+                stack.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def test_structure_tree_has_headings_lists_and_figures_with_alt_text(built, book):
+    reader = PdfReader(built.pdf("a4"))
+    tags = Counter()
+    figures = []
+    for element in struct_elements(reader):
+        tags[element["/S"]] += 1
+        if element["/S"] == "/Figure":
+            figures.append(element.get("/Alt"))
+    assert tags["/H1"] >= len(book.chapters) and tags["/H2"] > 30
+    assert tags["/L"] > 20 and tags["/Table"] >= 2 and tags["/P"] > 100
+    assert figures and all(alt and alt.strip() for alt in figures)
+
+
+def test_page_content_is_marked_for_the_structure_tree(built):
+    reader = PdfReader(built.pdf("a4"))
+    content = reader.pages[5].get_contents().get_data()
+    assert b"/MCID" in content and b"BDC" in content and b"EMC" in content
