@@ -7,7 +7,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .editions import Edition
-from .errors import Location, Problem, HandbookError
+from .errors import HandbookError, Location, Problem
+from .pdf_artifacts import mark_margin_boxes_as_artifacts
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and the title shown in the window bar."""
@@ -76,7 +77,7 @@ class Layout:
     def write(self, target) -> None:
         """Write the PDF to a file object."""
         with weasyprint_warnings() as warnings:
-            self.document.write_pdf(target, pdf_variant=PDF_VARIANT)
+            self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=mark_margin_boxes_as_artifacts)
         _fail_on(warnings, self.print_dir)
 
 

@@ -191,3 +191,37 @@ def test_page_content_is_marked_for_the_structure_tree(built):
     reader = PdfReader(built.pdf("a4"))
     content = reader.pages[5].get_contents().get_data()
     assert b"/MCID" in content and b"BDC" in content and b"EMC" in content
+
+
+def test_running_headers_and_page_numbers_are_artifacts(built):
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(built.pdf("a4"))
+    reachable = {id(element) for element in struct_elements(reader)}
+    parent_tree = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    page_number = 6  # a chapter's second page: a header on each side and a page number
+    slots = parent_tree[2 * page_number + 1]
+    stack, artifact_runs, tagged_mcids, loose_runs = [], 0, set(), 0
+    for operands, operator in ContentStream(reader.pages[page_number].get_contents(), reader).operations:
+        if operator in (b"BDC", b"BMC"):
+            stack.append(operands)
+            if operator == b"BDC" and "/MCID" in operands[1]:
+                tagged_mcids.add(operands[1]["/MCID"])
+        elif operator == b"EMC":
+            stack.pop()
+        elif operator in (b"Tj", b"TJ"):
+            if any(entry[0] == "/Artifact" for entry in stack):
+                artifact_runs += 1
+            elif not stack:
+                loose_runs += 1
+    assert artifact_runs >= 3
+    assert loose_runs == 0
+    for mcid in tagged_mcids:  # every tagged run belongs to an element of the tree
+        assert id(slots[mcid].get_object()) in reachable
+
+
+def test_same_sources_give_the_same_pdf(built, monkeypatch):
+    from conftest import EPOCH
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert Builder(Project.at(ROOT)).pdf(EDITIONS["a4"]) == built.pdf("a4").read_bytes()
