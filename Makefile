@@ -15,6 +15,9 @@ BOOK := build/ketamine-therapy-handbook
 INPUTS := $(shell find chapters sources layouts handbook -type f -not -name '*.pyc' 2>/dev/null) $(CLINIC)
 CLINIC_OPTION := $(if $(CLINIC),--clinic $(CLINIC))
 
+# The editions are independent: lay them out side by side on every core.
+MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2)
+
 .PHONY: all pdf epub a4 letter large-print print-shop test check docs-images clean distclean FORCE
 .DELETE_ON_ERROR:
 

@@ -27,7 +27,7 @@ class Linker:
     def citation(self, node: Citation) -> Markup:
         """Return the markers of a citation."""
         markers = []
-        for ref in node.refs:
+        for ref in sorted(node.refs, key=lambda ref: self.index.number(ref.source_id)):
             number = self.index.number(ref.source_id)
             markers.append(self.marker(ref.anchor, self.source_href(ref.source_id), number))
         return Markup('<sup class="cite">') + Markup(", ").join(markers) + Markup("</sup>")

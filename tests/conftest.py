@@ -64,6 +64,27 @@ sections:
 """
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output instead of comparing")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with a file in tests/golden/, or rewrite it with --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = Path(__file__).parent / "golden" / name
+        if update:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {path.name}; run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8"), f"{name} changed; if on purpose, run pytest --update-golden"
+
+    return check
+
+
 @dataclass
 class Tree:
     """A small project written into tmp_path."""
