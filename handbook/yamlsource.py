@@ -61,6 +61,9 @@ def compose(path: Path, problems: Problems) -> Node | None:
     except yaml.YAMLError as error:  # errors without a position
         problems.add(Location(path, 0), f"invalid YAML: {error}")
         return None
+    except RecursionError:  # thousands of nested brackets: hostile, or a runaway generator
+        problems.add(Location(path, 0), "invalid YAML: the file nests lists or mappings too deeply")
+        return None
     if node is None:
         problems.add(Location(path, 1), "the file is empty")
     return node
@@ -123,6 +126,11 @@ class Fields:
             self.problems.add(where(self.path, node), f"{what} must be text, not a list or mapping")
             return None
         value = node.value.strip()
+        control = next((c for c in value if ord(c) < 32 and c not in "\t\n\r" or 0x7F <= ord(c) < 0xA0), None)
+        if control is not None:
+            # Escapes such as "\x0b" make characters that XML, and so the e-book, cannot hold.
+            self.problems.add(where(self.path, node), f"{what} contains the control character U+{ord(control):04X}")
+            return None
         if not value and not optional:
             self.problems.add(where(self.path, node), f"{what} must not be empty")
             return None
