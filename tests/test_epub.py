@@ -223,3 +223,25 @@ def test_ace_reports_no_violations(built, tmp_path):
     result = subprocess.run([str(ACE), "-E", "-f", "-s", "-o", str(tmp_path / "ace"), str(built.epub)],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_an_empty_chapter_never_reaches_ebooklib(tree):
+    from ebooklib import epub as ebooklib_epub
+    from lxml.etree import ParserError
+
+    from handbook.errors import HandbookError
+
+    # The trap: ebooklib's writer crashes on a chapter with no content...
+    trap = ebooklib_epub.EpubBook()
+    trap.set_identifier("x")
+    chapter = ebooklib_epub.EpubHtml(title="Empty", file_name="empty.xhtml", content="")
+    trap.add_item(chapter)
+    trap.add_item(ebooklib_epub.EpubNav())
+    trap.spine = [chapter]
+    with pytest.raises(ParserError):
+        ebooklib_epub.write_epub(tree.root / "trap.epub", trap, {})
+    # ...so the loader refuses an empty chapter before anything is packaged.
+    tree.write("chapters/sample.yaml", "title: Sample\nsections: []\n")
+    with pytest.raises(HandbookError, match="sample.yaml:2: sections must not be an empty list"):
+        load(tree.project)
+    assert not (tree.root / "build").exists()
