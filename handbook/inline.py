@@ -41,7 +41,10 @@ def is_id(text: str) -> bool:
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("zero").enable(["emphasis", "link", "escape", "entity", "newline"])
+    # The typographer turns "quotes" and it's into “quotes” and it’s, as a printer would.
+    md = MarkdownIt("zero", {"typographer": True}).enable(
+        ["emphasis", "link", "escape", "entity", "newline", "smartquotes"]
+    )
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
 
