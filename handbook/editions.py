@@ -45,7 +45,7 @@ class Edition:
                          'font: 10pt/1 "Atkinson Hyperlegible", sans-serif; } }')
             rules.append("@page :right { @bottom-center { content: none; } @bottom-right { content: counter(page); "
                          'font: 10pt/1 "Atkinson Hyperlegible", sans-serif; } }')
-            for name in ("cover", "front"):
+            for name in ("cover", "front", ":blank"):
                 rules.append(f"@page {name} {{ @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}")
         return "\n".join(rules)
 

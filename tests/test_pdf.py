@@ -225,3 +225,13 @@ def test_same_sources_give_the_same_pdf(built, monkeypatch):
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert Builder(Project.at(ROOT)).pdf(EDITIONS["a4"]) == built.pdf("a4").read_bytes()
+
+
+def test_pages_left_blank_for_double_sided_printing_stay_empty(built, book):
+    reader = PdfReader(built.pdf("print-shop"))
+    texts = [page.extract_text().strip() for page in reader.pages]
+    assert "" in texts  # some chapter needed a blank left-hand page before it
+    furniture = {book.title} | {chapter.title for chapter in book.chapters}
+    for number, text in enumerate(texts, start=1):
+        words = [line for line in text.splitlines() if line.strip() and not line.strip().isdigit()]
+        assert not words or not set(words) <= furniture, f"page {number} has only a header or page number"
