@@ -77,9 +77,13 @@ class Builder:
         self.date = build_date(self.book)
         self._layouts: dict[str, object] = {}
 
-    def print_html(self, edition: Edition, cite_pages=None) -> str:
-        """Return the HTML of a print edition."""
-        return render_print(self.env, self.book, self.index, edition, self.date.isoformat(), cite_pages)
+    def print_html(self, edition: Edition, cite_pages=None, links_from: Path | None = None) -> str:
+        """Return the HTML of a print edition; `links_from` links its stylesheets for a browser."""
+        links = ()
+        if links_from is not None:
+            sheets = [self.project.layouts / "print" / name for name in edition.stylesheets]
+            links = tuple(os.path.relpath(sheet, links_from) for sheet in sheets)
+        return render_print(self.env, self.book, self.index, edition, self.date.isoformat(), cite_pages, links)
 
     def layout(self, edition: Edition):
         """Return the final layout of an edition, laid out twice.
@@ -121,7 +125,8 @@ def build(project: Project, formats: list[str], editions: list[str]) -> list[Pat
     for name in editions if "pdf" in formats else ():
         outputs[project.out / EDITIONS[name].file_name] = builder.pdf(EDITIONS[name])
     if "html" in formats:
-        outputs[project.out / f"{BOOK_NAME}.html"] = builder.print_html(EDITIONS[STANDARD]).encode()
+        html = builder.print_html(EDITIONS[STANDARD], links_from=project.out)
+        outputs[project.out / f"{BOOK_NAME}.html"] = html.encode()
     if "epub" in formats:
         outputs[project.out / f"{BOOK_NAME}.epub"] = builder.epub()
     for path, data in outputs.items():

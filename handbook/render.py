@@ -84,12 +84,15 @@ def render_print(
     edition: Edition,
     build_date: str,
     cite_pages: Mapping[str, int] | None = None,
+    stylesheet_links: tuple[str, ...] = (),
 ) -> str:
     """Return the print book as one HTML document.
 
     `cite_pages` is the page of each citation marker from an earlier layout; with it, the
     appendix lists one marker per page ("cited on pages 4, 9"), and the layout itself
-    prints the numbers. Without it, every marker is listed.
+    prints the numbers. Without it, every marker is listed. `stylesheet_links` are
+    linked from the head, for looking at the HTML in a browser; WeasyPrint is given the
+    stylesheets directly instead.
     """
 
     def cited_on(entry: CitedSource):
@@ -116,4 +119,5 @@ def render_print(
         page_breaks={},
         cited_on=cited_on,
         image_src=lambda figure: figure.path.as_uri(),
+        stylesheet_links=stylesheet_links,
     )

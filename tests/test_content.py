@@ -48,3 +48,10 @@ def test_no_sentence_is_copied_from_an_article():
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_the_example_clinic_file_in_the_docs_loads():
+    project = Project.at(ROOT, clinic=ROOT / "docs" / "example-clinic.yaml")
+    book = load(project)[0]
+    assert book.clinic.name == "Example Street Clinic"
+    assert book.clinic.instruction("medicines") == load(Project.at(ROOT))[0].clinic.instruction("medicines")
