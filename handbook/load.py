@@ -14,7 +14,7 @@ from .errors import Location, Problems
 from .inline import is_id
 from .load_chapter import load_chapter
 from .model import Book, Chapter, Clinic, Phone, Source
-from .yamlsource import Fields, compose, is_null, where
+from .yamlsource import Fields, compose, where
 
 BOOK_FILE = "book.yaml"
 CLINIC_FILE = "clinic.yaml"
@@ -165,11 +165,8 @@ def _clinic_fields(path: Path, problems: Problems, *, partial: bool) -> dict | N
                 phones.append(Phone(label, fields.text(entry["number"], "the number", optional=True) or ""))
         result["phones"] = tuple(phones)
     if "instructions" in found:
-        node = found["instructions"]
-        entries = fields.of(node, "instructions", (), tuple(k.value for k, _ in getattr(node, "value", ())
-                                                            if hasattr(k, "value") and isinstance(k.value, str)))
         pairs = []
-        for key, value in (entries or {}).items():
+        for key, value in (fields.entries(found["instructions"], "instructions") or {}).items():
             if not is_id(key):
                 problems.add(where(path, value), f"the instruction id {key!r} must be lowercase letters and dashes")
             text = fields.text(value, f"the instruction {key!r}")
@@ -177,6 +174,4 @@ def _clinic_fields(path: Path, problems: Problems, *, partial: bool) -> dict | N
                 pairs.append((key, text))
                 result["lines"][key] = value.start_mark.line + 1
         result["instructions"] = tuple(pairs)
-    if is_null(root):
-        return None
     return result

@@ -94,10 +94,19 @@ class Fields:
         Unknown, duplicate and missing keys are recorded as problems; the values that
         are there are still returned, so that later checks can report more at once.
         """
+        found = self.entries(node, what, allowed=required + optional)
+        if found is None:
+            return None
+        for key in required:
+            if key not in found:
+                self.problems.add(where(self.path, node), f"{what} is missing the key '{key}'")
+        return found
+
+    def entries(self, node: Node, what: str, allowed: tuple[str, ...] | None = None) -> dict[str, Node] | None:
+        """Return a mapping's values by key; any key is allowed unless `allowed` is given."""
         if not isinstance(node, MappingNode):
             self.problems.add(where(self.path, node), f"{what} must be a mapping of keys to values")
             return None
-        allowed = required + optional
         found: dict[str, Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
@@ -107,13 +116,10 @@ class Fields:
             if key in found:
                 self.problems.add(where(self.path, key_node), f"{what} has the key '{key}' twice")
                 continue
-            if key not in allowed:
+            if allowed is not None and key not in allowed:
                 self.problems.add(where(self.path, key_node), unknown_key(key, what, allowed))
                 continue
             found[key] = value_node
-        for key in required:
-            if key not in found:
-                self.problems.add(where(self.path, node), f"{what} is missing the key '{key}'")
         return found
 
     def text(self, node: Node, what: str, *, optional: bool = False) -> str | None:

@@ -114,3 +114,15 @@ def test_clinic_file_with_unknown_instruction(tree):
     with pytest.raises(HandbookError) as raised:
         load(project)
     assert str(raised.value).startswith(f"{clinic}:2: the handbook has no place for an instruction 'parking'")
+
+
+def test_clinic_file_with_wrong_types(tree):
+    clinic = tree.write("our-clinic.yaml", "name: [a, list]\ninstructions: just text\nphones:\n  - label: Desk\n")
+    project = tree.project.__class__(tree.chapters, tree.project.sources, tree.project.layouts, tree.project.out, clinic)
+    with pytest.raises(HandbookError) as raised:
+        load(project)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{clinic}:1: the clinic name must be text, not a list or mapping",
+        f"{clinic}:2: instructions must be a mapping of keys to values",
+        f"{clinic}:4: a phone entry is missing the key 'number'",
+    ]
