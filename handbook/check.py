@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .errors import Location, Problems
 from .inline import citations, links
-from .model import CONTACTS, Book, Callout, ClinicBlock, Definitions, Questions
+from .model import CONTACTS, Book, Callout, ClinicBlock, Definitions, Notes, Questions
 from .traverse import blocks, texts
 
 
@@ -67,7 +67,7 @@ def _check_sourcing(book: Book, problems: Problems) -> None:
     """Every block that states something cites a source or says it is the handbook's own advice."""
     for chapter in book.chapters:
         for block, callout in blocks(chapter):
-            if isinstance(block, (Questions, ClinicBlock, Callout)):
+            if isinstance(block, (Questions, Notes, ClinicBlock, Callout)):
                 continue
             if block.guidance or (callout is not None and callout.guidance):
                 continue

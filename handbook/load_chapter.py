@@ -19,6 +19,7 @@ from .model import (
     Figure,
     Item,
     ListBlock,
+    Notes,
     Paragraph,
     Questions,
     Row,
@@ -28,8 +29,11 @@ from .model import (
 from .yamlsource import Fields, compose, where
 
 BLOCK_KINDS = (
-    "paragraph", "bullets", "steps", "callout", "table", "figure", "questions", "definitions", "clinic",
+    "paragraph", "bullets", "steps", "callout", "table", "figure", "questions", "definitions", "notes",
+    "clinic",
 )
+MAX_NOTE_LINES = 40
+"""A page of lines, at most."""
 NESTED_KINDS = ("paragraph", "bullets", "steps")
 """What a callout may hold: text and lists, not tables or other boxes."""
 
@@ -125,6 +129,8 @@ class _ChapterReader:
             return self.table(value, anchor, location, guidance)
         if kind == "figure":
             return self.figure(value, anchor, location, guidance)
+        if kind == "notes":
+            return self.notes(value, anchor, location, guidance)
         if kind == "clinic":
             if guidance:
                 self.problems.add(location, "a clinic block needs no 'guidance' key")
@@ -182,6 +188,18 @@ class _ChapterReader:
             return None
         path, media_type = image
         return Figure(anchor, location, guidance, path, media_type, alt, caption)
+
+    def notes(self, node: Node, anchor: str, location, guidance: bool) -> Notes | None:
+        if guidance:
+            self.problems.add(location, "notes need no 'guidance' key")
+        count = self.fields.text(node, "the number of lines")
+        if count is None:
+            return None
+        if not count.isdigit() or not 1 <= int(count) <= MAX_NOTE_LINES:
+            self.problems.add(where(self.path, node), f"notes takes a number of lines from 1 to {MAX_NOTE_LINES}, "
+                              f"not {count!r}")
+            return None
+        return Notes(anchor, location, int(count))
 
     def callout(self, node: Node, anchor: str, location, guidance: bool) -> Callout | None:
         found = self.fields.of(node, "a callout", ("kind", "blocks"), ("title",))

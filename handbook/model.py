@@ -166,6 +166,15 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Notes:
+    """Ruled lines to write on in print; the e-book leaves them out."""
+
+    anchor: str
+    location: Location
+    lines: int
+
+
+@dataclass(frozen=True)
 class ClinicBlock:
     """A place for the clinic's own instruction or phone numbers (`clinic: id`)."""
 
@@ -187,7 +196,7 @@ class Callout:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Paragraph, ListBlock, Questions, Definitions, Table, Figure, ClinicBlock, Callout]
+Block = Union[Paragraph, ListBlock, Questions, Definitions, Table, Figure, Notes, ClinicBlock, Callout]
 
 CALLOUT_TITLES = {
     "key-points": "Key points",

@@ -23,6 +23,7 @@ from .model import (
     Figure,
     Inlines,
     ListBlock,
+    Notes,
     Paragraph,
     Questions,
     Table,
@@ -36,6 +37,7 @@ _KINDS = {
     Definitions: "definitions",
     Table: "table",
     Figure: "figure",
+    Notes: "notes",
     ClinicBlock: "clinic",
     Callout: "callout",
 }
