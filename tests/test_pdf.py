@@ -235,3 +235,13 @@ def test_pages_left_blank_for_double_sided_printing_stay_empty(built, book):
     for number, text in enumerate(texts, start=1):
         words = [line for line in text.splitlines() if line.strip() and not line.strip().isdigit()]
         assert not words or not set(words) <= furniture, f"page {number} has only a header or page number"
+
+
+@pytest.mark.parametrize("edition", ["a4", "letter"])
+def test_standard_lines_hold_about_60_to_70_characters(built, edition):
+    import statistics
+
+    reader = PdfReader(built.pdf(edition))
+    lines = [line for page in reader.pages[3:20] for line in page.extract_text().splitlines() if len(line) > 30]
+    assert 58 <= statistics.median(len(line) for line in lines) <= 70
+    assert max(len(line) for line in lines) <= 78
