@@ -245,3 +245,18 @@ def test_standard_lines_hold_about_60_to_70_characters(built, edition):
     lines = [line for page in reader.pages[3:20] for line in page.extract_text().splitlines() if len(line) > 30]
     assert 58 <= statistics.median(len(line) for line in lines) <= 70
     assert max(len(line) for line in lines) <= 78
+
+
+def test_layout_fetches_nothing_outside_the_project(tmp_path):
+    from handbook.errors import HandbookError
+    from handbook.pdf import lay_out
+
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"\x89PNG\r\n\x1a\n")
+    html = (f'<html lang="en"><body><p>Hi</p><img src="https://example.org/a.png" alt="a">'
+            f'<img src="{outside.as_uri()}" alt="b"></body></html>')
+    with pytest.raises(HandbookError) as raised:
+        lay_out(html, EDITIONS["a4"], ROOT / "layouts", (ROOT / "layouts",))
+    message = str(raised.value)
+    assert "refused to fetch https://example.org/a.png" in message
+    assert f"refused to fetch {outside.as_uri()}" in message
