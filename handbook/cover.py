@@ -13,7 +13,7 @@ INK = (255, 255, 255)
 MARGIN = 130
 
 
-def _font(fonts: Path, weight: int, size: int):
+def pillow_font(fonts: Path, weight: int, size: int):
     """Return the shipped WOFF2 font as a Pillow font (Pillow cannot read WOFF2 itself)."""
     from fontTools.ttLib import TTFont
     from PIL import ImageFont
@@ -26,7 +26,7 @@ def _font(fonts: Path, weight: int, size: int):
     return ImageFont.truetype(data, size)
 
 
-def _wrap(draw, text: str, font, width: int) -> list[str]:
+def wrap(draw, text: str, font, width: int) -> list[str]:
     """Split text into lines that fit the width."""
     lines: list[str] = []
     for word in text.split():
@@ -47,21 +47,21 @@ def cover_png(book: Book, fonts: Path, edition_label: str) -> bytes:
     width = SIZE[0] - 2 * MARGIN
     y = 520
     if book.clinic.name:
-        clinic_font = _font(fonts, 700, 64)
-        for line in _wrap(draw, book.clinic.name, clinic_font, width):
+        clinic_font = pillow_font(fonts, 700, 64)
+        for line in wrap(draw, book.clinic.name, clinic_font, width):
             draw.text((MARGIN, 300), line, font=clinic_font, fill=INK)
     for text, weight, size, gap in (
         (book.title, 700, 170, 60),
         (book.subtitle, 400, 84, 120),
         (f"{book.edition} · {edition_label}", 400, 64, 0),
     ):
-        font = _font(fonts, weight, size)
-        for line in _wrap(draw, text, font, width):
+        font = pillow_font(fonts, weight, size)
+        for line in wrap(draw, text, font, width):
             draw.text((MARGIN, y), line, font=font, fill=INK)
             y += int(size * 1.2)
         y += gap
     draw.rectangle((MARGIN, SIZE[1] - 420, SIZE[0] - MARGIN, SIZE[1] - 412), fill=INK)
-    draw.text((MARGIN, SIZE[1] - 370), book.publisher, font=_font(fonts, 400, 60), fill=INK)
+    draw.text((MARGIN, SIZE[1] - 370), book.publisher, font=pillow_font(fonts, 400, 60), fill=INK)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

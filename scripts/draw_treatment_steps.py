@@ -1,34 +1,28 @@
 #!/usr/bin/env python3
 """Draw chapters/images/treatment-steps.png, the five steps of treatment, in the book's font.
 
-Run it after changing the steps' names: python3 scripts/draw_treatment_steps.py
-(needs Pillow and fontTools, which the project's .venv has).
+Run it after changing the steps' names: .venv/bin/python scripts/draw_treatment_steps.py
 """
-import io
+import sys
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from handbook.cover import pillow_font, wrap  # noqa: E402
+
+FONTS = ROOT / "layouts" / "fonts"
 STEPS = ["First visit", "Checks", "A plan for you", "Close watch", "Follow-up visits"]
 ACCENT, INK, WHITE = (11, 79, 108), (26, 26, 26), (255, 255, 255)
 WIDTH, HEIGHT, BOX_W, BOX_H, GAP = 2080, 460, 330, 280, 90
 
 
-def font(weight: int, size: int) -> ImageFont.FreeTypeFont:
-    ttf = TTFont(str(ROOT / "layouts" / "fonts" / f"atkinson-hyperlegible-latin-{weight}-normal.woff2"))
-    ttf.flavor = None
-    data = io.BytesIO()
-    ttf.save(data)
-    data.seek(0)
-    return ImageFont.truetype(data, size)
-
-
 def main() -> None:
     image = Image.new("RGB", (WIDTH, HEIGHT), WHITE)
     draw = ImageDraw.Draw(image)
-    label, number = font(700, 58), font(700, 60)
+    label, number = pillow_font(FONTS, 700, 58), pillow_font(FONTS, 700, 60)
     left = (WIDTH - len(STEPS) * BOX_W - (len(STEPS) - 1) * GAP) // 2
     top = (HEIGHT - BOX_H) // 2 + 30
     for i, step in enumerate(STEPS):
@@ -37,12 +31,7 @@ def main() -> None:
         cx = x + BOX_W // 2
         draw.ellipse((cx - 48, top - 48, cx + 48, top + 48), fill=ACCENT)
         draw.text((cx, top), str(i + 1), font=number, fill=WHITE, anchor="mm")
-        words, lines = step.split(), []
-        for word in words:
-            if lines and draw.textlength(f"{lines[-1]} {word}", font=label) <= BOX_W - 40:
-                lines[-1] += f" {word}"
-            else:
-                lines.append(word)
+        lines = wrap(draw, step, label, BOX_W - 40)
         y = top + BOX_H // 2 + 20 - (len(lines) - 1) * 35
         for line in lines:
             draw.text((cx, y), line, font=label, fill=INK, anchor="mm")
