@@ -1,6 +1,6 @@
 """Package the handbook as an EPUB 3 with ebooklib, paginated like the standard print edition.
 
-ebooklib's traps, and how this module avoids each (see NOTES in the tests):
+ebooklib's traps, and how this module avoids each (each has a test in tests/test_epub.py):
 - its page list takes every element with an `epub:type` and an id: we switch it off and
   write the navigation document (with our own page list) from a template;
 - it throws away the <head> of EpubHtml documents: documents are added as plain items,
@@ -243,6 +243,9 @@ def _package(book: Book, layouts: Path, documents: list[Document], nav: bytes, i
                                      content=path.read_bytes()))
     ebook.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                  content=(layouts / "epub" / "epub.css").read_bytes()))
+    # One @font-face file for print and e-book; its URLs are relative to itself.
+    ebook.add_item(epub.EpubItem(uid="fonts", file_name="fonts/fonts.css", media_type="text/css",
+                                 content=(layouts / "fonts" / "fonts.css").read_bytes()))
     for font in sorted((layouts / "fonts").glob("*.woff2")):
         ebook.add_item(epub.EpubItem(uid=f"font-{font.stem}", file_name=f"fonts/{font.name}",
                                      media_type="font/woff2", content=font.read_bytes()))
