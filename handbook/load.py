@@ -33,9 +33,6 @@ def load_book(chapters_dir: Path, sources_file: Path, clinic_file: Path | None =
     chapters: list[Chapter] = []
     if meta is not None:
         chapters = _load_chapters(chapters_dir, meta.pop("chapters"), fields, problems)
-        help_now = meta["help_now"]
-        if help_now and help_now not in {chapter.id for chapter in chapters}:
-            problems.add(Location(book_path, 0), f"help_now names {help_now!r}, which is not one of the chapters")
     problems.raise_if_any()
     assert meta is not None and clinic is not None
     return Book(**meta, chapters=tuple(chapters), sources=tuple(sources), clinic=clinic)
@@ -58,7 +55,13 @@ def _book_fields(root: Node, fields: Fields) -> dict | None:
         fields.problems.add(where(fields.path, found["review_by"]), "review_by must come after published")
     if any(value is None for value in meta.values()):
         return None
-    meta["help_now"] = fields.text(found["help_now"], "help_now") if "help_now" in found else None
+    meta["help_now"] = None
+    if "help_now" in found:
+        meta["help_now"] = fields.text(found["help_now"], "help_now")
+        listed = [getattr(item, "value", None) for item in getattr(found["chapters"], "value", [])]
+        if meta["help_now"] and meta["help_now"] not in listed:
+            fields.problems.add(where(fields.path, found["help_now"]),
+                                f"help_now names {meta['help_now']!r}, which is not one of the chapters listed here")
     meta["chapters"] = found["chapters"]
     return meta
 

@@ -126,3 +126,11 @@ def test_clinic_file_with_wrong_types(tree):
         f"{clinic}:2: instructions must be a mapping of keys to values",
         f"{clinic}:4: a phone entry is missing the key 'number'",
     ]
+
+
+def test_help_now_must_name_a_listed_chapter(tree):
+    tree.write("chapters/book.yaml", tree.chapters.joinpath("book.yaml").read_text().replace(
+        "publisher: Test Publisher\n", "publisher: Test Publisher\nhelp_now: crisis\n"))
+    assert problems(tree) == [
+        f"{tree.chapters}/book.yaml:10: help_now names 'crisis', which is not one of the chapters listed here"
+    ]
