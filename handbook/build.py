@@ -1,134 +1,264 @@
-"""The one place that knows the order of the stages: load, check, render, lay out, write.
+"""The one place that knows the order of a build: prepare, plan, make, record.
 
-Everything is read, checked and rendered in memory first; only when every requested output
-exists as bytes are they written, each atomically, into the output folder.
+1. prepare.py loads and checks the book in every language and every clinic file;
+2. editions.py expands the matrix into jobs, and editions whose inputs have not changed
+   since the manifest was written are skipped;
+3. jobs.py makes each job's editions, in a pool of worker processes over every core;
+4. the manifest, and a dependency list for Make, are written last.
+
+Each output is written atomically when its job is done, so a failure leaves every file
+either as it was or complete. The first failing job's message is shown once.
 """
 from __future__ import annotations
 
-import datetime
-import io
+import concurrent.futures
+import hashlib
+import multiprocessing
 import os
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .check import check_book
-from .editions import BOOK_NAME, EDITIONS, Edition
-from .errors import HandbookError, Location, Problem
-from .load import load_book
-from .model import Book
-from .numbering import SourceIndex, number_sources
-from .output import write_atomically
-from .render import environment, render_print
-
-STANDARD = "a4"
-"""The edition whose page numbers the e-book's page list follows."""
+from . import __version__
+from .editions import Edition, Job, jobs, matrix, output_path
+from .errors import HandbookError, Problem
+from .jobs import JobResult, Workshop
+from .manifest import MANIFEST, Entry, read_manifest, write_manifest
+from .model import Figure
+from .analyse.traverse import blocks
+from .output import check_writable, output_folder, write_atomically
+from .prepare import Handbook, build_date, prepare
+from .project import Project
 
 
 @dataclass(frozen=True)
-class Project:
-    """Where the build reads from and writes to."""
+class Request:
+    """What to build: the declared matrix, narrowed by the command line's options."""
 
-    chapters: Path
-    sources: Path
-    """The sources file. It quotes the articles' titles exactly, so it lives outside
-    chapters/, the folder whose prose must be the handbook's own words."""
-    layouts: Path
-    out: Path
-    clinic: Path | None = None
-
-    @classmethod
-    def at(cls, root: Path, out: Path | None = None, clinic: Path | None = None) -> Project:
-        """Return the project laid out as in the repository: chapters/, sources/, layouts/, build/."""
-        return cls(root / "chapters", root / "sources" / "sources.yaml", root / "layouts", out or root / "build", clinic)
-
-    @property
-    def readable_roots(self) -> tuple[Path, ...]:
-        """Return the folders whose files the layout may read (fonts, stylesheets)."""
-        return (self.layouts, self.chapters)
+    clinics: tuple[str, ...] | None = None
+    """Clinic slugs or clinic files; None builds the book's own edition and every declared clinic."""
+    languages: tuple[str, ...] | None = None
+    layouts: tuple[str, ...] | None = None
+    formats: tuple[str, ...] | None = None
+    force: bool = False
+    """Build even the editions whose inputs have not changed."""
+    workers: int | None = None
+    make_stamp: Path | None = None
+    """For Make: touch this file after the build, and list every input of the editions in
+    `<stamp>.d` as its prerequisites, so that Make knows when to build again."""
 
 
-def build_date(book: Book) -> datetime.datetime:
-    """Return the build's date: SOURCE_DATE_EPOCH if set, else the publication date (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+def prepare_request(project: Project, request: Request) -> Handbook:
+    """Return the checked book in the languages a request needs, with any clinic files it names."""
+    clinic_files = tuple(Path(name) for name in request.clinics or () if name.endswith((".yaml", ".yml")))
+    return prepare(project, request.languages, clinic_files)
+
+
+@dataclass
+class Report:
+    """What a build did."""
+
+    made: list[JobResult] = field(default_factory=list)
+    skipped: list[Edition] = field(default_factory=list)
+
+
+def build(project: Project, request: Request, progress: Callable[[str], None] = print) -> Report:
+    """Build the requested editions; raise HandbookError (nothing half-written) on a user's mistake."""
+    handbook = prepare_request(project, request)
+    date = build_date(handbook.settings)
+    editions = plan(handbook, request)
+    check_writable(project.out)
+    report = Report()
+    with output_folder(project.out):
+        manifest_path = project.out / MANIFEST
+        manifest = read_manifest(manifest_path)
+        inputs = Inputs(handbook, date)
+        wanted = {edition: inputs.of(edition) for edition in editions}
+        todo = [e for e in editions if request.force or not _up_to_date(project, handbook, e, wanted[e], manifest)]
+        report.skipped = [e for e in editions if e not in todo]
         try:
-            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc)
-        except ValueError:
-            raise HandbookError([Problem(Location(Path("SOURCE_DATE_EPOCH"), 0),
-                                         f"must be a whole number of seconds, not {epoch!r}")]) from None
-    published = book.published
-    return datetime.datetime(published.year, published.month, published.day, tzinfo=datetime.timezone.utc)
+            for result in _run(handbook, date, jobs(todo), request.workers):
+                report.made.append(result)
+                for made in result.made:
+                    name = made.path.relative_to(project.out).as_posix()
+                    manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
+                                           wanted[made.edition])
+                progress(_progress_line(project, result))
+        finally:
+            _forget_missing(project, manifest)
+            write_manifest(manifest_path, handbook.settings.slug, manifest)
+        if request.make_stamp is not None:
+            _write_depfile(request.make_stamp, project, wanted)
+            write_atomically(request.make_stamp, b"")
+    return report
 
 
-def load(project: Project) -> tuple[Book, SourceIndex]:
-    """Return the checked book and its numbered sources."""
-    book = load_book(project.chapters, project.sources, project.clinic)
-    check_book(book)
-    return book, number_sources(book)
+def plan(handbook: Handbook, request: Request) -> list[Edition]:
+    """Return the editions a request asks for."""
+    return matrix(handbook.settings, handbook.declared_clinics, languages=request.languages,
+                  layouts=request.layouts, formats=request.formats,
+                  only_clinics=_clinic_slugs(handbook, request.clinics))
 
 
-class Builder:
-    """Produce the outputs of one build in memory."""
+def _clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Return the clinic slugs the command line asks for (None: the book's own and every declared clinic).
 
-    def __init__(self, project: Project):
-        self.project = project
-        self.book, self.index = load(project)
-        self.env = environment(project.layouts)
-        self.date = build_date(self.book)
-        self._layouts: dict[str, object] = {}
-
-    def print_html(self, edition: Edition, cite_pages=None, links_from: Path | None = None) -> str:
-        """Return the HTML of a print edition; `links_from` links its stylesheets for a browser."""
-        links = ()
-        if links_from is not None:
-            sheets = [self.project.layouts / "print" / name for name in edition.stylesheets]
-            links = tuple(os.path.relpath(sheet, links_from) for sheet in sheets)
-        return render_print(self.env, self.book, self.index, edition, self.date.isoformat(), cite_pages, links)
-
-    def layout(self, edition: Edition):
-        """Return the final layout of an edition, laid out twice.
-
-        The first pass finds the page of every citation marker; the second lists one
-        marker per page in the sources appendix. Only the appendix changes between the
-        passes, and it comes last, so no earlier page moves.
-        """
-        from .pdf import lay_out
-
-        if edition.name not in self._layouts:
-            roots = self.project.readable_roots
-            first = lay_out(self.print_html(edition), edition, self.project.layouts, roots)
-            pages = first.anchor_pages()
-            self._layouts[edition.name] = lay_out(
-                self.print_html(edition, pages), edition, self.project.layouts, roots
-            )
-        return self._layouts[edition.name]
-
-    def pdf(self, edition: Edition) -> bytes:
-        """Return the PDF of an edition."""
-        target = io.BytesIO()
-        self.layout(edition).write(target)
-        return target.getvalue()
-
-    def epub(self) -> bytes:
-        """Return the e-book, paginated like the standard print edition."""
-        from .epub import make_epub
-
-        standard = self.layout(EDITIONS[STANDARD])
-        return make_epub(self.book, self.index, self.env, self.project.layouts,
-                         standard.anchor_pages(), standard.page_count, self.date)
+    A clinic is named by its slug, by its file, or as "-" for the book's own edition.
+    """
+    if wanted is None:
+        return None
+    by_path = {document.path: slug for slug, document in handbook.clinics.items()}
+    slugs = []
+    for name in wanted:
+        if name.endswith((".yaml", ".yml")):
+            slugs.append(by_path[Path(name)])
+        elif name == "-":
+            slugs.append("")
+        elif name in handbook.clinics:
+            slugs.append(name)
+        else:
+            known = ", ".join(sorted(handbook.clinics)) or "none are declared"
+            raise HandbookError([Problem(handbook.settings.location,
+                                         f"no clinic {name!r} in the editions; known clinics: {known}")])
+    return tuple(slugs)
 
 
-def build(project: Project, formats: list[str], editions: list[str]) -> list[Path]:
-    """Build the requested formats and print editions; return the files written."""
-    builder = Builder(project)
-    outputs: dict[Path, bytes] = {}
-    for name in editions if "pdf" in formats else ():
-        outputs[project.out / EDITIONS[name].file_name] = builder.pdf(EDITIONS[name])
-    if "html" in formats:
-        html = builder.print_html(EDITIONS[STANDARD], links_from=project.out)
-        outputs[project.out / f"{BOOK_NAME}.html"] = html.encode()
-    if "epub" in formats:
-        outputs[project.out / f"{BOOK_NAME}.epub"] = builder.epub()
-    for path, data in outputs.items():
-        write_atomically(path, data)
-    return list(outputs)
+def _run(handbook: Handbook, date, todo: list[Job], workers: int | None):
+    """Yield each job's result as it finishes, in a pool of processes where there are several jobs.
+
+    Workers are forked, so each inherits the loaded, checked book through `_WORKSHOP`:
+    nothing is read or checked twice, and nothing large is sent to them.
+    """
+    if not todo:
+        return
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        workshop = Workshop(handbook, date)
+        for job in todo:
+            yield workshop.run(job)
+        return
+    global _WORKSHOP
+    _WORKSHOP = Workshop(handbook, date)
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_run_in_worker, job) for job in _heaviest_first(todo)]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+_WORKSHOP: Workshop | None = None
+
+
+def _run_in_worker(job: Job) -> JobResult:
+    return _WORKSHOP.run(job)
+
+
+def _heaviest_first(todo: list[Job]) -> list[Job]:
+    """Start the jobs that take longest first (two formats before one), so no core idles at the end."""
+    return sorted(todo, key=lambda job: -len(job.formats))
+
+
+def _progress_line(project: Project, result: JobResult) -> str:
+    pages = next((made.pages for made in result.made if made.pages), None)
+    files = ", ".join(made.path.relative_to(project.out).as_posix() for made in result.made)
+    counted = f"{pages} pages, " if pages else ""
+    return f"built {result.job.name}: {counted}{result.seconds:.1f} s -> {files}"
+
+
+class Inputs:
+    """Every file an edition is made from, with its SHA-256."""
+
+    def __init__(self, handbook: Handbook, date):
+        self.handbook = handbook
+        self.date = date
+        self._hashes: dict[Path, str] = {}
+        self._common: dict[str, str] | None = None
+
+    def hash(self, path: Path) -> str:
+        """Return the SHA-256 of a file (remembered for the rest of the build)."""
+        if path not in self._hashes:
+            self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self._hashes[path]
+
+    def files(self, edition: Edition) -> list[Path]:
+        """Return the files an edition is made from."""
+        handbook = self.handbook
+        project = handbook.project
+        book = handbook.books[edition.language]
+        files = [project.book_file, project.sources_file, *handbook.theme.files()]
+        files += [book.folder / f"{chapter_id}.yaml" for chapter_id in handbook.settings.chapters]
+        if (book.folder / "clinic.yaml").is_file():
+            files.append(book.folder / "clinic.yaml")
+        files += [block.path for chapter in book.chapters for block, _ in blocks(chapter) if isinstance(block, Figure)]
+        if edition.clinic:
+            files.append(handbook.clinics[edition.clinic].path)
+        return files
+
+    def of(self, edition: Edition) -> dict[str, str]:
+        """Return the inputs of an edition by name, with the build date and the code that made it."""
+        if self._common is None:
+            self._common = {"(build date)": self.date.isoformat(), "(handbook)": _code_hash()}
+        project = self.handbook.project
+        found = {project.relative(path): self.hash(path) for path in self.files(edition)}
+        return found | self._common
+
+
+def _code_files() -> list[Path]:
+    """Return the handbook package's code and schemas."""
+    package = Path(__file__).parent
+    return [path for path in sorted(package.rglob("*"))
+            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts]
+
+
+def _code_hash() -> str:
+    """Return the version of the handbook package and a hash of its code and schemas."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in _code_files():
+        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return f"{__version__}+{digest.hexdigest()[:16]}"
+
+
+def _up_to_date(project: Project, handbook: Handbook, edition: Edition, inputs: dict[str, str],
+                manifest: dict[str, Entry]) -> bool:
+    """Tell whether an edition's output is in place and was made from the same inputs."""
+    path = output_path(project, handbook.settings, edition)
+    entry = manifest.get(path.relative_to(project.out).as_posix())
+    if entry is None or entry.inputs != inputs or not path.is_file():
+        return False
+    return entry.size == path.stat().st_size and hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
+
+
+def _forget_missing(project: Project, manifest: dict[str, Entry]) -> None:
+    """Drop manifest entries whose output is gone."""
+    for name in [name for name in manifest if not (project.out / name).exists()]:
+        del manifest[name]
+
+
+def _write_depfile(stamp: Path, project: Project, wanted: dict[Edition, dict[str, str]]) -> None:
+    """Write what Make needs to know when to build again: every input of every edition.
+
+    Each input also gets an empty rule, so that a deleted file counts as changed and Make
+    runs the build, which then names what is missing (the trick of gcc's -MP).
+    """
+    names = sorted({name for inputs in wanted.values() for name in inputs if not name.startswith("(")})
+    files = [project.root / name if not Path(name).is_absolute() else Path(name) for name in names]
+    files += _code_files()  # a change to the pipeline rebuilds too
+    paths = [_make_escape(path) for path in files]
+    lines = [f"{_make_escape(stamp)}: \\"] + [f"  {path} \\" for path in paths] + [""]
+    lines += [f"{path}:" for path in paths]
+    write_atomically(stamp.with_name(stamp.name + ".d"), ("\n".join(lines) + "\n").encode())
+
+
+def _make_escape(path: Path) -> str:
+    """Return a path as Make reads it in a rule: spaces, colons, # and $ escaped."""
+    text = os.path.relpath(path)
+    for character in ("\\", " ", ":", "#"):
+        text = text.replace(character, "\\" + character)
+    return text.replace("$", "$$")

@@ -1,14 +1,14 @@
-"""The command line: `handbook build`, `handbook check`, `handbook readability`."""
+"""The command line: build, check, editions, diff and readability (arguments only; the work is elsewhere)."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
-from .editions import EDITIONS
 from .errors import HandbookError
 
-FORMATS = ("pdf", "epub", "html")
+FORMATS = ("pdf", "epub", "web")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,70 +20,148 @@ def main(argv: list[str] | None = None) -> int:
     except HandbookError as error:
         print(error, file=sys.stderr)
         count = len(error.problems)
-        print(f"handbook: {count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
+        print(f"handbook: {count} problem{'s' if count != 1 else ''}; nothing more was written", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("handbook: interrupted; every output is as it was or complete", file=sys.stderr)
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="handbook", description="Build the patient handbook.")
+    parser = argparse.ArgumentParser(prog="handbook", description="Build patient handbooks: print-ready PDFs and "
+                                     "EPUB e-books, for every clinic, language and layout.")
     parser.add_argument("--root", type=Path, default=Path("."),
-                        help="the project folder holding chapters/ and layouts/ (default: .)")
+                        help="the book folder, holding chapters/ and sources/ (default: the current folder)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="build the PDF editions, the EPUB and the HTML")
-    build.add_argument("formats", nargs="*", choices=FORMATS + ((),), metavar="FORMAT",
-                       help="pdf, epub or html (default: pdf and epub)")
-    build.add_argument("--edition", action="append", choices=sorted(EDITIONS) + ["all"],
-                       help="a print edition (repeatable; default: all)")
-    build.add_argument("--clinic", type=Path, help="a clinic file laid over chapters/clinic.yaml")
-    build.add_argument("--out", type=Path, help="the output folder (default: build/)")
+    build = commands.add_parser("build", help="build the editions the book file declares, or some of them")
+    build.add_argument("formats", nargs="*", metavar="FORMAT", help="pdf, epub or web (default: the book's formats)")
+    _filters(build)
+    build.add_argument("--out", type=Path, help="the output folder (default: build/ in the book folder)")
+    build.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    build.add_argument("--force", action="store_true", help="build even the editions whose inputs have not changed")
+    build.add_argument("--make-stamp", type=Path, help=argparse.SUPPRESS)  # for the Makefile
     build.set_defaults(run=_build)
 
-    check = commands.add_parser("check", help="load and check the sources without building")
-    check.add_argument("--clinic", type=Path, help="a clinic file laid over chapters/clinic.yaml")
+    check = commands.add_parser("check", help="load and check the book, every language and every clinic file; "
+                                "write nothing")
+    check.add_argument("--clinic", action="append", default=[], metavar="FILE", help="check this clinic file too")
     check.set_defaults(run=_check)
 
-    readability = commands.add_parser("readability", help="print each chapter's reading grade (SMOG)")
-    readability.add_argument("--max", type=float, default=None,
-                             help="exit 1 if any chapter's grade is above this")
+    editions = commands.add_parser("editions", help="list the editions a build makes")
+    _filters(editions)
+    editions.add_argument("--json", action="store_true", help="print them as a CI matrix (GitHub Actions' include)")
+    editions.set_defaults(run=_editions)
+
+    diff = commands.add_parser("diff", help="say which editions changed between two manifests")
+    diff.add_argument("old", type=Path, help="an older build/manifest.json")
+    diff.add_argument("new", type=Path, nargs="?", help="a newer one (default: build/manifest.json)")
+    diff.set_defaults(run=_diff)
+
+    readability = commands.add_parser("readability", help="print each chapter's reading grade")
+    readability.add_argument("--language", action="append", metavar="CODE", help="only this language")
+    readability.add_argument("--max", type=float, default=None, help="exit 1 if any chapter's grade is above this")
     readability.set_defaults(run=_readability)
     return parser
 
 
-def _project(args):
-    from .build import Project
+def _filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--clinic", action="append", metavar="NAME|FILE",
+                        help="only this clinic: a declared clinic's name, a clinic file, or - for the book's own "
+                        "edition (repeatable)")
+    parser.add_argument("--language", action="append", metavar="CODE", help="only this language (repeatable)")
+    parser.add_argument("--layout", "--edition", action="append", metavar="NAME",
+                        help="only this print layout: a4, letter, large-print, print-shop (repeatable)")
+    parser.add_argument("--format", action="append", choices=FORMATS, help="only this format (repeatable)")
 
-    return Project.at(args.root, getattr(args, "out", None), getattr(args, "clinic", None))
+
+def _request(args, **more):
+    from .build import Request
+
+    formats = tuple(dict.fromkeys(list(getattr(args, "formats", [])) + (args.format or []))) or None
+    for name in formats or ():
+        if name not in FORMATS:
+            raise SystemExit(f"handbook: unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
+    return Request(
+        clinics=tuple(args.clinic) if args.clinic else None,
+        languages=tuple(args.language) if args.language else None,
+        layouts=tuple(args.layout) if args.layout else None,
+        formats=formats,
+        **more,
+    )
+
+
+def _project(args):
+    from .project import Project
+
+    return Project.at(args.root, getattr(args, "out", None))
 
 
 def _build(args) -> int:
     from .build import build
 
-    formats = list(args.formats) or ["pdf", "epub"]
-    editions = sorted(EDITIONS) if not args.edition or "all" in args.edition else args.edition
-    for path in build(_project(args), formats, editions):
-        print(f"wrote {path}")
+    project = _project(args)
+    report = build(project, _request(args, force=args.force, workers=args.jobs, make_stamp=args.make_stamp),
+                   progress=lambda line: print(line, flush=True))
+    made = sum(len(result.made) for result in report.made)
+    skipped = f", {len(report.skipped)} up to date" if report.skipped else ""
+    print(f"handbook: {made} output{'s' if made != 1 else ''} written to {project.out}{skipped}")
     return 0
 
 
 def _check(args) -> int:
-    from .build import load
+    from .prepare import prepare
 
-    book, _ = load(_project(args))
-    print(f"{len(book.chapters)} chapters and {len(book.sources)} sources: no problems found")
+    handbook = prepare(_project(args), clinic_files=tuple(Path(name) for name in args.clinic), all_languages=True)
+    chapters = len(handbook.settings.chapters)
+    languages = ", ".join(handbook.books)
+    clinics = len(handbook.clinics)
+    print(f"{chapters} chapters in {languages}, {len(next(iter(handbook.books.values())).sources)} sources, "
+          f"{clinics} clinic file{'s' if clinics != 1 else ''}: no problems found")
+    return 0
+
+
+def _editions(args) -> int:
+    from .build import plan, prepare_request
+    from .editions import output_path
+
+    project = _project(args)
+    request = _request(args)
+    handbook = prepare_request(project, request)
+    editions = plan(handbook, request)
+    if args.json:
+        rows = [edition.as_json() | {"output": output_path(project, handbook.settings, edition)
+                                     .relative_to(project.out).as_posix()} for edition in editions]
+        print(json.dumps({"include": rows}))
+    else:
+        for edition in editions:
+            print(f"{edition.name:<40} {output_path(project, handbook.settings, edition)}")
+    return 0
+
+
+def _diff(args) -> int:
+    from .manifest import diff, read_manifest
+
+    new = args.new or _project(args).out / "manifest.json"
+    lines = diff(read_manifest(args.old, missing_ok=False), read_manifest(new, missing_ok=False))
+    for line in lines:
+        print(line)
+    if not lines:
+        print("handbook: no edition changed")
     return 0
 
 
 def _readability(args) -> int:
-    from .build import load
-    from .readability import chapter_grades
+    from .analyse.readability import chapter_grades
+    from .prepare import prepare
 
-    book, _ = load(_project(args))
+    handbook = prepare(_project(args), tuple(args.language) if args.language else None, all_languages=True)
     worst = 0.0
-    for chapter, grade in chapter_grades(book):
-        worst = max(worst, grade.smog)
-        print(f"{chapter.id:<20} SMOG {grade.smog:4.1f}   Flesch-Kincaid {grade.flesch_kincaid:4.1f}   "
-              f"{grade.words:5d} words")
+    for language, book in handbook.books.items():
+        for chapter, grade in chapter_grades(book):
+            worst = max(worst, grade.smog)
+            print(f"{language} {chapter.id:<20} SMOG {grade.smog:4.1f}   Flesch-Kincaid {grade.flesch_kincaid:4.1f}   "
+                  f"{grade.words:5d} words")
     if args.max is not None and worst > args.max:
         print(f"handbook: a chapter reads above grade {args.max:g}", file=sys.stderr)
         return 1

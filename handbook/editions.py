@@ -1,63 +1,119 @@
-"""The print editions: each is its own make target and output file."""
+"""The editions matrix: every clinic × language × layout × format a book is built in.
+
+An edition is one output file (or folder, for the web). Its path never collides with
+another's: the book's own edition in its first language stays at the top of build/, other
+languages go into build/<language>/, and a clinic's editions into build/<clinic>/<language>/.
+"""
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
-BOOK_NAME = "ketamine-therapy-handbook"
+from .model import Settings
+from .project import Project
+
+EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "web": ""}
+
+
+@dataclass(frozen=True, order=True)
+class Edition:
+    """One output of the book: for a clinic, in a language, a layout and a format."""
+
+    clinic: str
+    """The clinic's slug; empty for the book's own edition."""
+    language: str
+    layout: str
+    """The print layout; for the e-book, the layout its page numbers follow; empty for the web."""
+    format: str
+    """pdf, epub or web."""
+
+    @property
+    def name(self) -> str:
+        """Return the edition's name in messages and manifests: clinic/language/layout.format."""
+        parts = [self.clinic or "-", self.language, self.layout or "site"]
+        return "/".join(parts) + "." + self.format
+
+    def as_json(self) -> dict:
+        """Return the edition as a CI matrix entry."""
+        return {"clinic": self.clinic, "language": self.language, "layout": self.layout, "format": self.format}
 
 
 @dataclass(frozen=True)
-class Edition:
-    """One way of printing the book."""
+class Job:
+    """The editions one worker makes together: one layout of one clinic and language, and
+    the e-book whose page numbers follow that layout."""
 
-    name: str
-    """The name on the command line and in the output file."""
-    label: str
-    """How the title page names the edition."""
-    page_size: str
-    """A CSS page size."""
-    stylesheets: tuple[str, ...]
-    """Stylesheets under layouts/print/, in cascade order."""
-    double_sided: bool = False
-    """Chapters start on a right-hand page."""
-    bleed_mm: float = 0
-    """Bleed around the trim box, with crop and cross marks, for a print shop."""
-    label_on_cover: bool = False
-    side_margin_mm: float | None = None
-    """Left and right margins, where the stylesheets' do not suit the page width."""
+    clinic: str
+    language: str
+    layout: str
+    formats: tuple[str, ...]
 
     @property
-    def file_name(self) -> str:
-        """Return the output file name."""
-        suffix = "" if self.name == "a4" else f"-{self.name}"
-        return f"{BOOK_NAME}{suffix}.pdf"
+    def editions(self) -> tuple[Edition, ...]:
+        """Return the editions the job makes."""
+        return tuple(Edition(self.clinic, self.language, "" if f == "web" else self.layout, f) for f in self.formats)
 
-    def page_css(self) -> str:
-        """Return the CSS this edition lays over its stylesheets."""
-        rules = [f"@page {{ size: {self.page_size}; }}"]
-        if self.side_margin_mm:
-            rules.append(f"@page {{ margin-left: {self.side_margin_mm}mm; margin-right: {self.side_margin_mm}mm; }}")
-        if self.bleed_mm:
-            rules.append(f"@page {{ bleed: {self.bleed_mm}mm; marks: crop cross; }}")
-        if self.double_sided:
-            rules.append(".chapter { break-before: right; }")
-            rules.append("@page :left { @bottom-center { content: none; } @bottom-left { content: counter(page); "
-                         'font: 10pt/1 "Atkinson Hyperlegible", sans-serif; } }')
-            rules.append("@page :right { @bottom-center { content: none; } @bottom-right { content: counter(page); "
-                         'font: 10pt/1 "Atkinson Hyperlegible", sans-serif; } }')
-            for name in ("cover", "front", ":blank"):
-                rules.append(f"@page {name} {{ @bottom-left {{ content: none; }} @bottom-right {{ content: none; }} }}")
-        return "\n".join(rules)
+    @property
+    def name(self) -> str:
+        """Return how progress lines name the job."""
+        return "/".join((self.clinic or "-", self.language, self.layout or "site"))
 
 
-EDITIONS = {
-    edition.name: edition
-    for edition in (
-        Edition("a4", "standard print, A4", "A4", ("print.css",)),
-        Edition("letter", "standard print, US Letter", "letter", ("print.css",), side_margin_mm=45),
-        Edition("large-print", "large print, A4", "A4", ("print.css", "large-print.css"), label_on_cover=True),
-        Edition("print-shop", "print-shop master, A4, double-sided", "A4", ("print.css",),
-                double_sided=True, bleed_mm=3),
-    )
-}
-"""Every print edition by name; `a4` is the standard one the e-book's page numbers follow."""
+def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layouts=None, formats=None,
+           only_clinics=None) -> list[Edition]:
+    """Return the editions to build: the declared matrix, narrowed by any filter given.
+
+    `clinics` are the slugs of the declared clinic files; the book's own edition ("") comes first.
+    """
+    every_clinic = ("",) + clinics
+    chosen_clinics = every_clinic if only_clinics is None else tuple(c for c in every_clinic if c in only_clinics)
+    chosen_clinics += tuple(c for c in (only_clinics or ()) if c not in chosen_clinics)
+    editions = []
+    for clinic in chosen_clinics:
+        for language in languages or settings.edition_languages:
+            for format in formats or settings.formats:
+                if format == "web":
+                    editions.append(Edition(clinic, language, "", format))
+                elif format == "epub":
+                    editions.append(Edition(clinic, language, settings.standard_layout, format))
+                else:
+                    for layout in layouts or settings.layouts:
+                        editions.append(Edition(clinic, language, layout, format))
+    if layouts is not None:  # `--layout letter` narrows the print editions, and the e-book with them
+        editions = [e for e in editions if e.format == "web" or e.layout in layouts]
+    return editions
+
+
+def jobs(editions: list[Edition]) -> list[Job]:
+    """Group editions into jobs: the e-book goes with the layout its page numbers follow."""
+    grouped: dict[tuple[str, str, str], list[str]] = {}
+    for edition in editions:
+        grouped.setdefault((edition.clinic, edition.language, edition.layout), []).append(edition.format)
+    return [Job(clinic, language, layout, tuple(formats)) for (clinic, language, layout), formats in grouped.items()]
+
+
+def output_path(project: Project, settings: Settings, edition: Edition) -> Path:
+    """Return where an edition is written."""
+    folder = project.out
+    if edition.clinic:
+        folder = folder / edition.clinic / edition.language
+    elif edition.language != settings.languages[0].code:
+        folder = folder / edition.language
+    if edition.format == "web":
+        return folder / "web"
+    suffix = "" if edition.format != "pdf" or edition.layout == settings.standard_layout else f"-{edition.layout}"
+    return folder / f"{settings.slug}{suffix}{EXTENSIONS[edition.format]}"
+
+
+def identifier(settings: Settings, clinic: str, language: str) -> str:
+    """Return the stable identifier of a clinic's edition in a language.
+
+    The book's own edition in its first language keeps the book file's identifier; every
+    other clinic × language gets a name-based UUID (RFC 4122, version 5) derived from it,
+    so each e-book is its own book to a reading system, and stays the same across builds.
+    """
+    if not clinic and language == settings.languages[0].code:
+        return settings.identifier
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, settings.identifier)
+    return f"urn:uuid:{uuid.uuid5(namespace, f'{clinic}/{language}')}"

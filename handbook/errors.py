@@ -64,6 +64,9 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self._found)
 
+    def __len__(self) -> int:
+        return len(self._found)
+
     def raise_if_any(self) -> None:
         """Raise HandbookError if anything was recorded."""
         if self._found:

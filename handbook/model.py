@@ -12,6 +12,17 @@ from typing import Union
 
 from .errors import Location
 
+
+def is_id(text: str) -> bool:
+    """Tell whether text is a lowercase id such as `risks-benefits`."""
+    return bool(text) and text[0].isalnum() and all(c.isalnum() or c == "-" for c in text) and text == text.lower()
+
+
+def slug(title: str) -> str:
+    """Return an id made from a title: "Who should not have it?" -> "who-should-not-have-it"."""
+    words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
+    return "-".join(words)
+
 # --- Inline text -------------------------------------------------------------------
 
 
@@ -192,20 +203,13 @@ class Callout:
     location: Location
     guidance: bool
     kind: str
-    title: str
+    """One of the theme's callout kinds."""
+    title: str | None
+    """The title the file gives; None takes the theme's title for the kind, in the book's language."""
     blocks: tuple[Block, ...]
 
 
 Block = Union[Paragraph, ListBlock, Questions, Definitions, Table, Figure, Notes, ClinicBlock, Callout]
-
-CALLOUT_TITLES = {
-    "key-points": "Key points",
-    "warning": "Warning",
-    "call-care-team": "When to call your care team",
-    "tip": "Tip",
-    "disagree": "Where the articles do not agree",
-}
-"""The kinds of callout, each with the title it gets when the file gives none."""
 
 CONTACTS = "contacts"
 """The clinic block key that shows the clinic's phone numbers."""
@@ -238,7 +242,7 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Source:
-    """One article the handbook is based on, described as the article itself shows it."""
+    """One source the handbook is based on, described as the source itself shows it."""
 
     id: str
     location: Location
@@ -247,21 +251,33 @@ class Source:
     date: str | None
     kind: str
     note: str
+    added_by_publisher: bool = False
+    """True for a source the publisher added beside the book's own sources, such as a crisis line."""
+    url: str | None = None
 
 
 @dataclass(frozen=True)
 class Phone:
     """A labelled phone number; an empty number is printed as a line to write on."""
 
+    id: str
+    """The slot a clinic file fills: `clinic`, `after-hours`, ..."""
     label: str
     number: str
+    source: str | None = None
+    """The source that vouches for a public number (988, 911), cited beside it."""
+    location: Location | None = None
+    """Where the line was written, for messages about it."""
 
 
 @dataclass(frozen=True)
 class Clinic:
-    """The clinic's own details, printed on the cover and where chapters ask for them."""
+    """The details an edition prints for its clinic: the book's defaults with a clinic file over them."""
 
+    slug: str
+    """The clinic's folder under build/; empty for the book's own edition."""
     name: str
+    """Empty for the book's own edition: the theme then says "your clinic"."""
     phones: tuple[Phone, ...]
     instructions: tuple[tuple[str, str], ...]
     """Pairs of instruction id and text, in file order."""
@@ -272,23 +288,106 @@ class Clinic:
 
 
 @dataclass(frozen=True)
-class Book:
-    """The whole handbook."""
+class Language:
+    """What book.yaml says about the book in one language."""
 
+    code: str
+    """A language tag such as `en` or `es`."""
     title: str
     subtitle: str
-    language: str
     edition: str
+    """How this language names the edition, such as "First edition"."""
+    keywords: tuple[str, ...]
+    """Keywords for the PDF and e-book metadata."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The book file: who the book is, its languages, its chapters, and the editions to build."""
+
+    location: Location
+    slug: str
+    """The start of every output file name, such as `ketamine-therapy-handbook`."""
+    identifier: str
+    """The stable identifier of the book's own edition in its first language."""
     version: str
     published: datetime.date
     review_by: datetime.date
-    identifier: str
     publisher: str
+    country: str | None
+    """The ISO 3166 country the book is written for, such as `US`."""
+    languages: tuple[Language, ...]
+    """Every language of the book; the first is the source language the others are translated from."""
+    chapters: tuple[str, ...]
+    """Chapter ids in reading order; each language has a file `<id>.yaml` for each."""
+    chapter_locations: tuple[Location, ...]
+    """Where the book file lists each chapter."""
     help_now: str | None
-    """The id of the chapter to turn to in a crisis; the cover and title page point to it."""
+    """The id of the chapter to turn to in a crisis; the theme points the cover to it."""
+    glossary: str | None
+    """The id of the chapter that is the book's glossary."""
+    disclaimer: bool
+    """Whether the theme prints that the book does not replace advice from the care team."""
+    edition_languages: tuple[str, ...]
+    """The languages to build."""
+    layouts: tuple[str, ...]
+    """The print layouts to build; the first is the standard edition the e-book's pages follow."""
+    formats: tuple[str, ...]
+    """The formats to build."""
+    clinics: tuple[Path, ...]
+    """Clinic files to build editions for, beside the book's own edition."""
+
+    def language(self, code: str) -> Language:
+        """Return a language of the book."""
+        return next(language for language in self.languages if language.code == code)
+
+    @property
+    def standard_layout(self) -> str:
+        """Return the layout whose page numbers the e-book carries."""
+        return self.layouts[0]
+
+
+@dataclass(frozen=True)
+class Book:
+    """The whole handbook in one language, as every stage after loading reads it."""
+
+    settings: Settings
+    language: str
+    title: str
+    subtitle: str
+    edition: str
+    keywords: tuple[str, ...]
     chapters: tuple[Chapter, ...]
     sources: tuple[Source, ...]
-    clinic: Clinic
+    clinic: Clinic | None
+    """The language's default clinic details (chapters/<language>/clinic.yaml), if the book has any."""
+    folder: Path
+    """The folder of this language's chapters."""
+
+    @property
+    def version(self) -> str:
+        """Return the version of the text."""
+        return self.settings.version
+
+    @property
+    def published(self) -> datetime.date:
+        """Return the publication date."""
+        return self.settings.published
+
+    @property
+    def review_by(self) -> datetime.date:
+        """Return the date by which the content must be checked again."""
+        return self.settings.review_by
+
+    @property
+    def publisher(self) -> str:
+        """Return the publisher."""
+        return self.settings.publisher
+
+    @property
+    def help_now(self) -> str | None:
+        """Return the id of the chapter to turn to in a crisis."""
+        return self.settings.help_now
 
     @property
     def help_now_chapter(self) -> Chapter | None:

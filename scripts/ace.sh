@@ -3,7 +3,7 @@
 # Puppeteer's own browser download, which cannot be fetched here) and uses Debian's Chromium.
 # Where Node or Chromium cannot be had, says so and skips this check only.
 set -u
-epub=${1:?usage: scripts/ace.sh BOOK.epub}
+epub=${1:?usage: scripts/ace.sh BOOK.epub [REPORT-DIR]}
 tools=.tools/ace
 version=1.4.6
 
@@ -26,7 +26,7 @@ if [ ! -x "$tools/node_modules/.bin/ace-cli" ]; then
   (cd "$tools" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund "@daisy/ace-cli@$version") || {
     echo "make check: could not install @daisy/ace-cli from npm, so Ace is skipped"; exit 0; }
 fi
-report=build/ace-report
+report=${2:-build/ace-report}
 rm -rf "$report"
 echo "make check: Ace by DAISY $version on $epub"
 PUPPETEER_EXECUTABLE_PATH=$chromium "$tools/node_modules/.bin/ace-cli" -E -f -s -o "$report" "$epub"

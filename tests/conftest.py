@@ -1,7 +1,6 @@
-"""Shared fixtures: a small project tree in tmp_path, and the real handbook built once."""
+"""Shared fixtures: a small book in tmp_path, and the real handbook built once per session."""
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -9,24 +8,30 @@ from pathlib import Path
 
 import pytest
 
-from handbook.build import Project, build
-from handbook.editions import BOOK_NAME, EDITIONS
+from handbook.build import Request, build
+from handbook.editions import Edition, output_path
+from handbook.prepare import Handbook, prepare
+from handbook.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1795305600"  # 2026-11-22T00:00:00Z
 
 BOOK_YAML = """\
-title: Sample Handbook
-subtitle: A test book
-language: en
-edition: Test edition
+slug: sample-handbook
+identifier: urn:uuid:00000000-0000-4000-8000-000000000000
 version: "0.1"
 published: 2026-01-01
 review_by: 2027-01-01
-identifier: urn:uuid:00000000-0000-4000-8000-000000000000
 publisher: Test Publisher
+languages:
+  en:
+    title: Sample Handbook
+    subtitle: A test book
+    edition: Test edition
 chapters:
   - sample
+editions:
+  layouts: [a4]
 """
 
 SOURCES_YAML = """\
@@ -34,7 +39,7 @@ sources:
   - id: alpha
     title: The first article
     author: Someone
-    date: 2025
+    date: "2025"
     kind: web article
     note: A test source.
   - id: beta
@@ -63,6 +68,15 @@ sections:
       - clinic: fasting
 """
 
+CLINIC_DEFAULTS = """\
+phones:
+  - id: clinic
+    label: Your clinic
+    number: ""
+instructions:
+  fasting: Your clinic will tell you whether you need to stop eating before a session.
+"""
+
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",
@@ -87,17 +101,18 @@ def golden(request):
 
 @dataclass
 class Tree:
-    """A small project written into tmp_path."""
+    """A small book written into tmp_path: chapters/book.yaml, chapters/en/, sources/."""
 
     root: Path
 
     @property
     def chapters(self) -> Path:
-        return self.root / "chapters"
+        """Return the English chapters' folder."""
+        return self.root / "chapters" / "en"
 
     @property
     def project(self) -> Project:
-        return Project(self.chapters, self.root / "sources" / "sources.yaml", ROOT / "layouts", self.root / "build")
+        return Project.at(self.root)
 
     def write(self, name: str, text: str | bytes) -> Path:
         path = self.root / name
@@ -108,28 +123,21 @@ class Tree:
             path.write_text(text, encoding="utf-8")
         return path
 
+    def load(self):
+        """Return the English book and its numbered sources."""
+        handbook = prepare(self.project)
+        return handbook.books["en"], handbook.indexes["en"]
+
 
 @pytest.fixture
 def tree(tmp_path) -> Tree:
-    """Return a valid one-chapter project in tmp_path."""
+    """Return a valid one-chapter book in tmp_path, with no layouts of its own."""
     tree = Tree(tmp_path)
     tree.write("chapters/book.yaml", BOOK_YAML)
-    tree.write("chapters/sample.yaml", SAMPLE_CHAPTER)
+    tree.write("chapters/en/sample.yaml", SAMPLE_CHAPTER)
+    tree.write("chapters/en/clinic.yaml", CLINIC_DEFAULTS)
     tree.write("sources/sources.yaml", SOURCES_YAML)
-    shutil.copy(ROOT / "chapters" / "clinic.yaml", tree.chapters / "clinic.yaml")
-    (tmp_path / "layouts").symlink_to(ROOT / "layouts")
     return tree
-
-
-class WarningCollector(logging.Handler):
-    """Remember every warning WeasyPrint logs."""
-
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record):
-        self.messages.append(record.getMessage())
 
 
 @dataclass
@@ -137,31 +145,39 @@ class Built:
     """The real handbook, built once for the whole test session."""
 
     out: Path
-    warnings: list[str]
+    handbook: Handbook
 
-    def pdf(self, edition: str = "a4") -> Path:
-        return self.out / EDITIONS[edition].file_name
+    def path(self, edition: Edition) -> Path:
+        return output_path(Project.at(ROOT, self.out), self.handbook.settings, edition)
+
+    def pdf(self, layout: str = "a4") -> Path:
+        return self.path(Edition("", "en", layout, "pdf"))
 
     @property
     def epub(self) -> Path:
-        return self.out / f"{BOOK_NAME}.epub"
+        return self.path(Edition("", "en", self.handbook.settings.standard_layout, "epub"))
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
-    """Build every edition and the e-book of the real handbook into a temporary folder."""
+    """Build every declared edition of the real handbook into a temporary folder."""
     out = tmp_path_factory.mktemp("build")
-    collector = WarningCollector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
-        build(Project.at(ROOT, out=out), ["pdf", "epub", "html"], sorted(EDITIONS))
+        project = Project.at(ROOT, out)
+        build(project, Request(languages=("en",)), progress=lambda line: None)
+        handbook = prepare(project)
     finally:
-        logger.removeHandler(collector)
         if previous is None:
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    return Built(out, collector.messages)
+    return Built(out, handbook)
+
+
+def copy_book(source: Path, target: Path) -> Path:
+    """Copy a book folder (chapters, sources, layouts) for a test to change."""
+    for name in ("chapters", "sources"):
+        shutil.copytree(source / name, target / name)
+    return target

@@ -1,5 +1,5 @@
 """Where the printed page numbers go in the e-book."""
-from handbook.pagemap import page_breaks
+from handbook.epub.pagemap import page_breaks
 
 
 def test_each_page_marks_the_first_anchor_that_starts_on_it():

@@ -1,22 +1,36 @@
 """Rendering: strict templates, escaped content, citation markers and their links."""
 from __future__ import annotations
 
+import datetime
+import gettext
+
 import pytest
 from jinja2 import UndefinedError
 
-from conftest import ROOT
-from handbook.build import load
-from handbook.editions import EDITIONS
-from handbook.render import environment, render_print
+from handbook.editions import Edition
+from handbook.prepare import prepare
+from handbook.render.context import Context
+from handbook.render.env import environment
+from handbook.render.print import render_print
+from handbook.theme import default_theme_dir
+
+DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def context(tree, clinic: str = "") -> tuple:
+    handbook = prepare(tree.project)
+    edition = Edition(clinic, "en", "a4", "pdf")
+    return handbook, Context(tree.project, handbook.theme, handbook.books["en"], handbook.clinic(clinic, "en"),
+                             handbook.indexes["en"], edition, "urn:x", DATE, gettext.NullTranslations().gettext)
 
 
 def render(tree) -> str:
-    book, index = load(tree.project)
-    return render_print(environment(ROOT / "layouts"), book, index, EDITIONS["a4"], "2026-01-01T00:00:00+00:00")
+    handbook, ctx = context(tree)
+    return render_print(environment(handbook.theme), ctx)
 
 
 def test_hostile_text_is_escaped(tree):
-    tree.write("chapters/sample.yaml", """\
+    tree.write("chapters/en/sample.yaml", """\
 title: "<script>alert('title')</script>"
 sections:
   - title: First
@@ -40,13 +54,19 @@ def test_citation_markers_link_to_the_numbered_source(tree):
 def test_clinic_instruction_and_default_name(tree):
     html = render(tree)
     assert "Your clinic’s instructions" in html
-    assert "whether you need to stop eating or drinking" in html
+    assert "whether you need to stop eating" in html
 
 
-def test_a_template_typo_fails_instead_of_printing_nothing(tree, tmp_path):
-    layouts = tmp_path / "typo-layouts"
-    (layouts / "print").mkdir(parents=True)
-    (layouts / "print" / "book.html.j2").write_text("<p>{{ book.titel }}</p>")
-    book, index = load(tree.project)
+def test_a_books_own_layouts_override_the_default_theme_file_by_file(tree):
+    partial = (default_theme_dir() / "partials" / "blocks.html.j2").read_text()
+    tree.write("layouts/partials/blocks.html.j2", partial.replace("clinic-note-title", "clinic-note-title our-own"))
+    html = render(tree)
+    assert 'class="clinic-note-title our-own"' in html  # the book's partial
+    assert '<section class="cover" id="cover"' in html  # the default theme's book template
+
+
+def test_a_template_typo_fails_instead_of_printing_nothing(tree):
+    tree.write("layouts/print/book.html.j2", "<p>{{ book.titel }}</p>")
+    handbook, ctx = context(tree)
     with pytest.raises(UndefinedError):
-        render_print(environment(layouts), book, index, EDITIONS["a4"], "2026-01-01")
+        render_print(environment(handbook.theme), ctx)

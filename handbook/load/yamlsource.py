@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Location, Problems
+from ..errors import Location, Problems
 
 # A source file larger than this is not a handbook chapter; refuse it before parsing.
 MAX_FILE_BYTES = 2_000_000

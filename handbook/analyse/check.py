@@ -5,19 +5,16 @@ files fit together, not about one file's typing.
 """
 from __future__ import annotations
 
-from .errors import Location, Problems
-from .inline import citations, links
-from .model import CONTACTS, Book, Callout, ClinicBlock, Definitions, Notes, Questions
-from .traverse import blocks, texts
+from ..errors import Location, Problems
+from ..model import CONTACTS, Book, Callout, ClinicBlock, Definitions, Notes, Questions
+from .traverse import blocks, citations, links, texts
 
 
-def check_book(book: Book) -> None:
-    """Raise HandbookError listing every cross-file problem in a loaded book."""
-    problems = Problems()
+def check_book(book: Book, problems: Problems) -> None:
+    """Record every cross-file problem in a loaded book."""
     _check_ids(book, problems)
     _check_references(book, problems)
     _check_sourcing(book, problems)
-    problems.raise_if_any()
 
 
 def _check_ids(book: Book, problems: Problems) -> None:
@@ -42,8 +39,14 @@ def _check_references(book: Book, problems: Problems) -> None:
     source_ids = {source.id for source in book.sources}
     targets = {chapter.id for chapter in book.chapters}
     targets |= {section.id for chapter in book.chapters for section in chapter.sections}
-    clinic_keys = {key for key, _ in book.clinic.instructions} | {CONTACTS}
+    clinic_keys = {key for key, _ in book.clinic.instructions} | {CONTACTS} if book.clinic else set()
     cited: set[str] = set()
+    for phone in book.clinic.phones if book.clinic else ():
+        if phone.source is not None:
+            cited.add(phone.source)
+            if phone.source not in source_ids:
+                problems.add(phone.location, f"the phone line {phone.id!r} cites {phone.source!r}, "
+                             f"which names no source in sources.yaml")
     for chapter in book.chapters:
         for block, _ in blocks(chapter):
             for text in texts(block):
@@ -55,8 +58,11 @@ def _check_references(book: Book, problems: Problems) -> None:
                 for link in links(text):
                     if link.internal and link.href[1:] not in targets:
                         problems.add(block.location, f"the link {link.href!r} leads to no chapter or section")
-            if isinstance(block, ClinicBlock) and block.key not in clinic_keys:
-                problems.add(block.location, f"the clinic file has no instruction {block.key!r}; expected one of: "
+            if isinstance(block, ClinicBlock) and not clinic_keys:
+                problems.add(block.location, f"the book has no clinic details for {book.language!r}: add "
+                             f"{book.folder / 'clinic.yaml'} with phones and instructions, or remove this block")
+            elif isinstance(block, ClinicBlock) and block.key not in clinic_keys:
+                problems.add(block.location, f"the clinic details have no instruction {block.key!r}; expected one of: "
                              + ", ".join(sorted(clinic_keys)))
     for source in book.sources:
         if source.id not in cited:

@@ -3,18 +3,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .model import (
+from ..model import (
     Block,
     Callout,
     Chapter,
-    ClinicBlock,
+    Citation,
+    CiteRef,
     Definitions,
+    Emphasis,
     Figure,
     Inlines,
+    Link,
     ListBlock,
     Paragraph,
     Questions,
+    Strong,
     Table,
+    Text,
 )
 
 
@@ -43,8 +48,6 @@ def texts(block: Block) -> Iterator[Inlines]:
             yield from row.cells
     elif isinstance(block, Figure):
         yield block.caption
-    elif isinstance(block, (ClinicBlock, Callout)):
-        return
 
 
 def page_anchors(block: Block) -> Iterator[str]:
@@ -59,3 +62,44 @@ def page_anchors(block: Block) -> Iterator[str]:
     elif isinstance(block, Callout):
         for inner in block.blocks:
             yield from page_anchors(inner)
+
+
+def plain_text(nodes: Inlines) -> str:
+    """Return the words of inline nodes without markup or citations."""
+    parts: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        elif isinstance(node, (Emphasis, Strong, Link)):
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+def citations(nodes: Inlines) -> list[CiteRef]:
+    """Return every citation reference in inline nodes, in order."""
+    found: list[CiteRef] = []
+    for node in nodes:
+        if isinstance(node, Citation):
+            found.extend(node.refs)
+        elif isinstance(node, (Emphasis, Strong, Link)):
+            found.extend(citations(node.children))
+    return found
+
+
+def links(nodes: Inlines) -> list[Link]:
+    """Return every link in inline nodes, in order."""
+    found: list[Link] = []
+    for node in nodes:
+        if isinstance(node, Link):
+            found.append(node)
+        if isinstance(node, (Emphasis, Strong, Link)):
+            found.extend(links(node.children))
+    return found
+
+
+def chapter_citations(chapter: Chapter) -> Iterator[tuple[Block, CiteRef]]:
+    """Yield every citation of a chapter with the block it is in, in reading order."""
+    for block, _ in blocks(chapter):
+        for text in texts(block):
+            for ref in citations(text):
+                yield block, ref

@@ -11,8 +11,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from .errors import Location, Problems
-from .model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text
+from ..errors import Location, Problems
+from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text, is_id
 
 ALLOWED_SCHEMES = ("https", "mailto", "tel")
 """Link schemes a patient handbook may use; `http:` and `javascript:` are refused."""
@@ -33,11 +33,6 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         token.meta = {"ids": [part[1:] for part in ids]}
     state.pos = end + 1
     return True
-
-
-def is_id(text: str) -> bool:
-    """Tell whether text is a lowercase id such as `risks-benefits`."""
-    return bool(text) and text[0].isalnum() and all(c.isalnum() or c == "-" for c in text) and text == text.lower()
 
 
 def _parser() -> MarkdownIt:
@@ -128,50 +123,9 @@ class InlineParser:
             )
 
 
-def slug(title: str) -> str:
-    """Return an id made from a title: "Who should not have it?" -> "who-should-not-have-it"."""
-    words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
-    return "-".join(words)
-
-
 def _append_text(nodes: list, text: str) -> None:
     """Add text, merging it with a text node just before it."""
     if nodes and isinstance(nodes[-1], Text):
         nodes[-1] = Text(nodes[-1].text + text)
     else:
         nodes.append(Text(text))
-
-
-def plain_text(nodes: Inlines) -> str:
-    """Return the words of inline nodes without markup or citations."""
-    parts: list[str] = []
-    for node in nodes:
-        if isinstance(node, Text):
-            parts.append(node.text)
-        elif isinstance(node, (Emphasis, Strong, Link)):
-            parts.append(plain_text(node.children))
-    return "".join(parts)
-
-
-def citations(nodes: Inlines) -> list[CiteRef]:
-    """Return every citation reference in inline nodes, in order."""
-    found: list[CiteRef] = []
-    for node in nodes:
-        if isinstance(node, Citation):
-            found.extend(node.refs)
-        elif isinstance(node, (Emphasis, Strong, Link)):
-            found.extend(citations(node.children))
-    return found
-
-
-def links(nodes: Inlines) -> list[Link]:
-    """Return every link in inline nodes, in order."""
-    found: list[Link] = []
-    for node in nodes:
-        if isinstance(node, Link):
-            found.append(node)
-        if isinstance(node, (Emphasis, Strong, Link)):
-            found.extend(links(node.children))
-    return found
-
-

@@ -5,11 +5,8 @@ from pathlib import Path
 
 from yaml.nodes import Node
 
-from .errors import Problems
-from .images import check_image
-from .inline import InlineParser, is_id, slug
-from .model import (
-    CALLOUT_TITLES,
+from ..errors import Problems
+from ..model import (
     Block,
     Callout,
     Chapter,
@@ -25,7 +22,11 @@ from .model import (
     Row,
     Section,
     Table,
+    is_id,
+    slug,
 )
+from .images import check_image
+from .inline import InlineParser
 from .yamlsource import Fields, compose, where
 
 BLOCK_KINDS = (
@@ -38,17 +39,21 @@ NESTED_KINDS = ("paragraph", "bullets", "steps")
 """What a callout may hold: text and lists, not tables or other boxes."""
 
 
-def load_chapter(path: Path, problems: Problems) -> Chapter | None:
-    """Return the chapter in a file, or None if it could not be read at all."""
+def load_chapter(path: Path, callout_kinds: tuple[str, ...], problems: Problems) -> Chapter | None:
+    """Return the chapter in a file, or None if it could not be read at all.
+
+    `callout_kinds` are the kinds of callout the theme can show.
+    """
     root = compose(path, problems)
     if root is None:
         return None
-    return _ChapterReader(path, problems).chapter(root)
+    return _ChapterReader(path, callout_kinds, problems).chapter(root)
 
 
 class _ChapterReader:
-    def __init__(self, path: Path, problems: Problems):
+    def __init__(self, path: Path, callout_kinds: tuple[str, ...], problems: Problems):
         self.path = path
+        self.callout_kinds = callout_kinds
         self.id = path.stem
         self.problems = problems
         self.fields = Fields(path, problems)
@@ -206,14 +211,14 @@ class _ChapterReader:
         if found is None:
             return None
         kind = self.fields.text(found["kind"], "the callout kind") if "kind" in found else None
-        if kind is not None and kind not in CALLOUT_TITLES:
+        if kind is not None and kind not in self.callout_kinds:
             self.problems.add(
                 where(self.path, found["kind"]),
-                f"unknown callout kind {kind!r}; expected one of: {', '.join(CALLOUT_TITLES)}",
+                f"unknown callout kind {kind!r}; expected one of: {', '.join(self.callout_kinds)}",
             )
             kind = None
         title = self.fields.text(found["title"], "the callout title") if "title" in found else None
         blocks = self.blocks(found["blocks"], NESTED_KINDS) if "blocks" in found else ()
         if kind is None:
             return None
-        return Callout(anchor, location, guidance, kind, title or CALLOUT_TITLES[kind], blocks)
+        return Callout(anchor, location, guidance, kind, title, blocks)

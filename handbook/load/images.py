@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import Location, Problems
+from ..errors import Location, Problems
 
 MAX_IMAGE_BYTES = 5_000_000
 SIGNATURES = {

@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .inline import citations
-from .model import Book, Source
-from .traverse import blocks, texts
+from ..model import CONTACTS, Book, ClinicBlock, Source
+from .traverse import blocks, chapter_citations
 
 
 @dataclass(frozen=True)
@@ -46,13 +45,22 @@ def number_sources(book: Book) -> SourceIndex:
     """Return the sources numbered by first citation; uncited sources are left out."""
     places: dict[str, list[CitedAt]] = {}
     for chapter in book.chapters:
+        for block, ref in chapter_citations(chapter):
+            places.setdefault(ref.source_id, []).append(CitedAt(chapter.id, ref.anchor))
         for block, _ in blocks(chapter):
-            for text in texts(block):
-                for ref in citations(text):
-                    places.setdefault(ref.source_id, []).append(CitedAt(chapter.id, ref.anchor))
+            if isinstance(block, ClinicBlock) and block.key == CONTACTS and book.clinic:
+                for phone in book.clinic.phones:
+                    if phone.source is not None:
+                        anchor = phone_citation_anchor(block, phone.id)
+                        places.setdefault(phone.source, []).append(CitedAt(chapter.id, anchor))
     by_id = {source.id: source for source in book.sources}
     entries = tuple(
         CitedSource(number, by_id[source_id], tuple(found))
         for number, (source_id, found) in enumerate(places.items(), start=1)
     )
     return SourceIndex(entries)
+
+
+def phone_citation_anchor(block: ClinicBlock, phone_id: str) -> str:
+    """Return the anchor of the citation beside a public phone number in a contacts box."""
+    return f"cite_{block.anchor}_{phone_id}"

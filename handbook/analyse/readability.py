@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .inline import plain_text
-from .model import Book, Chapter
-from .traverse import blocks, texts
+from ..model import Book, Chapter
+from .traverse import blocks, plain_text, texts
 
 
 @dataclass(frozen=True)

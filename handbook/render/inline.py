@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .model import Citation, Emphasis, Inlines, Link, Strong, Text
-from .numbering import SourceIndex
+from ..analyse.numbering import SourceIndex
+from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text
 
 
 class Linker:
@@ -31,6 +31,12 @@ class Linker:
             number = self.index.number(ref.source_id)
             markers.append(self.marker(ref.anchor, self.source_href(ref.source_id), number))
         return Markup('<sup class="cite">') + Markup(", ").join(markers) + Markup("</sup>")
+
+    def phone_citation(self, block, phone) -> Markup:
+        """Return the marker citing the source of a public phone number in a contacts box."""
+        from ..analyse.numbering import phone_citation_anchor
+
+        return self.citation(Citation((CiteRef(phone.source, phone_citation_anchor(block, phone.id)),)))
 
     def marker(self, anchor: str, href: str, number: int) -> Markup:
         """Return one citation marker."""

@@ -1,0 +1,1 @@
+"""Make the EPUB 3 e-book: its documents, cover, page list and package."""

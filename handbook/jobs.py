@@ -1,0 +1,166 @@
+"""Make one job's editions: render, lay out and package one clinic × language × layout.
+
+A worker process keeps one Workshop: the Jinja2 environment of each language and the
+stylesheets and fonts of each layout are set up once and reused for every job it runs.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analyse.numbering import SourceIndex
+from .editions import Edition, Job, identifier, output_path
+from .i18n import translations
+from .model import Figure
+from .analyse.traverse import blocks
+from .output import write_atomically, write_error
+from .pdf.pagecache import PageCache, PageMap, layout_key
+from .prepare import Handbook
+from .render.context import Context
+from .render.env import environment
+from .render.print import cited_on, render_print
+
+
+@dataclass(frozen=True)
+class Made:
+    """One output written."""
+
+    edition: Edition
+    path: Path
+    sha256: str
+    size: int
+    pages: int | None
+    """The number of printed pages (for the e-book: of the layout its page numbers follow)."""
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a job wrote, and how long it took."""
+
+    job: Job
+    made: tuple[Made, ...]
+    seconds: float
+
+
+class Workshop:
+    """What a worker keeps between jobs."""
+
+    def __init__(self, handbook: Handbook, date: datetime.datetime):
+        self.handbook = handbook
+        self.date = date
+        self.cache = PageCache(handbook.project.cache)
+        self._envs: dict = {}
+        self._typesetters: dict = {}
+        self._digests: dict[str, str] = {}
+
+    def env(self, language: str):
+        """Return the template environment of a language."""
+        return self._language(language)[0]
+
+    def _language(self, language: str):
+        """Return a language's template environment and translations, made once."""
+        if language not in self._envs:
+            labels = translations(self.handbook.theme, language)
+            self._envs[language] = (environment(self.handbook.theme, labels), labels)
+        return self._envs[language]
+
+    def typesetter(self, layout: str):
+        """Return the typesetter of a print layout."""
+        from .pdf.layout import Typesetter
+
+        if layout not in self._typesetters:
+            handbook = self.handbook
+            self._typesetters[layout] = Typesetter(handbook.project, handbook.theme, handbook.theme.layouts[layout])
+        return self._typesetters[layout]
+
+    def context(self, edition: Edition) -> Context:
+        """Return what an edition's templates are rendered with."""
+        handbook = self.handbook
+        return Context(
+            handbook.project, handbook.theme, handbook.books[edition.language],
+            handbook.clinic(edition.clinic, edition.language), handbook.indexes[edition.language], edition,
+            identifier(handbook.settings, edition.clinic, edition.language), self.date,
+            self._language(edition.language)[1].gettext,
+        )
+
+    def run(self, job: Job) -> JobResult:
+        """Make and write every edition of a job."""
+        start = time.perf_counter()
+        outputs: list[tuple[Edition, bytes, int | None]] = []
+        print_edition = Edition(job.clinic, job.language, job.layout, "pdf")
+        if "pdf" in job.formats or "epub" in job.formats:
+            context = self.context(print_edition)
+            env = self.env(job.language)
+            layout, pages = self.paginate(context, env, need_layout="pdf" in job.formats)
+            if "pdf" in job.formats:
+                target = io.BytesIO()
+                layout.write(target)
+                outputs.append((print_edition, target.getvalue(), pages.page_count))
+            if "epub" in job.formats:
+                from .epub.package import make_epub
+
+                edition = Edition(job.clinic, job.language, job.layout, "epub")
+                data = make_epub(env, self.context(edition), pages.anchor_pages, pages.page_count)
+                outputs.append((edition, data, pages.page_count))
+        made = []
+        for edition, data, page_count in outputs:  # every output exists as bytes before one is written
+            path = output_path(self.handbook.project, self.handbook.settings, edition)
+            try:
+                write_atomically(path, data)
+            except OSError as error:
+                raise write_error(path.parent, error) from None
+            made.append(Made(edition, path, hashlib.sha256(data).hexdigest(), len(data), page_count))
+        return JobResult(job, tuple(made), time.perf_counter() - start)
+
+    def paginate(self, context: Context, env, need_layout: bool):
+        """Return an edition's layout (if needed) and page map, laying it out once where the cache allows."""
+        typesetter = self.typesetter(context.edition.layout)
+        every_marker = render_print(env, context)
+        key = layout_key(every_marker, self.digest(context.book.language))
+        name = f"{context.edition.clinic or '-'}/{context.edition.language}/{context.edition.layout}"
+        cached = self.cache.read(name)
+        if cached and cached.key == key and not need_layout:
+            return None, cached  # the e-book alone needs only the page numbers
+        guess = cached.anchor_pages if cached and _covers(cached.anchor_pages, context.index) else None
+        if guess is None:
+            guess = typesetter.lay_out(every_marker).anchor_pages()
+        layout = typesetter.lay_out(render_print(env, context, guess))
+        actual = layout.anchor_pages()
+        if _appendix(context.index, guess) != _appendix(context.index, actual):
+            layout = typesetter.lay_out(render_print(env, context, actual))  # the citations moved: once more
+            actual = layout.anchor_pages()
+        pages = PageMap(key, actual, layout.page_count)
+        self.cache.write(name, pages)
+        return layout, pages
+
+    def digest(self, language: str) -> str:
+        """Return a hash of everything besides the HTML that shapes a layout: the theme, the
+        pictures, and the versions of the libraries that lay out and draw text."""
+        if language not in self._digests:
+            import weasyprint
+            from weasyprint.text.ffi import pango
+
+            digest = hashlib.sha256()
+            digest.update(f"{weasyprint.__version__} {pango.pango_version()}".encode())
+            for path in self.handbook.theme.files():
+                digest.update(path.name.encode() + path.read_bytes())
+            for chapter in self.handbook.books[language].chapters:
+                for block, _ in blocks(chapter):
+                    if isinstance(block, Figure):
+                        digest.update(block.path.read_bytes())
+            self._digests[language] = digest.hexdigest()
+        return self._digests[language]
+
+
+def _covers(anchor_pages: dict[str, int], index: SourceIndex) -> bool:
+    """Tell whether a page map knows the page of every citation marker."""
+    return all(place.anchor in anchor_pages for entry in index.entries for place in entry.places)
+
+
+def _appendix(index: SourceIndex, anchor_pages: dict[str, int]) -> list[list[str]]:
+    """Return the markers the sources appendix lists with a page map: what the HTML depends on."""
+    return [[place.anchor for place in cited_on(entry, anchor_pages)] for entry in index.entries]

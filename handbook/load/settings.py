@@ -1,0 +1,96 @@
+"""Read the book file (chapters/book.yaml) into Settings: who the book is and what to build."""
+from __future__ import annotations
+
+import datetime
+import glob
+from pathlib import Path
+
+from ..errors import Location, Problems
+from ..model import Language, Settings
+from ..project import Project
+from .schema import Document, read
+
+FORMATS = ("pdf", "epub", "web")
+"""The formats a book can be built in."""
+
+
+def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems) -> Settings | None:
+    """Return the book's settings, or None after recording what is wrong.
+
+    `layouts` are the print layouts the theme offers, in the theme's order.
+    """
+    document = read(project.book_file, "book", problems)
+    if document is None:
+        return None
+    data = document.data
+    before = len(problems)
+    languages = tuple(
+        Language(code, entry["title"].strip(), entry["subtitle"].strip(), entry["edition"].strip(),
+                 tuple(word.strip() for word in entry.get("keywords", ())))
+        for code, entry in data["languages"].items()
+    )
+    published = datetime.date.fromisoformat(data["published"])
+    review_by = datetime.date.fromisoformat(data["review_by"])
+    if review_by <= published:
+        problems.add(document.location(("review_by",)), "review_by must come after published")
+    theme = data.get("theme", {})
+    help_now = theme.get("help_now")
+    if help_now is not None and help_now not in data["chapters"]:
+        problems.add(document.location(("theme", "help_now")),
+                     f"help_now names {help_now!r}, which is not one of the chapters listed here")
+    glossary = theme.get("glossary")
+    if glossary is not None and glossary not in data["chapters"]:
+        problems.add(document.location(("theme", "glossary")),
+                     f"glossary names {glossary!r}, which is not one of the chapters listed here")
+    editions = data.get("editions", {})
+    codes = tuple(language.code for language in languages)
+    chosen_languages = _choose(document, editions, "languages", codes, problems)
+    chosen_layouts = _choose(document, editions, "layouts", layouts, problems)
+    formats = tuple(editions.get("formats", ("pdf", "epub")))
+    clinics = _clinic_files(project, document, editions.get("clinics", ()), problems)
+    if len(problems) > before:
+        return None
+    return Settings(
+        location=document.location(),
+        slug=data["slug"],
+        identifier=data["identifier"].strip(),
+        version=str(data["version"]).strip(),
+        published=published,
+        review_by=review_by,
+        publisher=data["publisher"].strip(),
+        country=data.get("country"),
+        languages=languages,
+        chapters=tuple(data["chapters"]),
+        chapter_locations=tuple(document.location(("chapters", i)) for i in range(len(data["chapters"]))),
+        help_now=help_now,
+        glossary=glossary,
+        disclaimer=theme.get("disclaimer", False),
+        layouts=chosen_layouts,
+        formats=formats,
+        clinics=clinics,
+        edition_languages=chosen_languages,
+    )
+
+
+def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...], problems: Problems) -> tuple[str, ...]:
+    """Return the entries of editions.<key>, each checked against what exists (default: all)."""
+    chosen = editions.get(key)
+    if chosen is None:
+        return known
+    for index, name in enumerate(chosen):
+        if name not in known:
+            problems.add(document.location(("editions", key, index)),
+                         f"there is no {key[:-1]} {name!r}; expected one of: {', '.join(known)}")
+    return tuple(chosen)
+
+
+def _clinic_files(project: Project, document: Document, patterns, problems: Problems) -> tuple[Path, ...]:
+    """Return the clinic files the editions list names, expanding * and ?, in a stable order."""
+    found: list[Path] = []
+    for index, pattern in enumerate(patterns):
+        matches = sorted(Path(name) for name in glob.glob(str(project.root / pattern)))
+        if not matches:
+            problems.add(document.location(("editions", "clinics", index)),
+                         f"no clinic file matches {pattern!r} in {project.root}")
+        found.extend(path for path in matches if path not in found)
+    return tuple(found)

@@ -1,0 +1,91 @@
+"""build/manifest.json: every output with its edition, hash, size and pages, and the hash of
+every input it was made from; and what changed between two manifests.
+
+A clinic network keeps the manifest of what it printed; `handbook diff` then says which
+editions changed, so only those are printed again. The build itself uses it to skip
+editions whose inputs have not changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import HandbookError, Location, Problem
+from .output import write_atomically
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+"""Bump when the file layout changes."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One output as the manifest records it."""
+
+    path: str
+    """Relative to the output folder."""
+    edition: dict
+    sha256: str
+    size: int
+    pages: int | None
+    inputs: dict[str, str]
+    """Each input (relative to the book folder) and its SHA-256."""
+
+    def as_json(self, inputs_id: str) -> dict:
+        """Return the entry as the manifest file holds it, its inputs named by their set's id."""
+        return {"path": self.path, "edition": self.edition, "sha256": self.sha256, "size": self.size,
+                "pages": self.pages, "inputs": inputs_id}
+
+
+def _set_id(inputs: dict[str, str]) -> str:
+    """Return a short id for a set of inputs: the editions of one clinic and language share one."""
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def read_manifest(path: Path, *, missing_ok: bool = True) -> dict[str, Entry]:
+    """Return a manifest's entries by output path."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        sets = data["inputs"]
+        return {item["path"]: Entry(item["path"], item["edition"], item["sha256"], item["size"], item["pages"],
+                                    sets[item["inputs"]]) for item in data["outputs"]}
+    except FileNotFoundError:
+        if missing_ok:
+            return {}
+        raise HandbookError([Problem(Location(path, 0), "no such manifest")]) from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        if missing_ok:
+            return {}  # a damaged manifest only means everything is built again
+        raise HandbookError([Problem(Location(path, 0), f"not a handbook manifest: {error}")]) from None
+
+
+def write_manifest(path: Path, book: str, entries: dict[str, Entry]) -> None:
+    """Write the manifest, outputs in a stable order.
+
+    Editions made from the same files share one set of inputs (a clinic network's hundreds
+    of editions would otherwise repeat the same few hundred hashes each).
+    """
+    sets = {_set_id(entry.inputs): dict(sorted(entry.inputs.items())) for entry in entries.values()}
+    data = {"format": FORMAT, "book": book,
+            "outputs": [entries[name].as_json(_set_id(entries[name].inputs)) for name in sorted(entries)],
+            "inputs": dict(sorted(sets.items()))}
+    write_atomically(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+
+
+def diff(old: dict[str, Entry], new: dict[str, Entry]) -> list[str]:
+    """Return one line per edition that was added, removed or changed, with the inputs that changed."""
+    lines = []
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name), new.get(name)
+        if before is None:
+            lines.append(f"added    {name}")
+        elif after is None:
+            lines.append(f"removed  {name}")
+        elif before.sha256 != after.sha256:
+            changed = sorted(key for key in set(before.inputs) | set(after.inputs)
+                             if before.inputs.get(key) != after.inputs.get(key))
+            because = f" ({', '.join(changed[:5])}{', ...' if len(changed) > 5 else ''})" if changed else ""
+            lines.append(f"changed  {name}{because}")
+    return lines

@@ -1,0 +1,1 @@
+"""Lay out the print book with WeasyPrint and write the tagged PDF."""

@@ -1,0 +1,136 @@
+"""Lay out the print book with WeasyPrint and write it as a tagged PDF (PDF/UA-1).
+
+WeasyPrint reads every file through `BookFetcher`, by virtual addresses (file:///book/...,
+file:///theme/...) that do not depend on where the book is checked out, and only from the
+book folder and the theme: a build never reaches the network or the rest of the disk.
+"""
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..errors import HandbookError, Location, Problem
+from ..project import Project
+from ..render.context import BOOK_URL, THEME_URL
+from ..theme import PrintLayout, Theme
+from .artifacts import mark_margin_boxes_as_artifacts
+
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF with a structure tree, /Lang and the title shown in the window bar."""
+
+
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class BookFetcher(URLFetcher):
+        """Serve file:///book/... from the book folder and file:///theme/... from the theme."""
+
+        def __init__(self, project: Project, theme: Theme):
+            super().__init__(allowed_protocols=("file",))
+            self.project = project
+            self.theme = theme
+            self.roots = (project.root.resolve(),) + tuple(folder.resolve() for folder in theme.dirs)
+
+        def fetch(self, url, headers=None):
+            path = self.resolve(url)
+            if path is None:
+                raise ValueError(f"refused to fetch {url}: only files of the book and its theme are used")
+            kind, _ = mimetypes.guess_type(path.name)
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind or "application/octet-stream"})
+
+        def resolve(self, url: str) -> Path | None:
+            """Return the file a virtual address means, if it is inside the book or the theme."""
+            if url.startswith(BOOK_URL):
+                path = self.project.root / unquote(urlsplit(url).path).removeprefix("/book/")
+            elif url.startswith(THEME_URL):
+                path = self.theme.find(unquote(urlsplit(url).path).removeprefix("/theme/"))
+            else:
+                return None
+            if path is None or not path.is_file():
+                return None
+            real = path.resolve()
+            return real if any(real.is_relative_to(root) for root in self.roots) else None
+
+    return BookFetcher
+
+
+@contextmanager
+def weasyprint_warnings() -> Iterator[list[str]]:
+    """Collect what WeasyPrint logs at warning level or above while the block runs."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    handler = Collect(level=logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+
+
+class Layout:
+    """A laid-out print edition: its pages, and where each anchor falls."""
+
+    def __init__(self, document, where: Location):
+        self.document = document
+        self.where = where
+
+    @property
+    def page_count(self) -> int:
+        """Return the number of pages."""
+        return len(self.document.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        """Return the first page (counting from 1) on which each anchor appears."""
+        pages: dict[str, int] = {}
+        for number, page in enumerate(self.document.pages, start=1):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        return pages
+
+    def write(self, target) -> None:
+        """Write the PDF to a file object."""
+        with weasyprint_warnings() as warnings:
+            self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=mark_margin_boxes_as_artifacts)
+        _fail_on(warnings, self.where)
+
+
+class Typesetter:
+    """Lay out HTML with one print layout of a theme."""
+
+    def __init__(self, project: Project, theme: Theme, layout: PrintLayout):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.fetcher = _fetcher_class()(project, theme)
+        self.fonts = FontConfiguration()
+        self.where = Location(theme.find(layout.stylesheets[0]), 0)
+        with weasyprint_warnings() as warnings:
+            self.stylesheets = [CSS(url=THEME_URL + sheet, url_fetcher=self.fetcher, font_config=self.fonts)
+                                for sheet in layout.stylesheets]
+        _fail_on(warnings, self.where)
+
+    def lay_out(self, html: str) -> Layout:
+        """Return the laid-out document; WeasyPrint warnings fail the build."""
+        from weasyprint import HTML
+
+        with weasyprint_warnings() as warnings:
+            document = HTML(string=html, base_url=BOOK_URL, url_fetcher=self.fetcher).render(
+                font_config=self.fonts, stylesheets=self.stylesheets, pdf_variant=PDF_VARIANT
+            )
+        _fail_on(warnings, self.where)
+        return Layout(document, self.where)
+
+
+def _fail_on(warnings: list[str], where: Location) -> None:
+    """Fail the build on WeasyPrint warnings: each means something is missing from the book."""
+    if warnings:
+        raise HandbookError([Problem(where, f"WeasyPrint: {message}") for message in warnings])

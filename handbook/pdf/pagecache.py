@@ -1,0 +1,69 @@
+"""Remember where each edition's layout put every anchor, so that an edition is laid out once.
+
+The sources appendix lists one citation per page ("cited on pages 4, 9"), which needs
+the pages of a layout; the e-book's page list needs them too. Rather than laying out every
+edition twice, a build remembers the last layout's pages under build/.cache/ (safe to
+delete). The pages are only a guess: after laying out, the build checks that the appendix
+it printed matches where the citations really fell, and lays out again if they moved, so a
+stale cache can cost time but never a wrong page number.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..output import write_atomically
+
+FORMAT = 1
+"""Bump when the file layout changes; older files are ignored."""
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """Where a layout put each anchor."""
+
+    key: str
+    """A hash of everything that shaped the layout: the HTML, the theme's files, the libraries."""
+    anchor_pages: dict[str, int]
+    page_count: int
+
+
+def layout_key(html: str, *parts: bytes | str) -> str:
+    """Return the hash of a layout's inputs."""
+    digest = hashlib.sha256()
+    for part in (html, *parts):
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class PageCache:
+    """Page maps kept as small JSON files, one per edition layout."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, name: str) -> Path:
+        return self.folder / "pages" / f"{name.replace('/', '--')}.json"
+
+    def read(self, name: str) -> PageMap | None:
+        """Return the last page map of a layout, if there is a readable one."""
+        try:
+            data = json.loads(self._path(name).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            return PageMap(data["key"], {k: int(v) for k, v in data["anchor_pages"].items()}, int(data["page_count"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing or damaged: lay out from scratch
+
+    def write(self, name: str, pages: PageMap) -> None:
+        """Remember a layout's page map; a cache that cannot be written is only a missed saving."""
+        data = {"format": FORMAT, "key": pages.key, "page_count": pages.page_count,
+                "anchor_pages": pages.anchor_pages}
+        try:
+            write_atomically(self._path(name), json.dumps(data, sort_keys=True).encode())
+        except OSError:
+            pass

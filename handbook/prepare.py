@@ -1,0 +1,144 @@
+"""Load and check everything a build needs, before anything is written.
+
+The theme, the book file, the sources, every language of the book and every clinic file
+are read and checked here, and every problem is reported at once (MkDocs' build gathers
+all pages first for the same reason). Each language is loaded once; a clinic is only an
+overlay, applied per edition later.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .analyse.check import check_book
+from .analyse.numbering import SourceIndex, number_sources
+from .errors import HandbookError, Location, Problem, Problems
+from .load.book import load_language
+from .load.clinic import apply_clinic, clinic_slug, read_clinic_file
+from .load.schema import Document
+from .load.settings import load_settings
+from .load.sources import load_sources
+from .model import Book, Clinic, Settings
+from .project import Project
+from .theme import Theme, load_theme
+
+LAST_ZIP_SECOND = 4354819199
+"""2107-12-31 23:59:59 UTC: the last moment a zip entry (and so an e-book) can record."""
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """The checked book in every language it is built in, with its theme and clinic files."""
+
+    project: Project
+    theme: Theme
+    settings: Settings
+    books: dict[str, Book]
+    """The book in each language, by language code."""
+    indexes: dict[str, SourceIndex]
+    """The numbered sources of each language."""
+    clinics: dict[str, Document]
+    """Every clinic file of the editions, by the clinic's slug."""
+    declared_clinics: tuple[str, ...]
+    """The slugs of the clinics the book file's editions list."""
+
+    def clinic(self, slug: str, language: str) -> Clinic | None:
+        """Return an edition's clinic details: the language's defaults, with the clinic's file over them."""
+        book = self.books[language]
+        if not slug or book.clinic is None:
+            return book.clinic
+        problems = Problems()
+        clinic = apply_clinic(book.clinic, self.clinics[slug], language, self.settings.languages[0].code, problems)
+        problems.raise_if_any()
+        return clinic
+
+
+def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
+            all_languages: bool = False) -> Handbook:
+    """Return the loaded, checked book, or raise HandbookError listing every problem.
+
+    `clinic_files` are clinic files given on the command line, beside those the book file
+    declares. `languages` narrows the languages loaded; `all_languages` loads every
+    language of the book, not just those its editions list.
+    """
+    problems = Problems()
+    theme = load_theme(project, problems)
+    problems.raise_if_any()
+    settings = load_settings(project, tuple(theme.layouts), problems)
+    sources = load_sources(project, problems)
+    problems.raise_if_any()
+    codes = tuple(language.code for language in settings.languages)
+    wanted = languages or (codes if all_languages else settings.edition_languages)
+    for code in wanted:
+        if code not in codes:
+            raise HandbookError([Problem(settings.location, f"the book has no language {code!r}; "
+                                         f"it has: {', '.join(codes)}")])
+    books = {}
+    for code in wanted:
+        book = load_language(project, settings, code, sources, tuple(theme.callouts), problems)
+        if book is not None:
+            books[code] = book
+    problems.raise_if_any()
+    for book in books.values():
+        check_book(book, problems)
+    problems.raise_if_any()
+    clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
+    problems.raise_if_any()
+    indexes = {code: number_sources(book) for code, book in books.items()}
+    declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
+    return Handbook(project, theme, settings, books, indexes, clinics, declared)
+
+
+def _clinic_files(paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,
+                  problems: Problems) -> dict[str, Document]:
+    """Read every clinic file and lay it over each language, so that its mistakes show now."""
+    clinics: dict[str, Document] = {}
+    seen: dict[str, Path] = {}
+    for path in dict.fromkeys(paths):
+        document = read_clinic_file(path, problems)
+        if document is None:
+            continue
+        slug = clinic_slug(path, document)
+        if slug in seen:
+            problems.add(document.location(), f"the clinic {slug!r} is already built from {seen[slug]}; "
+                         "give this file its own `slug`")
+            continue
+        if slug in {language.code for language in settings.languages}:
+            problems.add(document.location(), f"the clinic's folder {slug!r} would be a language's folder; "
+                         "give the file another name or a `slug`")
+            continue
+        seen[slug] = path
+        for language, book in books.items():
+            if book.clinic is None:
+                problems.add(document.location(), f"the book has no clinic details in {language!r} "
+                             f"({book.folder / 'clinic.yaml'}), so it has no place for a clinic's")
+                continue
+            apply_clinic(book.clinic, document, language, settings.languages[0].code, problems)
+        clinics[slug] = document
+    return clinics
+
+
+def build_date(settings: Settings) -> datetime.datetime:
+    """Return the build's date: SOURCE_DATE_EPOCH if set, else the publication date (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    where = Location(Path("SOURCE_DATE_EPOCH"), 0)
+    if epoch is None:
+        published = settings.published
+        date = datetime.datetime(published.year, published.month, published.day, tzinfo=datetime.timezone.utc)
+        if not 1980 <= published.year <= 2107:
+            raise HandbookError([Problem(settings.location, "published must be between 1980 and 2107: "
+                                         "an e-book's files cannot carry other dates")])
+        return date
+    if not epoch.strip():
+        raise HandbookError([Problem(where, "is set but empty; unset it, or give the build date in seconds "
+                                     "since 1970 (for example $(git log -1 --format=%ct))")])
+    try:
+        seconds = int(epoch)
+    except ValueError:
+        raise HandbookError([Problem(where, f"must be a whole number of seconds since 1970, not {epoch!r}")]) from None
+    if not 0 <= seconds <= LAST_ZIP_SECOND:
+        raise HandbookError([Problem(where, f"must be between 0 (1970) and {LAST_ZIP_SECOND} (the end of 2107, "
+                                     f"the last date an e-book's zip can hold), not {epoch}")])
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)

@@ -1,0 +1,68 @@
+"""Where a book's files are: its chapters, sources and clinic files, its own layouts, its outputs.
+
+A book folder needs only chapters/ and sources/. Its own layouts/ overrides the package's
+default theme file by file (see theme.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+BOOK_FILE = "book.yaml"
+CLINIC_DEFAULTS_FILE = "clinic.yaml"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders a build reads from and writes to."""
+
+    root: Path
+    """The book folder."""
+    out: Path
+    """The output folder (default: build/ in the book folder)."""
+
+    @classmethod
+    def at(cls, root: Path, out: Path | None = None) -> Project:
+        """Return the project of a book folder."""
+        return cls(root, out if out is not None else root / "build")
+
+    @property
+    def chapters(self) -> Path:
+        """Return the folder of book.yaml and of one folder of chapters per language."""
+        return self.root / "chapters"
+
+    @property
+    def book_file(self) -> Path:
+        """Return the book file."""
+        return self.chapters / BOOK_FILE
+
+    @property
+    def sources_file(self) -> Path:
+        """Return the sources file. It quotes the sources' titles exactly, so it lives outside
+        chapters/, the folder whose prose must be the handbook's own words."""
+        return self.root / "sources" / "sources.yaml"
+
+    def language_dir(self, language: str) -> Path:
+        """Return the folder of a language's chapters."""
+        return self.chapters / language
+
+    def clinic_defaults(self, language: str) -> Path:
+        """Return a language's default clinic details."""
+        return self.language_dir(language) / CLINIC_DEFAULTS_FILE
+
+    @property
+    def layouts(self) -> Path:
+        """Return the book's own layouts folder, which overrides the default theme file by file."""
+        return self.root / "layouts"
+
+    @property
+    def cache(self) -> Path:
+        """Return the folder of what a build remembers for the next one; safe to delete."""
+        return self.out / ".cache"
+
+    def relative(self, path: Path) -> str:
+        """Return a path as the book folder sees it, for manifests and dependency lists."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()

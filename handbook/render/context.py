@@ -1,0 +1,64 @@
+"""What every template of an edition is rendered with, built in one place for every output."""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..analyse.numbering import SourceIndex
+from ..editions import Edition
+from ..model import Book, Callout, Clinic
+from ..project import Project
+from ..theme import PrintLayout, Theme
+from .inline import Linker
+
+BOOK_URL = "file:///book/"
+"""Where the book folder appears to the layout engine. Every file is named by this virtual
+address, never by where the checkout happens to be, so the PDF does not depend on it."""
+THEME_URL = "file:///theme/"
+"""Where the theme appears to the layout engine: the book's layouts/ over the default theme."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """One edition's book, clinic and numbered sources, for its templates."""
+
+    project: Project
+    theme: Theme
+    book: Book
+    clinic: Clinic | None
+    """The edition's clinic details: the book's defaults, or a clinic file over them."""
+    index: SourceIndex
+    edition: Edition
+    identifier: str
+    build_date: datetime.datetime
+    gettext: Callable[[str], str]
+    """The language's labels, for the words Python adds (templates use `_()`)."""
+
+    @property
+    def layout(self) -> PrintLayout | None:
+        """Return the print layout the edition is laid out (or paginated) by."""
+        return self.theme.layouts.get(self.edition.layout)
+
+    def callout_title(self, callout: Callout) -> str:
+        """Return a callout's title: its own, or the theme's for its kind (a label to translate)."""
+        return callout.title or self.theme.callouts[callout.kind]
+
+    def image_url(self, path: Path) -> str:
+        """Return the address the layout engine reads a picture from."""
+        return BOOK_URL + path.resolve().relative_to(self.project.root.resolve()).as_posix()
+
+    def common(self, linker: Linker | None = None) -> dict:
+        """Return the names every template may use."""
+        return dict(
+            book=self.book,
+            clinic=self.clinic,
+            sources=self.index,
+            edition=self.edition,
+            layout=self.layout,
+            identifier=self.identifier,
+            build_date=self.build_date.isoformat(),
+            linker=linker or Linker(self.index),
+            callout_title=self.callout_title,
+        )

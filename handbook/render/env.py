@@ -1,0 +1,76 @@
+"""The Jinja2 environment every output is rendered with: strict, escaping, and translated.
+
+An unknown name in a template fails the build instead of printing an empty string into a
+clinic's handbook (MkDocs issue #3545 still asks for this), and everything a chapter says
+is escaped. Templates are searched in the book's layouts/ first, then the default theme.
+Labels go through gettext (`_()` in templates), so each language gets its own words.
+"""
+from __future__ import annotations
+
+import datetime
+import gettext
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup
+
+from ..model import (
+    Block,
+    Callout,
+    ClinicBlock,
+    Definitions,
+    Figure,
+    Inlines,
+    ListBlock,
+    Notes,
+    Paragraph,
+    Questions,
+    Table,
+)
+from ..theme import Theme
+from .inline import inline_html
+
+_KINDS = {
+    Paragraph: "paragraph",
+    ListBlock: "list",
+    Questions: "questions",
+    Definitions: "definitions",
+    Table: "table",
+    Figure: "figure",
+    Notes: "notes",
+    ClinicBlock: "clinic",
+    Callout: "callout",
+}
+
+
+def environment(theme: Theme, translations: Any = None) -> Environment:
+    """Return the environment for a theme, with a language's translations (or none: the labels as written)."""
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in theme.dirs]),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations or gettext.NullTranslations(), newstyle=True)
+    env.filters["inline"] = _inline
+    env.filters["longdate"] = long_date
+    env.globals["kind"] = block_kind
+    return env
+
+
+def block_kind(block: Block) -> str:
+    """Return the template's name for a kind of block."""
+    return _KINDS[type(block)]
+
+
+def long_date(date: datetime.date) -> str:
+    """Return a date as patients read it: 22 November 2026."""
+    return f"{date.day} {date:%B %Y}"
+
+
+@pass_context
+def _inline(context, nodes: Inlines) -> Markup:
+    return inline_html(nodes, context["linker"])

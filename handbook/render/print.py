@@ -1,0 +1,47 @@
+"""Render the print book as one HTML document, for WeasyPrint to lay out.
+
+Page numbers come from CSS (`target-counter()`), so the HTML holds none, except in the
+sources appendix: there each source lists one citation per page ("cited on pages 4, 9"),
+which needs the pages of an earlier layout (see pdf/layout.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from jinja2 import Environment
+
+from ..analyse.numbering import CitedSource
+from .context import Context
+
+
+def render_print(env: Environment, context: Context, cite_pages: Mapping[str, int] | None = None,
+                 stylesheet_links: tuple[str, ...] = ()) -> str:
+    """Return the print book as one HTML document.
+
+    `cite_pages` is the page of each citation marker from an earlier layout; with it, the
+    appendix lists one marker per page, and the layout itself prints the numbers. Without
+    it, every marker is listed. `stylesheet_links` are linked from the head, for looking
+    at the HTML in a browser; WeasyPrint is given the stylesheets directly instead.
+    """
+    return env.get_template("print/book.html.j2").render(
+        **context.common(),
+        output="print",
+        page_breaks={},
+        cited_on=lambda entry: cited_on(entry, cite_pages),
+        image_src=lambda figure: context.image_url(figure.path),
+        stylesheet_links=stylesheet_links,
+    )
+
+
+def cited_on(entry: CitedSource, cite_pages: Mapping[str, int] | None):
+    """Return the citation markers the appendix lists for a source: the first on each page."""
+    if cite_pages is None:
+        return entry.places
+    seen: set[int] = set()
+    first_on_page = []
+    for place in entry.places:
+        page = cite_pages[place.anchor]
+        if page not in seen:
+            seen.add(page)
+            first_on_page.append(place)
+    return first_on_page

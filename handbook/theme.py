@@ -1,0 +1,113 @@
+"""The theme: templates, stylesheets, fonts and labels, the book's own layouts/ over the default.
+
+Like MkDocs' `custom_dir`, a book's layouts/ is searched first and the default theme
+(shipped in the package as `handbook.default_theme`) second, so a book overrides single files.
+theme.yaml names the theme's print layouts and callout kinds.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from .errors import Location, Problems
+from .load.schema import read
+from .project import Project
+
+THEME_FILE = "theme.yaml"
+
+
+def default_theme_dir() -> Path:
+    """Return the folder of the default theme inside the package."""
+    return Path(str(files("handbook.default_theme")))
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """One way of laying out the printed book."""
+
+    name: str
+    """The name on the command line and in output file names: a4, letter, ..."""
+    label: str
+    """How the title page names it, as a label the catalogues translate."""
+    stylesheets: tuple[str, ...]
+    """Stylesheets relative to the theme folder, in cascade order."""
+    label_on_cover: bool
+
+
+@dataclass(frozen=True)
+class Cover:
+    """How the e-book's cover image is drawn."""
+
+    background: tuple[int, int, int]
+    ink: tuple[int, int, int]
+    regular_font: Path
+    bold_font: Path
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The theme files a book is built with."""
+
+    dirs: tuple[Path, ...]
+    """The book's layouts/ (if it has one), then the default theme."""
+    layouts: dict[str, PrintLayout]
+    callouts: dict[str, str]
+    """Callout kinds with the title each gets when a chapter gives none."""
+    cover: Cover | None
+
+    def find(self, relative: str) -> Path | None:
+        """Return the file a relative theme path means: the book's own, else the default's."""
+        for folder in self.dirs:
+            path = folder / relative
+            if path.is_file():
+                return path
+        return None
+
+    def files(self) -> list[Path]:
+        """Return every file the theme offers, the book's own overriding the default's."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.dirs):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".py":
+                    found[path.relative_to(folder).as_posix()] = path
+        return [found[name] for name in sorted(found)]
+
+
+def load_theme(project: Project, problems: Problems) -> Theme | None:
+    """Return the theme a book is built with, or None after recording what is wrong."""
+    dirs = tuple(folder for folder in (project.layouts, default_theme_dir()) if folder.is_dir())
+    # The repository's own layouts/ is the default theme: search it once.
+    dirs = tuple(dict.fromkeys(folder.resolve() for folder in dirs))
+    theme_file = next((folder / THEME_FILE for folder in dirs if (folder / THEME_FILE).is_file()), None)
+    if theme_file is None:
+        problems.add(Location(project.layouts, 0), f"no {THEME_FILE} in the book's layouts or the default theme")
+        return None
+    document = read(theme_file, "theme", problems)
+    if document is None:
+        return None
+    data = document.data
+    layouts = {
+        name: PrintLayout(name, entry["label"], tuple(entry["stylesheets"]), entry.get("label_on_cover", False))
+        for name, entry in data["layouts"].items()
+    }
+    probe = Theme(dirs, layouts, dict(data["callouts"]), None)
+    missing = []
+    for name, layout in layouts.items():
+        for index, sheet in enumerate(layout.stylesheets):
+            missing.append((sheet, ("layouts", name, "stylesheets", index)))
+    cover = data["cover"]
+    missing += [(cover[key], ("cover", key)) for key in ("regular_font", "bold_font")]
+    before = len(problems)
+    for relative, at in missing:
+        if probe.find(relative) is None:
+            problems.add(document.location(at), f"{relative!r} is in neither the book's layouts/ nor the default theme")
+    if len(problems) > before:
+        return None
+    return Theme(dirs, layouts, dict(data["callouts"]), Cover(
+        _rgb(cover["background"]), _rgb(cover["ink"]),
+        probe.find(cover["regular_font"]), probe.find(cover["bold_font"])))
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
