@@ -18,9 +18,9 @@ STAMP := build/.handbook-stamp
 
 # Paths from the command line reach the recipes through the environment, quoted by the
 # shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
-export CLINIC
+export CLINIC LANGUAGE LAYOUT FORMAT
 
-.PHONY: all pdf epub a4 letter large-print print-shop clinic test check readability docs-images clean distclean pango
+.PHONY: all pdf epub a4 letter large-print print-shop clinic edition matrix test check readability docs-images clean distclean pango
 .PRECIOUS: $(STAMP)
 
 ifeq ($(strip $(CLINIC)),)
@@ -48,6 +48,15 @@ epub: $(VENV)/.installed
 
 clinic: $(VENV)/.installed
 	$(HANDBOOK) build --clinic "$$CLINIC"
+
+# One edition of the matrix, as a CI job makes it (see .github/workflows/editions.yml):
+#   make edition LANGUAGE=en LAYOUT=a4 FORMAT=pdf [CLINIC=name]   (no CLINIC: the book's own)
+edition: $(VENV)/.installed
+	$(HANDBOOK) build --clinic "$${CLINIC:--}" --language "$$LANGUAGE" --layout "$$LAYOUT" --format "$$FORMAT"
+
+# The editions as a CI matrix (GitHub Actions' `include` form).
+matrix: $(VENV)/.installed
+	@$(HANDBOOK) editions --json
 
 # --- Set-up ------------------------------------------------------------------------
 

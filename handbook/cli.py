@@ -130,8 +130,10 @@ def _editions(args) -> int:
     handbook = prepare_request(project, request)
     editions = plan(handbook, request)
     if args.json:
-        rows = [edition.as_json() | {"output": output_path(project, handbook.settings, edition)
-                                     .relative_to(project.out).as_posix()} for edition in editions]
+        rows = []
+        for edition in editions:
+            output = output_path(project, handbook.settings, edition).relative_to(project.out).as_posix()
+            rows.append(edition.as_json() | {"output": output, "artifact": output.replace("/", "--")})
         print(json.dumps({"include": rows}))
     else:
         for edition in editions:

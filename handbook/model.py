@@ -307,7 +307,7 @@ class Settings:
 
     location: Location
     slug: str
-    """The start of every output file name, such as `ketamine-therapy-handbook`."""
+    """The start of every output file name, such as `asthma-handbook`."""
     identifier: str
     """The stable identifier of the book's own edition in its first language."""
     version: str
