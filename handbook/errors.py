@@ -50,6 +50,10 @@ class HandbookError(Exception):
         self.problems = sorted(problems, key=lambda p: (str(p.location.path), p.location.line))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # A job fails in a worker process; the error travels back pickled, problems and all.
+        return (HandbookError, (self.problems,))
+
 
 class Problems:
     """Collect every problem of a stage, then fail once with all of them."""

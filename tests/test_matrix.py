@@ -1,0 +1,102 @@
+"""The editions matrix on a small book: what a build plans, where each edition goes, how
+often the book is loaded, and how a failing job is reported."""
+from __future__ import annotations
+
+import pytest
+
+import handbook.prepare as prepare_module
+from handbook.build import Request, build, plan, prepare_request
+from handbook.editions import Edition, identifier, output_path
+from handbook.errors import HandbookError, Location, Problem
+from handbook.jobs import Workshop
+
+CLINIC = 'name: {name}\nphones:\n  clinic: "555 01{n}"\n'
+
+
+@pytest.fixture
+def network(tree):
+    """The small book with two languages, two layouts and two clinics declared."""
+    book = tree.root / "chapters" / "book.yaml"
+    text = book.read_text().replace("    edition: Test edition\n", "    edition: Test edition\n"
+                                    "  fr:\n    title: Livre test\n    subtitle: Un livre\n    edition: Test\n", 1)
+    text = text.replace("  layouts: [a4]\n", "  layouts: [a4, letter]\n  clinics: [clinics/*.yaml]\n")
+    book.write_text(text)
+    for name in ("sample.yaml", "clinic.yaml"):
+        tree.write(f"chapters/fr/{name}", (tree.chapters / name).read_text())
+    tree.write("clinics/north.yaml", CLINIC.format(name="North Clinic", n=1))
+    tree.write("clinics/south.yaml", CLINIC.format(name="South Clinic", n=2))
+    return tree
+
+
+def test_the_matrix_is_every_clinic_language_layout_and_format(network):
+    handbook = prepare_request(network.project, Request())
+    editions = plan(handbook, Request())
+    assert len(editions) == 3 * 2 * (2 + 1)  # clinics (with the book's own) × languages × (layouts + e-book)
+    paths = {output_path(network.project, handbook.settings, edition) for edition in editions}
+    assert len(paths) == len(editions)  # no two editions share a file
+    out = network.root / "build"
+    assert output_path(network.project, handbook.settings, Edition("", "en", "a4", "pdf")) == out / "sample-handbook.pdf"
+    assert output_path(network.project, handbook.settings, Edition("", "fr", "letter", "pdf")) == \
+        out / "fr" / "sample-handbook-letter.pdf"
+    assert output_path(network.project, handbook.settings, Edition("north", "fr", "a4", "epub")) == \
+        out / "north" / "fr" / "sample-handbook.epub"
+
+
+def test_options_narrow_the_matrix(network):
+    request = Request(clinics=("south",), languages=("fr",), layouts=("letter",))
+    handbook = prepare_request(network.project, request)
+    assert plan(handbook, request) == [Edition("south", "fr", "letter", "pdf")]
+    request = Request(clinics=("-",), formats=("epub",))
+    assert plan(prepare_request(network.project, request), request) == [
+        Edition("", "en", "a4", "epub"), Edition("", "fr", "a4", "epub")]
+
+
+def test_an_unknown_clinic_name_is_a_message(network):
+    request = Request(clinics=("west",))
+    with pytest.raises(HandbookError, match="no clinic 'west' in the editions; known clinics: north, south"):
+        plan(prepare_request(network.project, request), request)
+
+
+def test_identifiers_are_stable_and_distinct_per_clinic_and_language(network):
+    settings = prepare_request(network.project, Request()).settings
+    ids = {(clinic, language): identifier(settings, clinic, language)
+           for clinic in ("", "north", "south") for language in ("en", "fr")}
+    assert ids[("", "en")] == settings.identifier
+    assert len(set(ids.values())) == 6
+    assert ids == {key: identifier(settings, *key) for key in ids}
+
+
+def test_each_language_is_loaded_once_for_the_whole_matrix(network, monkeypatch):
+    loads = []
+    original = prepare_module.load_language
+    monkeypatch.setattr(prepare_module, "load_language",
+                        lambda project, settings, language, *rest: loads.append(language) or
+                        original(project, settings, language, *rest))
+    lines = []
+    report = build(network.project, Request(formats=("epub",)), progress=lines.append)
+    assert sorted(loads) == ["en", "fr"]
+    assert sum(len(result.made) for result in report.made) == 6
+    assert len(lines) == 6 and all(line.startswith("built ") and " s -> " in line for line in lines)
+
+
+def test_a_failing_job_is_reported_once_and_leaves_no_partial_file(network, monkeypatch):
+    original = Workshop.run
+
+    def run(self, job):
+        if job.clinic == "south":
+            raise HandbookError([Problem(Location(network.chapters / "sample.yaml", 3), "the same mistake")])
+        return original(self, job)
+
+    monkeypatch.setattr(Workshop, "run", run)  # forked workers inherit the patch
+    with pytest.raises(HandbookError) as raised:
+        build(network.project, Request(formats=("epub",), workers=2), progress=lambda line: None)
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"{network.chapters}/sample.yaml:3: the same mistake"]
+    out = network.root / "build"
+    assert not (out / "south").exists()
+    leftovers = [path for path in out.rglob("*") if path.name.endswith(".tmp")]
+    assert leftovers == []
+    for path in out.rglob("*.epub"):  # whatever finished is whole
+        import zipfile
+
+        assert zipfile.ZipFile(path).testzip() is None
