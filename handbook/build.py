@@ -44,6 +44,8 @@ class Request:
     force: bool = False
     """Build even the editions whose inputs have not changed."""
     workers: int | None = None
+    draft: bool = False
+    """Build drafts, whatever the book file says: overdue reviews allowed, marked as drafts."""
     make_stamp: Path | None = None
     """For Make: touch this file after the build, and list every input of the editions in
     `<stamp>.d` as its prerequisites, so that Make knows when to build again."""
@@ -52,7 +54,7 @@ class Request:
 def prepare_request(project: Project, request: Request) -> Handbook:
     """Return the checked book in the languages a request needs, with any clinic files it names."""
     clinic_files = tuple(Path(name) for name in request.clinics or () if name.endswith((".yaml", ".yml")))
-    return prepare(project, request.languages, clinic_files)
+    return prepare(project, request.languages, clinic_files, draft=request.draft)
 
 
 @dataclass
@@ -203,7 +205,8 @@ class Inputs:
     def of(self, edition: Edition) -> dict[str, str]:
         """Return the inputs of an edition by name, with the build date and the code that made it."""
         if self._common is None:
-            self._common = {"(build date)": self.date.isoformat(), "(handbook)": _code_hash()}
+            self._common = {"(build date)": self.date.isoformat(), "(handbook)": _code_hash(),
+                            "(draft)": str(self.handbook.settings.draft).lower()}
         project = self.handbook.project
         found = {project.relative(path): self.hash(path) for path in self.files(edition)}
         return found | self._common

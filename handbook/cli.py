@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="the output folder (default: build/ in the book folder)")
     build.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--force", action="store_true", help="build even the editions whose inputs have not changed")
+    build.add_argument("--draft", action="store_true", help="build drafts, not for patients: overdue chapter reviews "
+                       "are allowed, and every edition says it is a draft")
     build.add_argument("--make-stamp", type=Path, help=argparse.SUPPRESS)  # for the Makefile
     build.set_defaults(run=_build)
 
@@ -101,7 +103,8 @@ def _build(args) -> int:
     from .build import build
 
     project = _project(args)
-    report = build(project, _request(args, force=args.force, workers=args.jobs, make_stamp=args.make_stamp),
+    report = build(project, _request(args, force=args.force, workers=args.jobs, make_stamp=args.make_stamp,
+                                     draft=args.draft),
                    progress=lambda line: print(line, flush=True))
     made = sum(len(result.made) for result in report.made)
     skipped = f", {len(report.skipped)} up to date" if report.skipped else ""

@@ -229,6 +229,16 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Review:
+    """Who last reviewed a chapter's content, when, and when the next review is due."""
+
+    by: str
+    on: datetime.date
+    next: datetime.date
+    location: Location
+
+
+@dataclass(frozen=True)
 class Chapter:
     """One chapter file."""
 
@@ -238,6 +248,8 @@ class Chapter:
     title: str
     summary: str | None
     sections: tuple[Section, ...]
+    review: Review | None = None
+    """The chapter's last content review, if the file records one."""
 
 
 @dataclass(frozen=True)
@@ -336,6 +348,10 @@ class Settings:
     """The formats to build."""
     clinics: tuple[Path, ...]
     """Clinic files to build editions for, beside the book's own edition."""
+    reviews_required: bool = False
+    """Every chapter must record its content review, and an overdue review fails the build."""
+    draft: bool = False
+    """The editions are drafts: overdue reviews are allowed, and the theme marks the book as a draft."""
 
     def language(self, code: str) -> Language:
         """Return a language of the book."""

@@ -7,6 +7,7 @@ overlay, applied per edition later.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from .analyse.check import check_book
 from .analyse.numbering import SourceIndex, number_sources
+from .analyse.reviews import check_reviews
 from .errors import HandbookError, Location, Problem, Problems
 from .load.book import load_language
 from .load.clinic import apply_clinic, clinic_slug, read_clinic_file
@@ -56,12 +58,13 @@ class Handbook:
 
 
 def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
-            all_languages: bool = False) -> Handbook:
+            all_languages: bool = False, draft: bool = False) -> Handbook:
     """Return the loaded, checked book, or raise HandbookError listing every problem.
 
     `clinic_files` are clinic files given on the command line, beside those the book file
     declares. `languages` narrows the languages loaded; `all_languages` loads every
-    language of the book, not just those its editions list.
+    language of the book, not just those its editions list. `draft` makes the editions
+    drafts whatever the book file says.
     """
     problems = Problems()
     theme = load_theme(project, problems)
@@ -69,6 +72,9 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     settings = load_settings(project, tuple(theme.layouts), problems)
     sources = load_sources(project, problems)
     problems.raise_if_any()
+    if draft:
+        settings = dataclasses.replace(settings, draft=True)
+    today = check_date()
     codes = tuple(language.code for language in settings.languages)
     wanted = languages or (codes if all_languages else settings.edition_languages)
     for code in wanted:
@@ -83,6 +89,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     problems.raise_if_any()
     for book in books.values():
         check_book(book, problems)
+        check_reviews(book, today, problems)
     problems.raise_if_any()
     clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
     problems.raise_if_any()
@@ -120,17 +127,29 @@ def _clinic_files(paths: tuple[Path, ...], books: dict[str, Book], settings: Set
     return clinics
 
 
+def check_date() -> datetime.date:
+    """Return the date the content is checked against: SOURCE_DATE_EPOCH's if set, else today."""
+    if os.environ.get("SOURCE_DATE_EPOCH") is None:
+        return datetime.date.today()
+    return _epoch().date()
+
+
 def build_date(settings: Settings) -> datetime.datetime:
     """Return the build's date: SOURCE_DATE_EPOCH if set, else the publication date (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    where = Location(Path("SOURCE_DATE_EPOCH"), 0)
-    if epoch is None:
+    if os.environ.get("SOURCE_DATE_EPOCH") is None:
         published = settings.published
         date = datetime.datetime(published.year, published.month, published.day, tzinfo=datetime.timezone.utc)
         if not 1980 <= published.year <= 2107:
             raise HandbookError([Problem(settings.location, "published must be between 1980 and 2107: "
                                          "an e-book's files cannot carry other dates")])
         return date
+    return _epoch()
+
+
+def _epoch() -> datetime.datetime:
+    """Return SOURCE_DATE_EPOCH as a date, or raise HandbookError saying what is wrong with it."""
+    epoch = os.environ["SOURCE_DATE_EPOCH"]
+    where = Location(Path("SOURCE_DATE_EPOCH"), 0)
     if not epoch.strip():
         raise HandbookError([Problem(where, "is set but empty; unset it, or give the build date in seconds "
                                      "since 1970 (for example $(git log -1 --format=%ct))")])

@@ -1,6 +1,7 @@
 """Read one chapter file into a Chapter, recording every problem with its line."""
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from yaml.nodes import Node
@@ -19,6 +20,7 @@ from ..model import (
     Notes,
     Paragraph,
     Questions,
+    Review,
     Row,
     Section,
     Table,
@@ -66,18 +68,40 @@ class _ChapterReader:
                 where(self.path, root),
                 "a chapter file name must be a lowercase id such as 'side-effects.yaml'",
             )
-        found = self.fields.of(root, "a chapter", ("title", "sections"), ("summary",))
+        found = self.fields.of(root, "a chapter", ("title", "sections"), ("summary", "review"))
         if found is None:
             return None
         title = self.fields.text(found["title"], "the chapter title") if "title" in found else None
         summary = self.fields.text(found["summary"], "the summary") if "summary" in found else None
+        review = self.review(found["review"]) if "review" in found else None
         sections: list[Section] = []
         if "sections" in found:
             for node in self.fields.sequence(found["sections"], "sections"):
                 section = self.section(node)
                 if section:
                     sections.append(section)
-        return Chapter(self.id, where(self.path, root), title or "", summary, tuple(sections))
+        return Chapter(self.id, where(self.path, root), title or "", summary, tuple(sections), review)
+
+    def review(self, node: Node) -> Review | None:
+        found = self.fields.of(node, "a review", ("by", "on", "next"))
+        if found is None or len(found) < 3:
+            return None
+        by = self.fields.text(found["by"], "who reviewed the chapter (by)")
+        dates = {}
+        for key in ("on", "next"):
+            text = self.fields.text(found[key], f"the review date ({key})")
+            try:
+                dates[key] = datetime.date.fromisoformat(text) if text else None
+            except ValueError:
+                self.problems.add(where(self.path, found[key]), f"'{key}' must be a date written as YYYY-MM-DD, "
+                                  f"not {text!r}")
+                dates[key] = None
+        if dates["on"] and dates["next"] and dates["next"] <= dates["on"]:
+            self.problems.add(where(self.path, found["next"]), "the next review must come after the last one (on)")
+            return None
+        if not by or not dates["on"] or not dates["next"]:
+            return None
+        return Review(by, dates["on"], dates["next"], where(self.path, node))
 
     def section(self, node: Node) -> Section | None:
         found = self.fields.of(node, "a section", ("title", "blocks"), ("id",))

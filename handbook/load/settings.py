@@ -69,6 +69,8 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
         formats=formats,
         clinics=clinics,
         edition_languages=chosen_languages,
+        reviews_required=data.get("policy", {}).get("chapter_reviews") == "required",
+        draft=editions.get("draft", False),
     )
 
 
