@@ -104,13 +104,15 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListBlock:
-    """A bulleted (`bullets`) or numbered (`steps`) list."""
+    """A bulleted (`bullets`) or numbered (`steps`) list, or a checklist with tick boxes."""
 
     anchor: str
     location: Location
     guidance: bool
     ordered: bool
     items: tuple[Item, ...]
+    checklist: bool = False
+    """Each entry gets a box to tick in print (`checklist`)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ class Table:
     caption: str
     header: tuple[str, ...]
     rows: tuple[Row, ...]
+    tick_boxes: bool = False
+    """Print a box to tick before each row."""
 
 
 @dataclass(frozen=True)

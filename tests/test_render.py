@@ -70,3 +70,26 @@ def test_a_template_typo_fails_instead_of_printing_nothing(tree):
     handbook, ctx = context(tree)
     with pytest.raises(UndefinedError):
         render_print(environment(handbook.theme), ctx)
+
+
+def test_checklists_and_tables_get_boxes_to_tick_in_print(tree):
+    tree.write("chapters/en/sample.yaml", """\
+title: Sample
+sections:
+  - title: Before your first session
+    blocks:
+      - checklist:
+          - Ask who will drive you home [@alpha].
+          - Write down your medicines [@beta].
+      - table:
+          caption: The day of your session
+          tick_boxes: true
+          header: [What to do, When]
+          rows:
+            - [Eat a light meal, The night before]
+        guidance: true
+""")
+    html = render(tree)
+    assert html.count('<span class="tick-box" aria-hidden="true"></span>') == 3
+    assert '<ul id="b_sample_1" class="checklist">' in html
+    assert '<td class="tick-cell"></td><th scope="col">What to do</th>' in html

@@ -32,12 +32,12 @@ from .inline import InlineParser
 from .yamlsource import Fields, compose, where
 
 BLOCK_KINDS = (
-    "paragraph", "bullets", "steps", "callout", "table", "figure", "questions", "definitions", "notes",
-    "clinic",
+    "paragraph", "bullets", "steps", "checklist", "callout", "table", "figure", "questions", "definitions",
+    "notes", "clinic",
 )
 MAX_NOTE_LINES = 40
 """A page of lines, at most."""
-NESTED_KINDS = ("paragraph", "bullets", "steps")
+NESTED_KINDS = ("paragraph", "bullets", "steps", "checklist")
 """What a callout may hold: text and lists, not tables or other boxes."""
 
 
@@ -146,8 +146,9 @@ class _ChapterReader:
         anchor = f"b_{self.id}_{self._blocks}"
         if kind == "paragraph":
             return Paragraph(anchor, location, guidance, self.text(value, "a paragraph"))
-        if kind in ("bullets", "steps"):
-            return ListBlock(anchor, location, guidance, kind == "steps", self.items(value, anchor, kind))
+        if kind in ("bullets", "steps", "checklist"):
+            return ListBlock(anchor, location, guidance, kind == "steps", self.items(value, anchor, kind),
+                             checklist=kind == "checklist")
         if kind == "questions":
             if guidance:
                 self.problems.add(location, "questions need no 'guidance' key")
@@ -188,9 +189,10 @@ class _ChapterReader:
         return tuple(result)
 
     def table(self, node: Node, anchor: str, location, guidance: bool) -> Table | None:
-        found = self.fields.of(node, "a table", ("caption", "header", "rows"))
-        if found is None or len(found) < 3:
+        found = self.fields.of(node, "a table", ("caption", "header", "rows"), ("tick_boxes",))
+        if found is None or not {"caption", "header", "rows"} <= set(found):
             return None
+        tick_boxes = self.fields.flag(found["tick_boxes"], "tick_boxes") if "tick_boxes" in found else False
         caption = self.fields.text(found["caption"], "the table caption") or ""
         header = tuple(
             self.fields.text(cell, "a header cell") or "" for cell in self.fields.sequence(found["header"], "header")
@@ -203,7 +205,7 @@ class _ChapterReader:
                     where(self.path, row), f"this row has {len(cells)} cells; the header has {len(header)}"
                 )
             rows.append(Row(f"{anchor}_{number}", tuple(self.text(cell, "a table cell") for cell in cells)))
-        return Table(anchor, location, guidance, caption, header, tuple(rows))
+        return Table(anchor, location, guidance, caption, header, tuple(rows), tick_boxes)
 
     def figure(self, node: Node, anchor: str, location, guidance: bool) -> Figure | None:
         found = self.fields.of(node, "a figure", ("src", "alt", "caption"))
