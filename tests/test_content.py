@@ -57,3 +57,14 @@ def test_the_example_clinic_file_in_the_docs_loads():
     clinic = handbook.clinic("example-clinic", "en")
     assert clinic.name == "Example Street Clinic"
     assert clinic.instruction("medicines") == handbook.books["en"].clinic.instruction("medicines")
+
+
+def test_the_median_chapter_reads_at_grade_7_or_below(book):
+    import statistics
+
+    assert statistics.median(grade.smog for _, grade in chapter_grades(book)) <= 7.0
+
+
+def test_every_chapter_records_its_content_review(book):
+    assert book.settings.reviews_required
+    assert all(chapter.review is not None for chapter in book.chapters)

@@ -234,7 +234,9 @@ def test_standard_lines_hold_about_60_to_70_characters(built, edition):
     import statistics
 
     reader = PdfReader(built.pdf(edition))
-    lines = [line for page in reader.pages[3:20] for line in page.extract_text().splitlines() if len(line) > 30]
+    first = min(reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list))
+    lines = [line for page in reader.pages[first:first + 17] for line in page.extract_text().splitlines()
+             if len(line) > 30]
     assert 58 <= statistics.median(len(line) for line in lines) <= 70
     assert max(len(line) for line in lines) <= 78
 
@@ -255,3 +257,15 @@ def test_layout_fetches_nothing_outside_the_book_and_its_theme(tree, tmp_path):
     message = str(raised.value)
     assert "refused to fetch https://example.org/a.png" in message
     assert f"refused to fetch {outside.as_uri()}" in message
+
+
+def test_the_crisis_chapter_prints_numbers_anyone_can_call(built, book):
+    reader = PdfReader(built.pdf("a4"))
+    crisis = next(item for item in reader.outline if not isinstance(item, list) and item.title == book.help_now_chapter.title)
+    first = reader.get_destination_page_number(crisis)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages[first:first + 2]).split())
+    for number in ("911", "988", "1-800-222-1222"):
+        assert number in text, number
+    assert "Suicide & Crisis Lifeline" in text and "Poison Help" in text
+    appendix = " ".join(" ".join(page.extract_text() for page in reader.pages[-4:]).split())
+    assert appendix.count("Added by the publisher") == 3  # 911, 988 and Poison Help, apart from the articles

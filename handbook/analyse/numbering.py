@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..model import CONTACTS, Book, ClinicBlock, Source
-from .traverse import blocks, chapter_citations
+from .traverse import blocks, citations, texts
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,11 @@ def number_sources(book: Book) -> SourceIndex:
     """Return the sources numbered by first citation; uncited sources are left out."""
     places: dict[str, list[CitedAt]] = {}
     for chapter in book.chapters:
-        for block, ref in chapter_citations(chapter):
-            places.setdefault(ref.source_id, []).append(CitedAt(chapter.id, ref.anchor))
+        # In reading order: a public number's source is cited where the contacts box stands.
         for block, _ in blocks(chapter):
+            for text in texts(block):
+                for ref in citations(text):
+                    places.setdefault(ref.source_id, []).append(CitedAt(chapter.id, ref.anchor))
             if isinstance(block, ClinicBlock) and block.key == CONTACTS and book.clinic:
                 for phone in book.clinic.phones:
                     if phone.source is not None:

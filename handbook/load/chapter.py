@@ -172,6 +172,10 @@ class _ChapterReader:
         value = self.fields.text(node, what)
         return self.inline.parse(value, where(self.path, node)) if value else ()
 
+    def cell(self, node: Node):
+        value = self.fields.text(node, "a table cell", optional=True)
+        return self.inline.parse(value, where(self.path, node)) if value else ()
+
     def items(self, node: Node, anchor: str, what: str) -> tuple[Item, ...]:
         return tuple(
             Item(f"{anchor}_{number}", self.text(item, f"an entry of {what}"))
@@ -204,7 +208,8 @@ class _ChapterReader:
                 self.problems.add(
                     where(self.path, row), f"this row has {len(cells)} cells; the header has {len(header)}"
                 )
-            rows.append(Row(f"{anchor}_{number}", tuple(self.text(cell, "a table cell") for cell in cells)))
+            # An empty cell ("" or null) is room to write in, as in a diary grid.
+            rows.append(Row(f"{anchor}_{number}", tuple(self.cell(cell) for cell in cells)))
         return Table(anchor, location, guidance, caption, header, tuple(rows), tick_boxes)
 
     def figure(self, node: Node, anchor: str, location, guidance: bool) -> Figure | None:

@@ -32,6 +32,11 @@ class Linker:
             markers.append(self.marker(ref.anchor, self.source_href(ref.source_id), number))
         return Markup('<sup class="cite">') + Markup(", ").join(markers) + Markup("</sup>")
 
+    def link(self, node: Link, inner: Markup) -> Markup:
+        """Return a link: to the web as written, into the book through href()."""
+        href = self.href(node.href[1:]) if node.internal else node.href
+        return Markup('<a href="{}">{}</a>').format(href, inner)
+
     def phone_citation(self, block, phone) -> Markup:
         """Return the marker citing the source of a public phone number in a contacts box."""
         from ..analyse.numbering import phone_citation_anchor
@@ -41,6 +46,24 @@ class Linker:
     def marker(self, anchor: str, href: str, number: int) -> Markup:
         """Return one citation marker."""
         return Markup('<a class="cite" id="{}" href="{}">{}</a>').format(anchor, href, number)
+
+
+class PrintLinker(Linker):
+    """Links into the book that also say on which printed page their target is."""
+
+    def __init__(self, index: SourceIndex, page_word: str):
+        super().__init__(index)
+        self.page_word = page_word
+        """The language's word for "page", before the number the layout fills in."""
+
+    def link(self, node: Link, inner: Markup) -> Markup:
+        if not node.internal:
+            return super().link(node, inner)
+        href = self.href(node.href[1:])
+        # "see [the crisis chapter](#crisis)" prints "... (page 6)": the number comes from
+        # the layout (target-counter), so a reader of paper can turn to it.
+        return Markup('<a href="{0}">{1}</a><span class="page-ref-after"> ({2}\u00a0<a class="page-ref" '
+                      'href="{0}"></a>)</span>').format(href, inner, self.page_word)
 
 
 class EpubLinker(Linker):
@@ -64,8 +87,7 @@ def inline_html(nodes: Inlines, linker: Linker) -> Markup:
         elif isinstance(node, Strong):
             parts.append(Markup("<strong>{}</strong>").format(inline_html(node.children, linker)))
         elif isinstance(node, Link):
-            href = linker.href(node.href[1:]) if node.internal else node.href
-            parts.append(Markup('<a href="{}">{}</a>').format(href, inline_html(node.children, linker)))
+            parts.append(linker.link(node, inline_html(node.children, linker)))
         elif isinstance(node, Citation):
             if parts:  # "a fact [@x]." prints the marker against the word, not after a space
                 parts[-1] = Markup(parts[-1].rstrip())

@@ -12,6 +12,7 @@ from jinja2 import Environment
 
 from ..analyse.numbering import CitedSource
 from .context import Context
+from .inline import PrintLinker
 
 
 def render_print(env: Environment, context: Context, cite_pages: Mapping[str, int] | None = None,
@@ -24,7 +25,7 @@ def render_print(env: Environment, context: Context, cite_pages: Mapping[str, in
     at the HTML in a browser; WeasyPrint is given the stylesheets directly instead.
     """
     return env.get_template("print/book.html.j2").render(
-        **context.common(),
+        **context.common(PrintLinker(context.index, context.gettext("page"))),
         output="print",
         page_breaks={},
         cited_on=lambda entry: cited_on(entry, cite_pages),
