@@ -17,6 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:  # `handbook ... | head`
+        return 0
     except HandbookError as error:
         print(error, file=sys.stderr)
         count = len(error.problems)
@@ -60,9 +62,27 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("new", type=Path, nargs="?", help="a newer one (default: build/manifest.json)")
     diff.set_defaults(run=_diff)
 
-    readability = commands.add_parser("readability", help="print each chapter's reading grade")
+    translations = commands.add_parser("translations", help="show what to translate again, or record that a "
+                                       "translation has caught up")
+    translations.add_argument("action", choices=("status", "stamp"),
+                              help="status: list each stale, missing or differently cited block; stamp: record the "
+                              "current source in each translated chapter")
+    translations.add_argument("--language", action="append", metavar="CODE",
+                              help="a translated language (default: every language but the first)")
+    translations.add_argument("--chapter", action="append", metavar="ID", help="only this chapter (stamp)")
+    translations.set_defaults(run=_translations)
+
+    labels = commands.add_parser("labels", help="refresh the theme's list of labels and each language's catalogue "
+                                 "from the templates and the code")
+    labels.add_argument("--language", action="append", metavar="CODE",
+                        help="a catalogue to refresh or start (default: every catalogue the theme has)")
+    labels.set_defaults(run=_labels)
+
+    readability = commands.add_parser("readability", help="print how easy each chapter is to read, with a "
+                                      "formula made for its language")
     readability.add_argument("--language", action="append", metavar="CODE", help="only this language")
-    readability.add_argument("--max", type=float, default=None, help="exit 1 if any chapter's grade is above this")
+    readability.add_argument("--check", action="store_true",
+                             help="exit 1 if a chapter, or the middle chapter, misses its language's goal")
     readability.set_defaults(run=_readability)
     return parser
 
@@ -156,18 +176,70 @@ def _diff(args) -> int:
     return 0
 
 
+def _translations(args) -> int:
+    from .analyse.translation import check_clinic_translation, check_translation, stamp
+    from .errors import Problems
+    from .load.settings import load_settings
+    from .theme import load_theme
+
+    project = _project(args)
+    problems = Problems()
+    theme = load_theme(project, problems)
+    settings = load_settings(project, tuple(theme.layouts) if theme else (), problems) if theme else None
+    problems.raise_if_any()
+    codes = [language.code for language in settings.languages]
+    for language in args.language or codes[1:]:
+        source, target = project.language_dir(codes[0]), project.language_dir(language)
+        if args.action == "stamp":
+            changed = 0
+            for chapter_id in args.chapter or settings.chapters:
+                if (target / f"{chapter_id}.yaml").is_file():
+                    changed += stamp(source / f"{chapter_id}.yaml", target / f"{chapter_id}.yaml")
+            print(f"{language}: recorded the current source in {changed} place{'s' if changed != 1 else ''}")
+            continue
+        found = Problems()
+        for chapter_id in settings.chapters:
+            check_translation(source / f"{chapter_id}.yaml", target / f"{chapter_id}.yaml", language, found)
+        check_clinic_translation(project.clinic_defaults(codes[0]), project.clinic_defaults(language), found)
+        for problem in found.sorted():
+            print(problem)
+        print(f"{language}: {len(found)} to translate again" if found else f"{language}: in step with {codes[0]}")
+    return 0
+
+
+def _labels(args) -> int:
+    from .labels import extract, update_catalogue, write_template
+    from .theme import default_theme_dir
+
+    theme = default_theme_dir()
+    template = extract(theme, Path(__file__).parent)
+    print(f"wrote {write_template(template, theme)}: {len(template)} labels")
+    languages = args.language or sorted(path.parent.parent.name for path in theme.glob("locales/*/LC_MESSAGES/messages.po"))
+    for language in languages:
+        path, missing = update_catalogue(template, theme, language)
+        state = f"{len(missing)} to translate: " + "; ".join(missing[:5]) + (" ..." if len(missing) > 5 else "") \
+            if missing else "complete"
+        print(f"wrote {path}: {state}")
+    return 0
+
+
 def _readability(args) -> int:
-    from .analyse.readability import chapter_grades
+    from .analyse.readability import chapter_scores, failures, formula_for
     from .prepare import prepare
 
     handbook = prepare(_project(args), tuple(args.language) if args.language else None, all_languages=True)
-    worst = 0.0
+    failed = []
     for language, book in handbook.books.items():
-        for chapter, grade in chapter_grades(book):
-            worst = max(worst, grade.smog)
-            print(f"{language} {chapter.id:<20} SMOG {grade.smog:4.1f}   Flesch-Kincaid {grade.flesch_kincaid:4.1f}   "
-                  f"{grade.words:5d} words")
-    if args.max is not None and worst > args.max:
-        print(f"handbook: a chapter reads above grade {args.max:g}", file=sys.stderr)
+        formula = formula_for(language)
+        if formula is None:
+            print(f"{language}: no readability formula for this language; not scored")
+            continue
+        print(f"{language}: {formula.describe()}")
+        for chapter, result in chapter_scores(book):
+            print(f"{language} {chapter.id:<20} {formula.name} {result.score:5.1f}   {result.words:5d} words")
+        failed += [f"{language} {failure}" for failure in failures(book)]
+    if args.check and failed:
+        for failure in failed:
+            print(f"handbook: too hard to read: {failure}", file=sys.stderr)
         return 1
     return 0

@@ -71,6 +71,10 @@ class Problems:
     def __len__(self) -> int:
         return len(self._found)
 
+    def sorted(self) -> list[Problem]:
+        """Return the problems found, by file and line."""
+        return HandbookError(self._found).problems if self._found else []
+
     def raise_if_any(self) -> None:
         """Raise HandbookError if anything was recorded."""
         if self._found:

@@ -16,12 +16,14 @@ from pathlib import Path
 from .analyse.check import check_book
 from .analyse.numbering import SourceIndex, number_sources
 from .analyse.reviews import check_reviews
+from .analyse.translation import check_clinic_translation, check_translation
 from .errors import HandbookError, Location, Problem, Problems
+from .i18n import check_catalogue
 from .load.book import load_language
 from .load.clinic import apply_clinic, clinic_slug, read_clinic_file
 from .load.schema import Document
 from .load.settings import load_settings
-from .load.sources import load_sources
+from .load.sources import read_sources, sources_in
 from .model import Book, Clinic, Settings
 from .project import Project
 from .theme import Theme, load_theme
@@ -70,7 +72,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     theme = load_theme(project, problems)
     problems.raise_if_any()
     settings = load_settings(project, tuple(theme.layouts), problems)
-    sources = load_sources(project, problems)
+    sources_file = read_sources(project, problems)
     problems.raise_if_any()
     if draft:
         settings = dataclasses.replace(settings, draft=True)
@@ -81,8 +83,11 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if code not in codes:
             raise HandbookError([Problem(settings.location, f"the book has no language {code!r}; "
                                          f"it has: {', '.join(codes)}")])
+    for code in wanted:
+        check_catalogue(theme, code, problems)
     books = {}
     for code in wanted:
+        sources = sources_in(sources_file, code, codes[0], problems)
         book = load_language(project, settings, code, sources, tuple(theme.callouts), problems)
         if book is not None:
             books[code] = book
@@ -90,12 +95,22 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     for book in books.values():
         check_book(book, problems)
         check_reviews(book, today, problems)
+        if book.language != codes[0] and not settings.draft:
+            check_translations(project, settings, book.language, codes[0], problems)
     problems.raise_if_any()
     clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
     problems.raise_if_any()
     indexes = {code: number_sources(book) for code, book in books.items()}
     declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
     return Handbook(project, theme, settings, books, indexes, clinics, declared)
+
+
+def check_translations(project: Project, settings: Settings, language: str, source: str, problems: Problems) -> None:
+    """Record where a language's chapters and clinic defaults have fallen out of step with the source's."""
+    for chapter_id in settings.chapters:
+        check_translation(project.language_dir(source) / f"{chapter_id}.yaml",
+                          project.language_dir(language) / f"{chapter_id}.yaml", language, problems)
+    check_clinic_translation(project.clinic_defaults(source), project.clinic_defaults(language), problems)
 
 
 def _clinic_files(paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,

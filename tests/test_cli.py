@@ -67,5 +67,5 @@ def test_editions_json_is_a_ci_matrix(tree):
 def test_readability_command_prints_each_chapter(tree):
     result = run(tree, "readability")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("en sample")
-    assert "SMOG" in result.stdout
+    assert result.stdout.startswith("en: SMOG, lower is easier")
+    assert "\nen sample" in result.stdout and "SMOG" in result.stdout

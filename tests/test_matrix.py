@@ -18,11 +18,11 @@ def network(tree):
     """The small book with two languages, two layouts and two clinics declared."""
     book = tree.root / "chapters" / "book.yaml"
     text = book.read_text().replace("    edition: Test edition\n", "    edition: Test edition\n"
-                                    "  fr:\n    title: Livre test\n    subtitle: Un livre\n    edition: Test\n", 1)
+                                    "  es:\n    title: Libro de prueba\n    subtitle: Un libro\n    edition: Prueba\n", 1)
     text = text.replace("  layouts: [a4]\n", "  layouts: [a4, letter]\n  clinics: [clinics/*.yaml]\n")
     book.write_text(text)
     for name in ("sample.yaml", "clinic.yaml"):
-        tree.write(f"chapters/fr/{name}", (tree.chapters / name).read_text())
+        tree.write(f"chapters/es/{name}", (tree.chapters / name).read_text())
     tree.write("clinics/north.yaml", CLINIC.format(name="North Clinic", n=1))
     tree.write("clinics/south.yaml", CLINIC.format(name="South Clinic", n=2))
     return tree
@@ -36,19 +36,19 @@ def test_the_matrix_is_every_clinic_language_layout_and_format(network):
     assert len(paths) == len(editions)  # no two editions share a file
     out = network.root / "build"
     assert output_path(network.project, handbook.settings, Edition("", "en", "a4", "pdf")) == out / "sample-handbook.pdf"
-    assert output_path(network.project, handbook.settings, Edition("", "fr", "letter", "pdf")) == \
-        out / "fr" / "sample-handbook-letter.pdf"
-    assert output_path(network.project, handbook.settings, Edition("north", "fr", "a4", "epub")) == \
-        out / "north" / "fr" / "sample-handbook.epub"
+    assert output_path(network.project, handbook.settings, Edition("", "es", "letter", "pdf")) == \
+        out / "es" / "sample-handbook-letter.pdf"
+    assert output_path(network.project, handbook.settings, Edition("north", "es", "a4", "epub")) == \
+        out / "north" / "es" / "sample-handbook.epub"
 
 
 def test_options_narrow_the_matrix(network):
-    request = Request(clinics=("south",), languages=("fr",), layouts=("letter",))
+    request = Request(clinics=("south",), languages=("es",), layouts=("letter",))
     handbook = prepare_request(network.project, request)
-    assert plan(handbook, request) == [Edition("south", "fr", "letter", "pdf")]
+    assert plan(handbook, request) == [Edition("south", "es", "letter", "pdf")]
     request = Request(clinics=("-",), formats=("epub",))
     assert plan(prepare_request(network.project, request), request) == [
-        Edition("", "en", "a4", "epub"), Edition("", "fr", "a4", "epub")]
+        Edition("", "en", "a4", "epub"), Edition("", "es", "a4", "epub")]
 
 
 def test_an_unknown_clinic_name_is_a_message(network):
@@ -60,7 +60,7 @@ def test_an_unknown_clinic_name_is_a_message(network):
 def test_identifiers_are_stable_and_distinct_per_clinic_and_language(network):
     settings = prepare_request(network.project, Request()).settings
     ids = {(clinic, language): identifier(settings, clinic, language)
-           for clinic in ("", "north", "south") for language in ("en", "fr")}
+           for clinic in ("", "north", "south") for language in ("en", "es")}
     assert ids[("", "en")] == settings.identifier
     assert len(set(ids.values())) == 6
     assert ids == {key: identifier(settings, *key) for key in ids}
@@ -74,7 +74,7 @@ def test_each_language_is_loaded_once_for_the_whole_matrix(network, monkeypatch)
                         original(project, settings, language, *rest))
     lines = []
     report = build(network.project, Request(formats=("epub",)), progress=lines.append)
-    assert sorted(loads) == ["en", "fr"]
+    assert sorted(loads) == ["en", "es"]
     assert sum(len(result.made) for result in report.made) == 6
     assert len(lines) == 6 and all(line.startswith("built ") and " s -> " in line for line in lines)
 

@@ -35,7 +35,7 @@ def test_the_colophon_prints_who_reviewed_each_chapter_and_when(tree):
     pages = PdfReader(tree.root / "build" / "sample-handbook.pdf").pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Content review" in text and "Dr Test Reviewer, pharmacist" in text
-    assert "1 June 2025" in text and "1 June 2027" in text
+    assert "June 1, 2025" in text and "June 1, 2027" in text
     assert "Draft" not in text
 
 

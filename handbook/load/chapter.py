@@ -68,7 +68,8 @@ class _ChapterReader:
                 where(self.path, root),
                 "a chapter file name must be a lowercase id such as 'side-effects.yaml'",
             )
-        found = self.fields.of(root, "a chapter", ("title", "sections"), ("summary", "review"))
+        # translated_from: which version of the source a translation follows (analyse/translation.py).
+        found = self.fields.of(root, "a chapter", ("title", "sections"), ("summary", "review", "translated_from"))
         if found is None:
             return None
         title = self.fields.text(found["title"], "the chapter title") if "title" in found else None
@@ -104,7 +105,7 @@ class _ChapterReader:
         return Review(by, dates["on"], dates["next"], where(self.path, node))
 
     def section(self, node: Node) -> Section | None:
-        found = self.fields.of(node, "a section", ("title", "blocks"), ("id",))
+        found = self.fields.of(node, "a section", ("title", "blocks"), ("id", "translated_from"))
         if found is None:
             return None
         title = self.fields.text(found["title"], "the section title") if "title" in found else None
@@ -129,7 +130,7 @@ class _ChapterReader:
         return tuple(result)
 
     def block(self, node: Node, kinds: tuple[str, ...]) -> Block | None:
-        found = self.fields.of(node, "a block", (), kinds + ("guidance",))
+        found = self.fields.of(node, "a block", (), kinds + ("guidance", "translated_from"))
         if found is None:
             return None
         present = [kind for kind in kinds if kind in found]

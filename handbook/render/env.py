@@ -7,7 +7,6 @@ Labels go through gettext (`_()` in templates), so each language gets its own wo
 """
 from __future__ import annotations
 
-import datetime
 import gettext
 from typing import Any
 
@@ -27,6 +26,7 @@ from ..model import (
     Questions,
     Table,
 )
+from ..i18n import language_name, long_date
 from ..theme import Theme
 from .inline import inline_html
 
@@ -43,8 +43,8 @@ _KINDS = {
 }
 
 
-def environment(theme: Theme, translations: Any = None) -> Environment:
-    """Return the environment for a theme, with a language's translations (or none: the labels as written)."""
+def environment(theme: Theme, language: str = "en", translations: Any = None) -> Environment:
+    """Return the environment for a theme in a language, with its translations (or none: the labels as written)."""
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in theme.dirs]),
         undefined=StrictUndefined,
@@ -56,7 +56,8 @@ def environment(theme: Theme, translations: Any = None) -> Environment:
     )
     env.install_gettext_translations(translations or gettext.NullTranslations(), newstyle=True)
     env.filters["inline"] = _inline
-    env.filters["longdate"] = long_date
+    env.filters["longdate"] = lambda date: long_date(date, language)
+    env.globals["language_name"] = lambda code: language_name(code, language)
     env.globals["kind"] = block_kind
     return env
 
@@ -64,11 +65,6 @@ def environment(theme: Theme, translations: Any = None) -> Environment:
 def block_kind(block: Block) -> str:
     """Return the template's name for a kind of block."""
     return _KINDS[type(block)]
-
-
-def long_date(date: datetime.date) -> str:
-    """Return a date as patients read it: 22 November 2026."""
-    return f"{date.day} {date:%B %Y}"
 
 
 @pass_context

@@ -1,0 +1,238 @@
+"""Keep translations in step with the language they are translated from.
+
+A translated chapter has the same sections (with the same ids) and the same blocks, in the
+same order, as the chapter in the book's first language. The chapter, each section and
+each block of a translation record, as `translated_from: 1a2b3c4d`, a short hash of the
+source text they were translated from. When the source changes, its hash changes, and the
+check names each translated block that is now stale, each block or section missing on one
+side, and each block whose citations differ, with its line. `handbook translations stamp`
+writes the current hashes once a translator has caught up.
+
+The comparison works on the files' YAML, not on the loaded model: the hash is of what the
+author wrote (folded lines and spacing do not count), and the stamp rewrites the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import Location, Problems
+
+KEY = "translated_from"
+CITATION = re.compile(r"\[@([^\]]+)\]")
+
+
+@dataclass
+class Part:
+    """A chapter, section or block of a chapter file, with what the check compares."""
+
+    what: str
+    """How messages name it: "the chapter", "section 'crisis-signs'", "block 3 of section 'x'"."""
+    node: MappingNode
+    data: dict
+    children: list["Part"] = field(default_factory=list)
+    section_id: str | None = None
+
+    @property
+    def line(self) -> int:
+        return self.node.start_mark.line + 1
+
+    @property
+    def recorded(self) -> str | None:
+        """Return the hash the translation recorded, if any."""
+        value = self.data.get(KEY)
+        return value if isinstance(value, str) else None
+
+    def digest(self) -> str:
+        """Return the short hash of this part's source text (without children or the record)."""
+        # A chapter is its title and summary; a section its title and id; a block all of it.
+        left_out = (KEY, "sections", "review") + (("blocks",) if self.section_id is not None else ())
+        text = {key: value for key, value in self.data.items() if key not in left_out}
+        return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
+
+    def citations(self) -> list[str]:
+        """Return the source ids this part cites, in order, counting repeats."""
+        text = json.dumps({k: v for k, v in self.data.items() if k != KEY}, ensure_ascii=False)
+        return sorted(ref.strip().lstrip("@") for group in CITATION.findall(text) for ref in group.split(";"))
+
+
+def read_parts(path: Path) -> Part | None:
+    """Return a chapter file as parts, or None if it cannot be read (the loader reports why)."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(root, MappingNode):
+        return None
+    chapter = Part("the chapter", root, _data(root))
+    sections = _value(root, "sections")
+    for number, section in enumerate(sections.value if isinstance(sections, SequenceNode) else (), start=1):
+        if not isinstance(section, MappingNode):
+            continue
+        data = _data(section)
+        section_id = data.get("id") or _slug(str(data.get("title", "")))
+        part = Part(f"section '{section_id}'", section, data, section_id=section_id)
+        blocks = _value(section, "blocks")
+        for index, block in enumerate(blocks.value if isinstance(blocks, SequenceNode) else (), start=1):
+            if isinstance(block, MappingNode):
+                part.children.append(Part(f"block {index} of section '{section_id}'", block, _data(block)))
+        chapter.children.append(part)
+    return chapter
+
+
+def check_translation(source: Path, translation: Path, language: str, problems: Problems) -> None:
+    """Record where a translated chapter has fallen out of step with its source."""
+    original, translated = read_parts(source), read_parts(translation)
+    if original is None or translated is None:
+        return
+    command = f"then run `handbook translations stamp --language {language}`"
+    _compare(original, translated, source, translation, command, problems)
+    if len(original.children) != len(translated.children):
+        problems.add(Location(translation, translated.line),
+                     f"the chapter has {len(translated.children)} sections; {source.name} in the source language has "
+                     f"{len(original.children)}: translate the missing ones or remove the extra ones")
+    for mine, theirs in zip(translated.children, original.children):
+        if mine.section_id != theirs.section_id:
+            problems.add(Location(translation, mine.line),
+                         f"this section's id is {mine.section_id!r}, but the section in its place in "
+                         f"{source}:{theirs.line} is {theirs.section_id!r}; give it `id: {theirs.section_id}`")
+            continue
+        _compare(theirs, mine, source, translation, command, problems)
+        if len(mine.children) != len(theirs.children):
+            problems.add(Location(translation, mine.line),
+                         f"section {mine.section_id!r} has {len(mine.children)} blocks; in {source}:{theirs.line} it "
+                         f"has {len(theirs.children)}: translate the missing ones or remove the extra ones")
+        for block, original_block in zip(mine.children, theirs.children):
+            kinds = (_kind(block), _kind(original_block))
+            if kinds[0] != kinds[1]:
+                problems.add(Location(translation, block.line), f"this block is a {kinds[0]}, but the block in its "
+                             f"place in {source}:{original_block.line} is a {kinds[1]}")
+                continue
+            _compare(original_block, block, source, translation, command, problems)
+            if block.citations() != original_block.citations():
+                problems.add(Location(translation, block.line),
+                             f"this block cites {_list(block.citations())}, but {source}:{original_block.line} cites "
+                             f"{_list(original_block.citations())}; a translation keeps the same citations")
+
+
+def check_clinic_translation(source: Path, translation: Path, problems: Problems) -> None:
+    """Record phone lines and instructions that a language's clinic defaults lack, or has extra."""
+    if not source.is_file() or not translation.is_file():
+        return
+    try:
+        mine = yaml.compose(translation.read_text(encoding="utf-8-sig"))
+        theirs = yaml.safe_load(source.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return  # the loader reports it
+    if not isinstance(mine, MappingNode) or not isinstance(theirs, dict):
+        return
+    data = _data(mine)
+    for key, name in (("phones", "phone lines"), ("instructions", "instructions")):
+        want = [p.get("id") for p in theirs.get(key) or []] if key == "phones" else list(theirs.get(key) or {})
+        have = [p.get("id") for p in data.get(key) or []] if key == "phones" else list(data.get(key) or {})
+        if want != have:
+            node = _value(mine, key) or mine
+            problems.add(Location(translation, node.start_mark.line + 1),
+                         f"the {name} here are {', '.join(map(str, have)) or 'none'}; {source} has "
+                         f"{', '.join(map(str, want)) or 'none'}: a translation has the same ones, in the same order")
+
+
+def _compare(original: Part, translated: Part, source: Path, translation: Path, command: str,
+             problems: Problems) -> None:
+    recorded = translated.recorded
+    if recorded is None:
+        problems.add(Location(translation, translated.line),
+                     f"{translated.what} does not say which version of {source}:{original.line} it translates; "
+                     f"{command}")
+    elif recorded != original.digest():
+        problems.add(Location(translation, translated.line),
+                     f"{translated.what} was translated from an older version of {source}:{original.line}; "
+                     f"translate the change, {command}")
+
+
+def stamp(source: Path, translation: Path) -> int:
+    """Write the current source hashes into a translated chapter; return how many changed."""
+    original, translated = read_parts(source), read_parts(translation)
+    if original is None or translated is None:
+        return 0
+    pairs = [(translated, original)]
+    for mine, theirs in zip(translated.children, original.children):
+        if mine.section_id == theirs.section_id:
+            pairs.append((mine, theirs))
+            pairs += [(block, source_block) for block, source_block in zip(mine.children, theirs.children)
+                      if _kind(block) == _kind(source_block)]
+    lines = translation.read_text(encoding="utf-8").split("\n")
+    edits = []
+    for mine, theirs in pairs:
+        if mine.recorded != theirs.digest():
+            edits.append((mine, theirs.digest()))
+    # Edit from the bottom up, so that earlier line numbers stay right.
+    for part, digest in sorted(edits, key=lambda edit: -edit[0].node.start_mark.line):
+        _write_record(lines, part, digest)
+    translation.write_text("\n".join(lines), encoding="utf-8")
+    return len(edits)
+
+
+def _write_record(lines: list[str], part: Part, digest: str) -> None:
+    """Set `translated_from: digest` in a mapping: replace the value, or add the key after its last entry."""
+    for key, value in part.node.value:
+        if key.value == KEY:
+            line = lines[value.start_mark.line]
+            lines[value.start_mark.line] = line[:value.start_mark.column] + digest + line[value.end_mark.column:]
+            return
+    first_key = part.node.value[0][0]
+    indent = " " * first_key.start_mark.column
+    if part.what == "the chapter":
+        at = first_key.start_mark.line  # at the top of the file, before the title
+    elif part.section_id is not None:
+        at = _last_line(part.node.value[0][1], lines) + 1  # a section: after its first entry (its title)
+    else:
+        at = _last_line(part.node, lines) + 1  # a block: after its last line
+    lines.insert(at, f"{indent}{KEY}: {digest}")
+
+
+def _last_line(node: Node, lines: list[str]) -> int:
+    """Return the index of the last line that holds a node's text."""
+    if isinstance(node, MappingNode) and node.value:
+        return _last_line(node.value[-1][1], lines)
+    if isinstance(node, SequenceNode) and node.value:
+        return _last_line(node.value[-1], lines)
+    line = node.end_mark.line if node.end_mark.column else node.end_mark.line - 1
+    while line > node.start_mark.line and not lines[line].strip():
+        line -= 1  # a folded or literal text ends before the blank lines after it
+    return line
+
+
+def _data(node: Node):
+    """Return a node's plain data, as YAML reads it."""
+    if isinstance(node, MappingNode):
+        return {str(key.value): _data(value) for key, value in node.value}
+    if isinstance(node, SequenceNode):
+        return [_data(item) for item in node.value]
+    if isinstance(node, ScalarNode):
+        return yaml.safe_load(yaml.serialize(node)) if node.tag != "tag:yaml.org,2002:str" else node.value
+    return None
+
+
+def _value(node: MappingNode, key: str) -> Node | None:
+    return next((value for name, value in node.value if getattr(name, "value", None) == key), None)
+
+
+def _kind(part: Part) -> str:
+    return next((key for key in part.data if key not in (KEY, "guidance")), "block")
+
+
+def _slug(title: str) -> str:
+    from ..model import slug
+
+    return slug(title)
+
+
+def _list(ids: list[str]) -> str:
+    return ", ".join(f"[@{source}]" for source in ids) or "nothing"
