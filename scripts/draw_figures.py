@@ -27,9 +27,12 @@ GAP = 90
 
 FIGURES = {
     "treatment-steps": {
-        "box": (330, 280),
+        "box": (350, 290),
+        "fonts": (52, 46),  # the longest single word must fit a box: "seguimiento"
         "en": [("First visit", ""), ("Checks", ""), ("A plan for you", ""), ("Close watch", ""),
                ("Follow-up visits", "")],
+        "es": [("Primera cita", ""), ("Controles", ""), ("Un plan para usted", ""), ("Vigilancia de cerca", ""),
+               ("Citas de seguimiento", "")],
     },
     "crisis-steps": {
         "box": (620, 470),
@@ -38,6 +41,9 @@ FIGURES = {
         "en": [("In danger now?", "Call 911, or go to an emergency department."),
                ("Thinking about suicide?", "Call or text 988, day or night."),
                ("Took too much of a drug?", "Call Poison Help: 1-800-222-1222.")],
+        "es": [("¿En peligro ahora?", "Llame al 911, o vaya a urgencias."),
+               ("¿Piensa en el suicidio?", "Llame o envíe un texto al 988. Para español, marque el 2."),
+               ("¿Tomó demasiado de una droga?", "Llame a Poison Help: 1-800-222-1222.")],
     },
     "session-day": {
         "box": (470, 560),
@@ -46,6 +52,10 @@ FIGURES = {
                ("At the clinic", "Checks first, then the session, with staff close by."),
                ("Rest", "Stay until the team says you can go."),
                ("Home", "Someone else drives. No driving until the next day.")],
+        "es": [("Antes", "Siga las reglas de su clínica sobre comida, bebida y medicamentos."),
+               ("En la clínica", "Primero controles, luego la sesión, con personal cerca."),
+               ("Descanso", "Quédese hasta que el equipo diga que puede irse."),
+               ("A casa", "Conduce otra persona. No conduzca hasta el día siguiente.")],
     },
 }
 """Each figure's box size in pixels, and its boxes (heading, text) in each language."""
@@ -59,12 +69,16 @@ def draw_figure(boxes: list[tuple[str, str]], box: tuple[int, int], sequence: bo
     `fonts` are the pixel sizes of the headings and of the text under them.
     """
     box_w, box_h = box
+    heading, text, number = pillow_font(BOLD, fonts[0]), pillow_font(REGULAR, fonts[1]), pillow_font(BOLD, 60)
+    step = round(fonts[0] * 1.2)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    most = max(len(wrap(measure, title, heading, box_w - 40)) + (len(wrap(measure, words, text, box_w - 50))
+                                                                  if words else 0) for title, words in boxes)
+    box_h = max(box_h, most * step + 120)  # a longer translation makes the boxes taller, never overflow
     width = len(boxes) * box_w + (len(boxes) - 1) * GAP + 2 * 80
     height = box_h + 180
     image = Image.new("RGB", (width, height), WHITE)
     draw = ImageDraw.Draw(image)
-    heading, text, number = pillow_font(BOLD, fonts[0]), pillow_font(REGULAR, fonts[1]), pillow_font(BOLD, 60)
-    step = round(fonts[0] * 1.2)
     left, top = 80, (height - box_h) // 2 + 30
     for i, (title, words) in enumerate(boxes):
         x = left + i * (box_w + GAP)

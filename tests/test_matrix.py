@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import handbook.prepare as prepare_module
+from handbook.analyse.translation import stamp
 from handbook.build import Request, build, plan, prepare_request
 from handbook.editions import Edition, identifier, output_path
 from handbook.errors import HandbookError, Location, Problem
@@ -23,6 +24,11 @@ def network(tree):
     book.write_text(text)
     for name in ("sample.yaml", "clinic.yaml"):
         tree.write(f"chapters/es/{name}", (tree.chapters / name).read_text())
+    stamp(tree.chapters / "sample.yaml", tree.root / "chapters" / "es" / "sample.yaml")
+    sources = tree.root / "sources" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("kind: web article", "kind: {en: web article, es: artículo web}")
+                       .replace("note: A test source.", "note: {en: A test source., es: Una fuente.}")
+                       .replace("note: Another test source.", "note: {en: Another test source., es: Otra.}"))
     tree.write("clinics/north.yaml", CLINIC.format(name="North Clinic", n=1))
     tree.write("clinics/south.yaml", CLINIC.format(name="South Clinic", n=2))
     return tree

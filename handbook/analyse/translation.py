@@ -45,9 +45,9 @@ class Part:
 
     @property
     def recorded(self) -> str | None:
-        """Return the hash the translation recorded, if any."""
-        value = self.data.get(KEY)
-        return value if isinstance(value, str) else None
+        """Return the hash the translation recorded, if any, as written (01234567 is not a number here)."""
+        value = _value(self.node, KEY)
+        return value.value.strip() if isinstance(value, ScalarNode) and value.value.strip() else None
 
     def digest(self) -> str:
         """Return the short hash of this part's source text (without children or the record)."""
@@ -184,7 +184,7 @@ def _write_record(lines: list[str], part: Part, digest: str) -> None:
     for key, value in part.node.value:
         if key.value == KEY:
             line = lines[value.start_mark.line]
-            lines[value.start_mark.line] = line[:value.start_mark.column] + digest + line[value.end_mark.column:]
+            lines[value.start_mark.line] = line[:value.start_mark.column] + f'"{digest}"' + line[value.end_mark.column:]
             return
     first_key = part.node.value[0][0]
     indent = " " * first_key.start_mark.column
@@ -194,7 +194,7 @@ def _write_record(lines: list[str], part: Part, digest: str) -> None:
         at = _last_line(part.node.value[0][1], lines) + 1  # a section: after its first entry (its title)
     else:
         at = _last_line(part.node, lines) + 1  # a block: after its last line
-    lines.insert(at, f"{indent}{KEY}: {digest}")
+    lines.insert(at, f'{indent}{KEY}: "{digest}"')  # quoted: a hash of digits is not a number
 
 
 def _last_line(node: Node, lines: list[str]) -> int:

@@ -59,7 +59,18 @@ def environment(theme: Theme, language: str = "en", translations: Any = None) ->
     env.filters["longdate"] = lambda date: long_date(date, language)
     env.globals["language_name"] = lambda code: language_name(code, language)
     env.globals["kind"] = block_kind
+    env.globals["review_groups"] = review_groups
     return env
+
+
+def review_groups(chapters) -> list[tuple[list, object]]:
+    """Return the chapters grouped by their review (same reviewer and dates), in book order."""
+    groups: dict[tuple, list] = {}
+    for chapter in chapters:
+        if chapter.review is not None:
+            review = chapter.review
+            groups.setdefault((review.by, review.on, review.next), []).append(chapter)
+    return [(members, members[0].review) for members in groups.values()]
 
 
 def block_kind(block: Block) -> str:
