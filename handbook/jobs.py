@@ -98,7 +98,7 @@ class Workshop:
             layout, pages = self.paginate(context, env, need_layout="pdf" in job.formats)
             if "pdf" in job.formats:
                 target = io.BytesIO()
-                layout.write(target)
+                layout.write(target, context.link_words())
                 outputs.append((print_edition, target.getvalue(), pages.page_count))
             if "epub" in job.formats:
                 from .epub.package import make_epub

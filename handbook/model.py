@@ -270,6 +270,13 @@ class Source:
     added_by_publisher: bool = False
     """True for a source the publisher added beside the book's own sources, such as a crisis line."""
     url: str | None = None
+    short: str | None = None
+    """A short name for notes; None: the title, else the kind."""
+
+    @property
+    def short_name(self) -> str:
+        """Return how a note names the source."""
+        return self.short or self.title or self.kind
 
 
 @dataclass(frozen=True)

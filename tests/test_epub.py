@@ -117,7 +117,7 @@ def test_navigation_lists_chapters_and_landmarks(epub, book):
     assert sections == [section.title for section in book.chapters[0].sections]
     landmarks = nav.find(".//x:nav[@id='landmarks']", NS)
     types = [a.get(EPUB_TYPE) for a in landmarks.iter("{%s}a" % NS["x"])]
-    assert types == ["cover", "titlepage", "toc", "bodymatter", "glossary", "endnotes"]
+    assert types == ["cover", "titlepage", "toc", "bodymatter", "glossary", "bibliography"]
     for a in nav.iter("{%s}a" % NS["x"]):
         assert epub.resolve(a.get("href")) is not None or "#" not in a.get("href")
 
@@ -143,21 +143,39 @@ def test_page_list_matches_the_printed_a4_edition(epub, built, book):
         assert marker.get("id") == f"page-{starts[chapter.title]}"
 
 
-def test_citations_are_notes_with_links_back(epub, book):
-    markers = []
+def test_citations_are_short_pop_up_notes_with_links_back_and_on(epub, book):
+    markers = notes = 0
     for name in epub.documents():
-        markers += epub.doc(name).xpath("//x:a[@epub:type='noteref']", namespaces=NS)
-    assert len(markers) > 50
-    backlinks = {a.get("href") for a in epub.doc("sources.xhtml").xpath("//x:a[@role='doc-backlink']", namespaces=NS)}
-    for marker in markers:
-        assert marker.get("role") == "doc-noteref"
-        note = epub.resolve(marker.get("href"))
-        assert note.get(EPUB_TYPE) == "endnote"
-    marker_hrefs = set()
-    for name in epub.documents():
-        for marker in epub.doc(name).xpath("//x:a[@epub:type='noteref']", namespaces=NS):
-            marker_hrefs.add(f"{name}#{marker.get('id')}")
-    assert backlinks == marker_hrefs  # every citation is linked back to, and nothing else
+        document = epub.doc(name)
+        for marker in document.xpath("//x:a[@epub:type='noteref']", namespaces=NS):
+            markers += 1
+            assert marker.get("role") == "doc-noteref" and marker.get("aria-label").startswith("Source ")
+            assert marker.get("href").startswith("#note-")
+            note = document.xpath("//*[@id=$id]", id=marker.get("href")[1:])[0]  # in the same document
+            assert note.tag == "{%s}aside" % NS["x"]
+            assert note.get(EPUB_TYPE) == "footnote" and note.get("role") == "doc-footnote"
+            words = " ".join("".join(note.itertext()).split())
+            assert len(words.split()) <= 25, words  # a short note, not a wall of text
+            back, on = note.findall(".//x:a", NS)
+            assert back.get("role") == "doc-backlink" and back.get("href") == f"#{marker.get('id')}"
+            entry = epub.resolve(on.get("href"))
+            assert entry is not None and entry.get("id").startswith("source-")
+        notes += len(document.xpath("//x:aside[@epub:type='footnote']", namespaces=NS))
+    assert markers > 300 and notes == markers  # one note per citation
+
+
+def test_the_e_book_carries_its_fonts_as_truetype(epub):
+    fonts = [name for name in epub.zip.namelist() if name.startswith("EPUB/fonts/") and not name.endswith(".css")]
+    assert fonts and all(name.endswith(".ttf") for name in fonts)
+    for name in fonts:
+        assert epub.zip.read(name)[:4] in (b"\x00\x01\x00\x00", b"true")  # a TrueType font, not WOFF2
+    css = epub.zip.read("EPUB/fonts/fonts.css").decode()
+    assert "woff" not in css and css.count('format("truetype")') == len(fonts)
+
+
+def test_the_e_book_never_asks_to_write_on_the_screen(epub):
+    text = " ".join(epub.zip.read(f"EPUB/{name}").decode() for name in epub.documents())
+    assert "write it here" not in text and "Ask your clinic for this number." in text
 
 
 def test_every_document_keeps_its_head(epub, book):

@@ -1,4 +1,8 @@
-"""Number the sources in order of first citation, and list where each is cited."""
+"""Number the sources in order of first citation, and list every note: each place a source is cited.
+
+A citation is one note in the model. The print book shows the notes as numbered markers
+pointing to the sources appendix (or as footnotes); the e-book as short pop-up notes.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,14 +31,32 @@ class CitedSource:
 
 
 @dataclass(frozen=True)
+class Note:
+    """One citation marker: where it is, and the source it names."""
+
+    chapter_id: str
+    anchor: str
+    source_id: str
+
+
+@dataclass(frozen=True)
 class SourceIndex:
-    """The numbered sources of a book."""
+    """The numbered sources of a book, and its notes in reading order."""
 
     entries: tuple[CitedSource, ...]
+    notes: tuple[Note, ...] = ()
+
+    def notes_in(self, chapter_id: str) -> list[Note]:
+        """Return a chapter's notes, in reading order."""
+        return [note for note in self.notes if note.chapter_id == chapter_id]
 
     def number(self, source_id: str) -> int:
         """Return the number a source has in the appendix."""
         return self._numbers[source_id]
+
+    def source(self, source_id: str) -> Source:
+        """Return a cited source."""
+        return next(entry.source for entry in self.entries if entry.source.id == source_id)
 
     @cached_property
     def _numbers(self) -> dict[str, int]:
@@ -43,24 +65,26 @@ class SourceIndex:
 
 def number_sources(book: Book) -> SourceIndex:
     """Return the sources numbered by first citation; uncited sources are left out."""
-    places: dict[str, list[CitedAt]] = {}
+    notes: list[Note] = []
     for chapter in book.chapters:
         # In reading order: a public number's source is cited where the contacts box stands.
         for block, _ in blocks(chapter):
             for text in texts(block):
                 for ref in citations(text):
-                    places.setdefault(ref.source_id, []).append(CitedAt(chapter.id, ref.anchor))
+                    notes.append(Note(chapter.id, ref.anchor, ref.source_id))
             if isinstance(block, ClinicBlock) and block.key == CONTACTS and book.clinic:
                 for phone in book.clinic.phones:
                     if phone.source is not None:
-                        anchor = phone_citation_anchor(block, phone.id)
-                        places.setdefault(phone.source, []).append(CitedAt(chapter.id, anchor))
+                        notes.append(Note(chapter.id, phone_citation_anchor(block, phone.id), phone.source))
+    places: dict[str, list[CitedAt]] = {}
+    for note in notes:
+        places.setdefault(note.source_id, []).append(CitedAt(note.chapter_id, note.anchor))
     by_id = {source.id: source for source in book.sources}
     entries = tuple(
         CitedSource(number, by_id[source_id], tuple(found))
         for number, (source_id, found) in enumerate(places.items(), start=1)
     )
-    return SourceIndex(entries)
+    return SourceIndex(entries, tuple(notes))
 
 
 def phone_citation_anchor(block: ClinicBlock, phone_id: str) -> str:

@@ -17,11 +17,13 @@ import datetime
 import io
 import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
 from jinja2 import Environment
 
 from ..render.context import Context
 from .cover import cover_png
+from .fonts import TRUETYPE, font_files, fonts_css
 from .xhtml import COVER_IMAGE, Rendered, render_epub
 
 STYLESHEET = "css/epub.css"
@@ -96,12 +98,12 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
                                      content=path.read_bytes()))
     ebook.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                  content=theme.find("epub/epub.css").read_bytes()))
-    # One @font-face file for print and e-book; its URLs are relative to itself.
+    # The theme's @font-face file, naming TrueType copies of its fonts (epub/fonts.py).
     ebook.add_item(epub.EpubItem(uid="fonts", file_name="fonts/fonts.css", media_type="text/css",
-                                 content=theme.find("fonts/fonts.css").read_bytes()))
-    for font in sorted(path for path in theme.files() if path.parent.name == "fonts" and path.suffix == ".woff2"):
-        ebook.add_item(epub.EpubItem(uid=f"font-{font.stem}", file_name=f"fonts/{font.name}",
-                                     media_type="font/woff2", content=font.read_bytes()))
+                                 content=fonts_css(theme.find("fonts/fonts.css").read_text(encoding="utf-8")).encode()))
+    for name, data in font_files(theme.files()):
+        ebook.add_item(epub.EpubItem(uid=f"font-{Path(name).stem}", file_name=f"fonts/{name}",
+                                     media_type=TRUETYPE if name.endswith(".ttf") else "font/otf", content=data))
 
     nav_item = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
                              content=rendered.nav)

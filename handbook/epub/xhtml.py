@@ -46,7 +46,7 @@ class _Renderer:
         self.anchor_pages = anchor_pages
         self.breaks = page_breaks(parts.order, anchor_pages, page_count)
         self.names = dict(
-            context.common(EpubLinker(context.index, parts.files)),
+            context.common(EpubLinker(context.index, parts.files, context.gettext("Source %(num)s"))),
             output="epub",
             page_breaks=self.breaks,
             image_src=lambda figure: parts.images[figure.path][0],

@@ -28,7 +28,7 @@ from ..model import (
     slug,
 )
 from .images import check_image
-from .inline import InlineParser
+from .inline import InlineParser, typeset
 from .yamlsource import Fields, compose, where
 
 BLOCK_KINDS = (
@@ -72,8 +72,8 @@ class _ChapterReader:
         found = self.fields.of(root, "a chapter", ("title", "sections"), ("summary", "review", "translated_from"))
         if found is None:
             return None
-        title = self.fields.text(found["title"], "the chapter title") if "title" in found else None
-        summary = self.fields.text(found["summary"], "the summary") if "summary" in found else None
+        title = self.plain(found["title"], "the chapter title") if "title" in found else None
+        summary = self.plain(found["summary"], "the summary") if "summary" in found else None
         review = self.review(found["review"]) if "review" in found else None
         sections: list[Section] = []
         if "sections" in found:
@@ -108,7 +108,7 @@ class _ChapterReader:
         found = self.fields.of(node, "a section", ("title", "blocks"), ("id", "translated_from"))
         if found is None:
             return None
-        title = self.fields.text(found["title"], "the section title") if "title" in found else None
+        title = self.plain(found["title"], "the section title") if "title" in found else None
         if "id" in found:
             section_id = self.fields.text(found["id"], "the section id")
             if section_id and not is_id(section_id):
@@ -169,6 +169,11 @@ class _ChapterReader:
             return ClinicBlock(anchor, location, key)
         return self.callout(value, anchor, location, guidance)
 
+    def plain(self, node: Node, what: str) -> str | None:
+        """Return a field that is plain text (a title, a term), with printer's quotes."""
+        value = self.fields.text(node, what)
+        return typeset(value) if value else value
+
     def text(self, node: Node, what: str):
         value = self.fields.text(node, what)
         return self.inline.parse(value, where(self.path, node)) if value else ()
@@ -189,7 +194,7 @@ class _ChapterReader:
             found = self.fields.of(item, "a definition", ("term", "text"))
             if found is None or len(found) < 2:
                 continue
-            term = self.fields.text(found["term"], "the term") or ""
+            term = self.plain(found["term"], "the term") or ""
             result.append(Definition(f"{anchor}_{number}", term, self.text(found["text"], "a definition")))
         return tuple(result)
 
@@ -198,9 +203,9 @@ class _ChapterReader:
         if found is None or not {"caption", "header", "rows"} <= set(found):
             return None
         tick_boxes = self.fields.flag(found["tick_boxes"], "tick_boxes") if "tick_boxes" in found else False
-        caption = self.fields.text(found["caption"], "the table caption") or ""
+        caption = self.plain(found["caption"], "the table caption") or ""
         header = tuple(
-            self.fields.text(cell, "a header cell") or "" for cell in self.fields.sequence(found["header"], "header")
+            self.plain(cell, "a header cell") or "" for cell in self.fields.sequence(found["header"], "header")
         )
         rows = []
         for number, row in enumerate(self.fields.sequence(found["rows"], "rows"), start=1):
@@ -217,7 +222,7 @@ class _ChapterReader:
         found = self.fields.of(node, "a figure", ("src", "alt", "caption"))
         if found is None or len(found) < 3:
             return None
-        alt = self.fields.text(found["alt"], "the alternative text (alt)")
+        alt = self.plain(found["alt"], "the alternative text (alt)")
         caption = self.text(found["caption"], "the caption")
         src = self.fields.text(found["src"], "the image path (src)")
         image = check_image(self.path.parent, src, where(self.path, found["src"]), self.problems) if src else None
@@ -249,7 +254,7 @@ class _ChapterReader:
                 f"unknown callout kind {kind!r}; expected one of: {', '.join(self.callout_kinds)}",
             )
             kind = None
-        title = self.fields.text(found["title"], "the callout title") if "title" in found else None
+        title = self.plain(found["title"], "the callout title") if "title" in found else None
         blocks = self.blocks(found["blocks"], NESTED_KINDS) if "blocks" in found else ()
         if kind is None:
             return None

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import Location, Problems
 from ..model import Clinic, Phone, is_id
 from ..project import Project
+from .inline import typeset
 from .schema import Document, read
 
 
@@ -27,9 +28,9 @@ def load_clinic_defaults(project: Project, language: str, problems: Problems) ->
         if entry["id"] in seen:
             problems.add(document.location(("phones", index, "id")), f"the phone line {entry['id']!r} is listed twice")
         seen.add(entry["id"])
-        phones.append(Phone(entry["id"], entry["label"].strip(), entry["number"].strip(), entry.get("source"),
+        phones.append(Phone(entry["id"], typeset(entry["label"].strip()), entry["number"].strip(), entry.get("source"),
                             document.location(("phones", index))))
-    instructions = tuple((key, " ".join(text.split())) for key, text in document.data["instructions"].items())
+    instructions = tuple((key, typeset(" ".join(text.split()))) for key, text in document.data["instructions"].items())
     return Clinic("", "", tuple(phones), instructions)
 
 
@@ -117,8 +118,8 @@ def _text(document: Document, at: tuple, value, language: str, source_language: 
             problems.add(document.location(at), f"this text is in {source_language!r} only; the {language!r} "
                          f"edition needs it too: write it as {{{source_language}: ..., {language}: ...}}")
             return None
-        return " ".join(value.split())
+        return typeset(" ".join(value.split()))
     if language not in value:
         problems.add(document.location(at), f"this text has no {language!r} version; add `{language}: ...`")
         return None
-    return " ".join(value[language].split())
+    return typeset(" ".join(value[language].split()))

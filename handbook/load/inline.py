@@ -45,6 +45,13 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+_PLAIN = MarkdownIt("zero", {"typographer": True}).enable(["smartquotes"])
+
+
+def typeset(text: str) -> str:
+    """Return plain text (a title, a label) with printer's quotes: "a" 'b' it's -> “a” ‘b’ it’s."""
+    tokens = _PLAIN.parseInline(text)[0].children or []
+    return "".join(token.content for token in tokens)
 
 
 class InlineParser:

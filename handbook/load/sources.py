@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..errors import Problems
 from ..model import Source
 from ..project import Project
+from .inline import typeset
 from .schema import Document, read
 
 
@@ -25,9 +26,12 @@ def sources_in(document: Document, language: str, source_language: str, problems
                 for key in ("title", "author", "date")}
         words = {key: _in_language(document, ("sources", index, key), entry[key], language, source_language,
                                    problems) for key in ("kind", "note")}
+        short = (_in_language(document, ("sources", index, "short"), entry["short"], language, source_language,
+                              problems) if "short" in entry else None)
         sources.append(Source(entry["id"], document.location(("sources", index)), **text,
                               kind=words["kind"], note=words["note"],
-                              added_by_publisher=entry.get("added_by_publisher", False), url=entry.get("url")))
+                              added_by_publisher=entry.get("added_by_publisher", False), url=entry.get("url"),
+                              short=short))
     return tuple(sources)
 
 
@@ -38,8 +42,8 @@ def _in_language(document: Document, at: tuple, value, language: str, source_lan
         if language != source_language:
             problems.add(document.location(at), f"this text is in {source_language!r} only; the {language!r} "
                          f"edition needs it too: write it as {{{source_language}: ..., {language}: ...}}")
-        return " ".join(value.split())
+        return typeset(" ".join(value.split()))
     if language not in value:
         problems.add(document.location(at), f"this text has no {language!r} version; add `{language}: ...`")
         return ""
-    return " ".join(value[language].split())
+    return typeset(" ".join(value[language].split()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -18,6 +18,8 @@ from ..project import Project
 from ..render.context import BOOK_URL, THEME_URL
 from ..theme import PrintLayout, Theme
 from .artifacts import mark_margin_boxes_as_artifacts
+from .links import tidy_links
+from .tables import scope_table_headers
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and the title shown in the window bar."""
@@ -96,10 +98,16 @@ class Layout:
                 pages.setdefault(anchor, number)
         return pages
 
-    def write(self, target) -> None:
-        """Write the PDF to a file object."""
+    def write(self, target, link_words: Mapping[str, str] | None = None) -> None:
+        """Write the PDF to a file object; `link_words` describe each link target in words."""
+
+        def finish(document, pdf) -> None:
+            mark_margin_boxes_as_artifacts(document, pdf)
+            tidy_links(pdf, link_words or {})
+            scope_table_headers(pdf)
+
         with weasyprint_warnings() as warnings:
-            self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=mark_margin_boxes_as_artifacts)
+            self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=finish)
         _fail_on(warnings, self.where)
 
 

@@ -49,6 +49,21 @@ class Context:
         """Return the address the layout engine reads a picture from."""
         return BOOK_URL + path.resolve().relative_to(self.project.root.resolve()).as_posix()
 
+    def link_words(self) -> dict[str, str]:
+        """Return, for each target a link can lead to, words that say where it goes."""
+        gettext = self.gettext
+        words = {"sources": gettext("Sources"), "contents": gettext("Contents")}
+        for chapter in self.book.chapters:
+            words[chapter.id] = chapter.title
+            for section in chapter.sections:
+                words[section.id] = section.title
+        for entry in self.index.entries:
+            name = entry.source.short_name
+            words[f"source-{entry.number}"] = gettext("Source %(num)s: %(name)s") % {"num": entry.number, "name": name}
+            for place in entry.places:
+                words[place.anchor] = gettext("Where source %(num)s is cited") % {"num": entry.number}
+        return words
+
     def common(self, linker: Linker | None = None) -> dict:
         """Return the names every template may use."""
         return dict(

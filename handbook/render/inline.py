@@ -58,7 +58,8 @@ class PrintLinker(Linker):
 
     def link(self, node: Link, inner: Markup) -> Markup:
         if not node.internal:
-            return super().link(node, inner)
+            # On paper the address must be readable: print it after the words.
+            return super().link(node, inner) + Markup('<span class="url-after"> ({})</span>').format(node.href)
         href = self.href(node.href[1:])
         # "see [the crisis chapter](#crisis)" prints "... (page 6)": the number comes from
         # the layout (target-counter), so a reader of paper can turn to it.
@@ -67,13 +68,19 @@ class PrintLinker(Linker):
 
 
 class EpubLinker(Linker):
-    """Citation markers that reading systems show as pop-up notes."""
+    """Citation markers that reading systems show as pop-up notes: each leads to a short
+    note at the end of its own chapter (`note-<marker>`), which leads on to the source."""
+
+    def __init__(self, index: SourceIndex, files: dict[str, str], source_label: str):
+        super().__init__(index, files)
+        self.source_label = source_label
+        """The language's "Source %(num)s", for screen readers."""
 
     def marker(self, anchor: str, href: str, number: int) -> Markup:
         return Markup(
-            '<a class="cite" id="{}" href="{}" epub:type="noteref" role="doc-noteref" '
-            'aria-label="Source {}">{}</a>'
-        ).format(anchor, href, number, number)
+            '<a class="cite" id="{}" href="#note-{}" epub:type="noteref" role="doc-noteref" '
+            'aria-label="{}">{}</a>'
+        ).format(anchor, anchor, self.source_label % {"num": number}, number)
 
 
 def inline_html(nodes: Inlines, linker: Linker) -> Markup:

@@ -1,0 +1,44 @@
+"""The e-book's fonts as TrueType: the form every reading system takes.
+
+The theme ships its fonts as WOFF2, which browsers and WeasyPrint read; but converting
+an EPUB for Kindle drops a WOFF2 font, and some older reading systems ignore it. So the
+e-book carries the same fonts decompressed to TrueType by fontTools, and a copy of the
+theme's fonts.css that names them.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import re
+from pathlib import Path
+
+TRUETYPE = "font/ttf"
+
+
+@functools.cache
+def truetype(path: Path, size: int, mtime: float) -> bytes:
+    """Return a WOFF or WOFF2 font file as TrueType (remembered for the process's other e-books)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), recalcTimestamp=False)  # the same bytes on every build
+    font.flavor = None
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
+    return out.getvalue()
+
+
+def font_files(theme_files: list[Path]) -> list[tuple[str, bytes]]:
+    """Return the theme's fonts as (file name, TrueType bytes)."""
+    fonts = []
+    for path in sorted(theme_files):
+        if path.parent.name == "fonts" and path.suffix in (".woff2", ".woff", ".ttf", ".otf"):
+            stat = path.stat()
+            data = path.read_bytes() if path.suffix in (".ttf", ".otf") else truetype(path, stat.st_size, stat.st_mtime)
+            fonts.append((path.with_suffix(".ttf" if path.suffix != ".otf" else ".otf").name, data))
+    return fonts
+
+
+def fonts_css(css: str) -> str:
+    """Return fonts.css naming the TrueType files instead of the web fonts."""
+    css = re.sub(r"url\(([^)]+?)\.woff2?\)\s*format\([\"']woff2?[\"']\)", r'url(\1.ttf) format("truetype")', css)
+    return css
