@@ -104,7 +104,7 @@ def test_every_public_number_is_cited_to_a_named_public_source(book, spanish):
 def test_the_help_in_spanish_on_the_crisis_page_is_what_its_source_says(spanish):
     crisis = chapter_prose(next(chapter for chapter in spanish.chapters if chapter.id == "crisis"))
     notes = {source.id: source.note for source in spanish.sources}
-    for fact in ("marque el 2", "AYUDA", "988lineadevida.org"):  # call, text and chat in Spanish
+    for fact in ("marque el 2", "AYUDA", "988lifeline.org"):  # call, text and chat in Spanish
         assert fact in crisis and fact in notes["lifeline-988"], fact
     assert "intérprete" in crisis and "intérpretes" in notes["poison-help"]
 
