@@ -212,7 +212,7 @@ def serve(project: Project, request: Request, host: str = "127.0.0.1", port: int
                   file=sys.stderr)
             return 1
         url = f"http://{host}:{server.server_address[1]}/"
-        print(f"handbook: previewing {url} (Ctrl-C to stop)", flush=True)
+        print(f"handbook: previewing {url} (Ctrl-C to stop; built in {folder})", flush=True)
         if ready is not None:
             ready(url)
 

@@ -35,13 +35,18 @@ def search_documents(context: Context, parts: Split) -> list[dict]:
             for block in section.blocks:
                 words += _block_words(context, block)
             documents.append({"ref": parts.href(section.id), "title": section.title, "page": chapter.title,
-                              "body": " ".join(w for w in words if w)})
+                              "body": _joined(words)})
     for entry in context.index.entries:
         source = entry.source
         words = [source.title or "", source.author or "", source.kind, source.note]
         documents.append({"ref": parts.href(f"source-{entry.number}"), "title": source.short_name,
-                          "page": context.gettext("Sources"), "body": " ".join(w for w in words if w)})
+                          "page": context.gettext("Sources"), "body": _joined(words)})
     return documents
+
+
+def _joined(words: list[str]) -> str:
+    """Return words as one text: single spaces, none left where a citation marker was taken out."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(" ".join(words).split()))
 
 
 def _block_words(context: Context, block) -> list[str]:
