@@ -119,7 +119,10 @@ class Workshop:
                     write_atomically(path, data)
             except OSError as error:
                 raise write_error(path.parent, error) from None
-            sha256, size = folder_digest(data) if isinstance(data, dict) else (hashlib.sha256(data).hexdigest(), len(data))
+            if isinstance(data, dict):
+                sha256, size = folder_digest(data)
+            else:
+                sha256, size = hashlib.sha256(data).hexdigest(), len(data)
             made.append(Made(edition, path, sha256, size, page_count))
         return JobResult(job, tuple(made), time.perf_counter() - start)
 

@@ -85,11 +85,6 @@ class Preview:
         self._written: dict[str, bytes] = {}
         self._pdfs: dict[str, tuple[int, bytes]] = {}
 
-    @property
-    def handbook(self):
-        """Return the book as last loaded without mistakes."""
-        return self._handbook
-
     def rebuild(self) -> None:
         """Load the book again and write the files of its web edition that changed."""
         from .jobs import Workshop
@@ -104,7 +99,8 @@ class Preview:
             files = render_site(workshop.env(edition.language), context, preview_downloads(handbook, context.gettext))
         except HandbookError as error:
             count = len(error.problems)
-            message = f"{error}\nhandbook: {count} problem{'s' if count != 1 else ''}; the preview shows the last good build when they are fixed"
+            message = (f"{error}\nhandbook: {count} problem{'s' if count != 1 else ''}; "
+                       "the pages come back when they are fixed")
             print(message, file=sys.stderr, flush=True)
             self._publish((), error=message)
             return
@@ -176,7 +172,7 @@ class Preview:
 
 
 def first_language(project: Project) -> str | None:
-    """Return the first language the book file builds, or None if the book file has mistakes (the preview shows them)."""
+    """Return the first language the book file builds; None if the book file has mistakes (the preview shows them)."""
     from .errors import Problems
     from .load.settings import load_settings
     from .theme import load_theme
@@ -295,7 +291,6 @@ def _handler(preview: Preview, stop: threading.Event):
             seen = int(query.get("since", ["0"])[0] or 0)
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
             state = preview.state
             try:
@@ -318,9 +313,9 @@ def _handler(preview: Preview, stop: threading.Event):
 
         def send(self, status: int, media_type: str, body: bytes):
             self.send_response(status)
-            self.send_header("Content-Type", f"{media_type}; charset=utf-8" if media_type.startswith("text") else media_type)
+            charset = "; charset=utf-8" if media_type.startswith("text") else ""
+            self.send_header("Content-Type", media_type + charset)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
             self.wfile.write(body)
 
@@ -337,7 +332,8 @@ def _error_page(error: str, version: int) -> bytes:
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Mistakes in the book</title>
 <style>body {{ font-family: sans-serif; margin: 2rem auto; max-width: 50rem; padding: 0 1rem; line-height: 1.5; }}
-pre {{ white-space: pre-wrap; background: #f3f3f3; color: #1a1a1a; padding: 1rem; border-left: 0.3rem solid #8b0000; }}</style>
+pre {{ white-space: pre-wrap; background: #f3f3f3; color: #1a1a1a; padding: 1rem;
+       border-left: 0.3rem solid #8b0000; }}</style>
 </head>
 <body>
 <h1>The book has mistakes</h1>

@@ -73,3 +73,31 @@ def served(folder: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def spanish_site(root: Path) -> Path:
+    """Write the small test book in English and Spanish into root, build its Spanish web edition; return it."""
+    from conftest import BOOK_YAML, CLINIC_DEFAULTS, SAMPLE_CHAPTER, SOURCES_YAML
+    from handbook.analyse.translation import stamp
+    from handbook.build import Request, build
+    from handbook.project import Project
+    from test_i18n import SPANISH_BOOK, SPANISH_CHAPTER, SPANISH_CLINIC
+
+    (root / "chapters" / "en").mkdir(parents=True)
+    (root / "chapters" / "es").mkdir()
+    (root / "sources").mkdir()
+    book = BOOK_YAML.replace("    edition: Test edition\n", "    edition: Test edition\n" + SPANISH_BOOK)
+    book = book.replace("publisher: Test Publisher", "publisher: Casa Prueba")  # a name, not the label "Publisher"
+    (root / "chapters" / "book.yaml").write_text(book.replace("editions:\n", "theme:\n  help_now: sample\neditions:\n"))
+    english = SAMPLE_CHAPTER.replace("  - title: First part\n", "  - title: First part\n    id: first-part\n")
+    (root / "chapters" / "en" / "sample.yaml").write_text(english + "      - questions:\n          - How many?\n")
+    (root / "chapters" / "en" / "clinic.yaml").write_text(CLINIC_DEFAULTS)
+    (root / "chapters" / "es" / "sample.yaml").write_text(SPANISH_CHAPTER, encoding="utf-8")
+    (root / "chapters" / "es" / "clinic.yaml").write_text(SPANISH_CLINIC, encoding="utf-8")
+    sources = SOURCES_YAML.replace("kind: web article", "kind: {en: web article, es: artículo web}")
+    sources = sources.replace("note: A test source.", "note: {en: A test source., es: Una fuente.}")
+    sources = sources.replace("note: Another test source.", "note: {en: Another test source., es: Otra fuente.}")
+    (root / "sources" / "sources.yaml").write_text(sources, encoding="utf-8")
+    stamp(root / "chapters" / "en" / "sample.yaml", root / "chapters" / "es" / "sample.yaml")
+    build(Project.at(root), Request(languages=("es",), formats=("web",)), progress=lambda line: None)
+    return root / "build" / "es" / "web"

@@ -18,7 +18,7 @@ from lxml import html
 
 from conftest import EPOCH, ROOT
 from handbook.editions import Edition
-from sitecheck import pages, served
+from sitecheck import pages, served, spanish_site
 
 AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -214,31 +214,8 @@ def test_search_works_from_a_file_and_from_the_header(browser, site):
 
 def test_spanish_search_finds_other_forms_of_a_word(browser, tmp_path, monkeypatch):
     """"sesión" finds "sesiones": the index and the browser stem Spanish words alike."""
-    from handbook.analyse.translation import stamp
-    from handbook.build import Request, build
-    from handbook.project import Project
-    from test_i18n import SPANISH_BOOK, SPANISH_CHAPTER, SPANISH_CLINIC
-    from conftest import BOOK_YAML, CLINIC_DEFAULTS, SAMPLE_CHAPTER, SOURCES_YAML
-
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    root = tmp_path
-    (root / "chapters" / "en").mkdir(parents=True)
-    (root / "chapters" / "es").mkdir()
-    (root / "sources").mkdir()
-    (root / "chapters" / "book.yaml").write_text(BOOK_YAML.replace("    edition: Test edition\n",
-                                                                   "    edition: Test edition\n" + SPANISH_BOOK))
-    english = SAMPLE_CHAPTER.replace("  - title: First part\n", "  - title: First part\n    id: first-part\n")
-    (root / "chapters" / "en" / "sample.yaml").write_text(english + "      - questions:\n          - How many?\n")
-    (root / "chapters" / "en" / "clinic.yaml").write_text(CLINIC_DEFAULTS)
-    (root / "chapters" / "es" / "sample.yaml").write_text(SPANISH_CHAPTER, encoding="utf-8")
-    (root / "chapters" / "es" / "clinic.yaml").write_text(SPANISH_CLINIC, encoding="utf-8")
-    sources = SOURCES_YAML.replace("kind: web article", "kind: {en: web article, es: artículo web}")
-    sources = sources.replace("note: A test source.", "note: {en: A test source., es: Una fuente.}")
-    sources = sources.replace("note: Another test source.", "note: {en: Another test source., es: Otra fuente.}")
-    (root / "sources" / "sources.yaml").write_text(sources, encoding="utf-8")
-    stamp(root / "chapters" / "en" / "sample.yaml", root / "chapters" / "es" / "sample.yaml")
-    build(Project.at(root), Request(languages=("es",), formats=("web",)), progress=lambda line: None)
-    folder = root / "build" / "es" / "web"
+    folder = spanish_site(tmp_path)
     context, page = open_page(browser)
     page.goto((folder / "search.html").as_uri() + "?q=sesión")
     page.wait_for_selector("#search-results li")

@@ -18,7 +18,7 @@ from handbook.build import Request, build, plan
 from handbook.editions import Edition
 from handbook.manifest import read_manifest
 from handbook.output import digest
-from sitecheck import broken_links, links, pages
+from sitecheck import broken_links, links, pages, spanish_site
 
 SEARCH = ROOT / "layouts" / "web" / "search"
 
@@ -161,6 +161,25 @@ def test_a_chapter_cannot_take_a_page_name_of_the_site(tree):
     assert not (tree.root / "build" / "web").exists()
 
 
+def test_the_spanish_site_has_no_english_label(tmp_path, monkeypatch):
+    from test_i18n import english_labels
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = spanish_site(tmp_path)
+    for page in pages(site):
+        root = html.parse(str(page)).getroot()
+        shown = " ".join(root.xpath("//body//text() | //@aria-label | //@title | //@*[starts-with(name(), 'data-')]"))
+        shown = " ".join(shown.split())
+        assert root.get("lang") == "es"
+        assert [label for label in english_labels() if label in shown] == [], page.name
+    index = " ".join(html.parse(str(site / "index.html")).getroot().text_content().split())
+    for words in ("¿Necesita ayuda ahora?", "Buscar en este manual", "Índice", "Descargar este manual",
+                  "edición web", "Publicado el 1 de enero de 2026", "Siguiente"):
+        assert words in index, words
+    assert "lunr.es.min.js" in (site / "search.html").read_text()
+    assert (site / "js" / "LICENSE-lunr-languages.txt").is_file()
+
+
 def test_spanish_search_stems_as_the_browser_does():
     """The index's Spanish stems (snowballstemmer) are the ones lunr-languages makes of typed words."""
     node = shutil.which("node")
@@ -175,8 +194,8 @@ def test_spanish_search_stems_as_the_browser_does():
         "const words = require('fs').readFileSync(0, 'utf8').split('\\n');"
         "console.log(JSON.stringify(words.map(w => lunr.es.stemmer(new lunr.Token(w)).toString())));"
     )
-    result = subprocess.run([node, "-e", script, str(SEARCH / "lunr.min.js"), str(SEARCH / "lunr.stemmer.support.min.js"),
-                             str(SEARCH / "lunr.es.min.js")], input="\n".join(words), capture_output=True, text=True)
+    scripts = [str(SEARCH / name) for name in ("lunr.min.js", "lunr.stemmer.support.min.js", "lunr.es.min.js")]
+    result = subprocess.run([node, "-e", script, *scripts], input="\n".join(words), capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     browser = json.loads(result.stdout)
     python = snowballstemmer.stemmer("spanish").stemWords(words)

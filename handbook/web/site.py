@@ -156,7 +156,9 @@ def _static(context: Context, parts: Split) -> dict[str, bytes]:
     for name in scripts:
         if name.startswith("js/lunr"):
             files[name] = theme.find(f"web/search/{Path(name).name}").read_bytes()
-    licences = ["LICENSE-lunr.txt"] + (["LICENSE-lunr-languages.txt"] if "js/lunr.stemmer.support.min.js" in scripts else [])
+    licences = ["LICENSE-lunr.txt"]
+    if "js/lunr.stemmer.support.min.js" in scripts:
+        licences.append("LICENSE-lunr-languages.txt")
     for name in licences:
         files[f"js/{name}"] = theme.find(f"web/search/{name}").read_bytes()
     for name, path in _theme_folder(theme, "fonts").items():
