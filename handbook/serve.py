@@ -197,7 +197,8 @@ def serve(project: Project, request: Request, host: str = "127.0.0.1", port: int
     import watchfiles
 
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: _interrupt())
+    # Ctrl-C and SIGTERM both stop the preview, even where SIGINT came in ignored (a shell's `&`).
+    previous = {number: signal.signal(number, lambda *_: _interrupt()) for number in (signal.SIGINT, signal.SIGTERM)}
     with tempfile.TemporaryDirectory(prefix="handbook-preview-") as folder:
         preview = Preview(Project.at(project.root, Path(folder) / "build"), request, Path(folder))
         preview.rebuild()
@@ -229,7 +230,8 @@ def serve(project: Project, request: Request, host: str = "127.0.0.1", port: int
                 preview.state.changed.notify_all()  # the event streams end
             server.server_close()
             watcher.join(timeout=5)
-            signal.signal(signal.SIGTERM, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
     print("handbook: preview stopped", flush=True)
     return 0
 

@@ -146,7 +146,7 @@ def test_a_line_holds_60_to_75_characters_on_a_wide_screen(browser, site):
     # of the page's own text, set on one line in the same font.
     measure = page.evaluate("""() => {
         const paragraph = document.querySelector('main section p');
-        const text = [...document.querySelectorAll('main p')].map(p => p.textContent).join(' ').replace(/\s+/g, ' ');
+        const text = [...document.querySelectorAll('main p')].map(p => p.textContent).join(' ').replace(/\\s+/g, ' ');
         const probe = document.createElement('span');
         probe.style.whiteSpace = 'nowrap';
         probe.textContent = text;
