@@ -30,6 +30,7 @@ from .analyse.traverse import blocks
 from .output import check_writable, output_folder, write_atomically
 from .prepare import Handbook, build_date, prepare
 from .project import Project
+from .theme import default_theme_dir
 
 
 @dataclass(frozen=True)
@@ -207,9 +208,20 @@ class Inputs:
         if self._common is None:
             self._common = {"(build date)": self.date.isoformat(), "(handbook)": _code_hash(),
                             "(draft)": str(self.handbook.settings.draft).lower()}
-        project = self.handbook.project
-        found = {project.relative(path): self.hash(path) for path in self.files(edition)}
+        found = {self.name(path): self.hash(path) for path in self.files(edition)}
         return found | self._common
+
+    def name(self, path: Path) -> str:
+        """Return how the manifest names an input: the same wherever the book is checked out.
+
+        The book's files are named from the book folder, the default theme's as (theme)/...,
+        and a clinic file from elsewhere by its file name."""
+        root = self.handbook.project.root
+        for base, prefix in ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(theme)/")):
+            for candidate in (path.absolute(), path.resolve()):
+                if candidate.is_relative_to(base):
+                    return prefix + candidate.relative_to(base).as_posix()
+        return f"(clinic)/{path.name}"
 
 
 def _code_files() -> list[Path]:

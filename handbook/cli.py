@@ -178,14 +178,21 @@ def _diff(args) -> int:
 
 def _translations(args) -> int:
     from .analyse.translation import check_clinic_translation, check_translation, stamp
+    from .confine import check_inside
     from .errors import Problems
+    from .prepare import book_files
     from .load.settings import load_settings
     from .theme import load_theme
 
     project = _project(args)
     problems = Problems()
     theme = load_theme(project, problems)
-    settings = load_settings(project, tuple(theme.layouts) if theme else (), problems) if theme else None
+    problems.raise_if_any()
+    check_inside((project.book_file,), theme.allowed, problems)
+    problems.raise_if_any()
+    settings = load_settings(project, tuple(theme.layouts), problems)
+    if settings is not None:  # `stamp` writes into the chapters: never through a link out of the book
+        check_inside(book_files(project, settings), theme.allowed, problems)
     problems.raise_if_any()
     codes = [language.code for language in settings.languages]
     for language in args.language or codes[1:]:
