@@ -19,7 +19,6 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from ..errors import HandbookError, Location, Problem
-
 from ..model import (
     Block,
     Callout,
