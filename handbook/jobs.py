@@ -17,7 +17,7 @@ from .editions import Edition, Job, identifier, output_path
 from .i18n import translations
 from .model import Figure
 from .analyse.traverse import blocks
-from .output import folder_digest, write_atomically, write_error, write_folder_atomically
+from .output import folder_digest, write_error, write_folder_atomically, write_together
 from .pdf.pagecache import PageCache, PageMap, layout_key
 from .prepare import Handbook
 from .render.context import Context
@@ -109,21 +109,22 @@ class Workshop:
         if "web" in job.formats:
             edition = Edition(job.clinic, job.language, "", "web")
             outputs.append((edition, self.site(edition), None))
-        made = []
+        made, files, sites = [], [], []
         for edition, data, page_count in outputs:  # every output exists as bytes before one is written
             path = output_path(self.handbook.project, self.handbook.settings, edition)
-            try:
-                if isinstance(data, dict):  # a web site: a folder of files
-                    write_folder_atomically(path, data)
-                else:
-                    write_atomically(path, data)
-            except OSError as error:
-                raise write_error(path.parent, error) from None
-            if isinstance(data, dict):
+            if isinstance(data, dict):  # a web site: a folder of files
                 sha256, size = folder_digest(data)
+                sites.append((path, data))
             else:
                 sha256, size = hashlib.sha256(data).hexdigest(), len(data)
+                files.append((path, data))
             made.append(Made(edition, path, sha256, size, page_count))
+        write_together(files)
+        for path, site in sites:
+            try:
+                write_folder_atomically(path, site)
+            except OSError as error:
+                raise write_error(path, error) from None
         return JobResult(job, tuple(made), time.perf_counter() - start)
 
     def site(self, edition: Edition) -> dict[str, bytes]:

@@ -27,18 +27,50 @@ TEMPORARY_SUFFIX = ".tmp"
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write data to a temporary file beside path, then rename it into place."""
+    temporary = _write_temporary(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_together(files: list[tuple[Path, bytes]]) -> None:
+    """Write a job's outputs: every one to a temporary file first, then all renamed into place.
+
+    The renames follow one another at once, so a build killed while writing leaves the
+    outputs of a job all old or all new, but for that instant. A file that cannot be
+    written raises HandbookError naming it, and keeps its last good bytes.
+    """
+    temporaries: list[tuple[Path, Path]] = []
+    current = None
+    try:
+        for current, data in files:
+            temporaries.append((_write_temporary(current, data), current))
+        for temporary, current in temporaries:
+            os.replace(temporary, current)
+    except OSError as error:
+        raise write_error(current, error) from None
+    finally:
+        for temporary, _ in temporaries:
+            temporary.unlink(missing_ok=True)  # only those not renamed are still there
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """Write data to a new temporary file beside path, on disk before it returns."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())  # the rename must never land before the bytes do
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+    return temporary
 
 
 def write_folder_atomically(path: Path, files: dict[str, bytes]) -> None:
@@ -145,7 +177,8 @@ def check_writable(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, probe = tempfile.mkstemp(dir=folder, prefix=".probe.", suffix=TEMPORARY_SUFFIX)
         os.close(handle)
-        os.unlink(probe)
+        with contextlib.suppress(FileNotFoundError):  # another build clearing temporaries may have done it
+            os.unlink(probe)
     except OSError as error:
         raise HandbookError([Problem(Location(folder, 0), _why(error))]) from None
 
@@ -162,5 +195,9 @@ def _why(error: OSError) -> str:
 
 
 def write_error(path: Path, error: OSError) -> HandbookError:
-    """Return the user's error for an output that could not be written."""
-    return HandbookError([Problem(Location(path, 0), _why(error))])
+    """Return the user's error for an output file that could not be written."""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "cannot write this file (it, or its folder, is read-only or not yours); the last good one is kept"
+    else:
+        why = _why(error)
+    return HandbookError([Problem(Location(path, 0), why)])

@@ -17,6 +17,7 @@ from .analyse.check import check_book
 from .analyse.numbering import SourceIndex, number_sources
 from .analyse.reviews import check_reviews
 from .analyse.translation import check_clinic_translation, check_translation
+from .confine import check_inside
 from .errors import HandbookError, Location, Problem, Problems
 from .i18n import check_catalogue
 from .load.book import load_language
@@ -71,8 +72,12 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     problems = Problems()
     theme = load_theme(project, problems)
     problems.raise_if_any()
+    check_inside((project.book_file, project.sources_file), theme.allowed, problems)
+    problems.raise_if_any()
     settings = load_settings(project, tuple(theme.layouts), problems)
     sources_file = read_sources(project, problems)
+    if settings is not None:
+        check_inside(book_files(project, settings), theme.allowed, problems)
     problems.raise_if_any()
     if draft:
         settings = dataclasses.replace(settings, draft=True)
@@ -103,6 +108,16 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     indexes = {code: number_sources(book) for code, book in books.items()}
     declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
     return Handbook(project, theme, settings, books, indexes, clinics, declared)
+
+
+def book_files(project: Project, settings: Settings) -> list[Path]:
+    """Return the book's own files a build reads besides book.yaml: chapters, clinic defaults, declared clinics."""
+    files = []
+    for language in settings.languages:
+        folder = project.language_dir(language.code)
+        files += [folder / f"{chapter_id}.yaml" for chapter_id in settings.chapters]
+        files.append(project.clinic_defaults(language.code))
+    return [path for path in files if path.exists() or path.is_symlink()] + list(settings.clinics)
 
 
 def check_translations(project: Project, settings: Settings, language: str, source: str, problems: Problems) -> None:
