@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..analyse.numbering import SourceIndex
-from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text
+from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Term, Text
 
 
 class Linker:
@@ -36,6 +36,10 @@ class Linker:
         """Return a link: to the web as written, into the book through href()."""
         href = self.href(node.href[1:]) if node.internal else node.href
         return Markup('<a href="{}">{}</a>').format(href, inner)
+
+    def term(self, node: Term, inner: Markup) -> Markup:
+        """Return the first use of a glossary term in a chapter, as a link to its definition."""
+        return Markup('<a class="glossref" href="{}" role="doc-glossref">{}</a>').format(self.href(node.term_id), inner)
 
     def phone_citation(self, block, phone) -> Markup:
         """Return the marker citing the source of a public phone number in a contacts box."""
@@ -82,6 +86,10 @@ class EpubLinker(Linker):
             'aria-label="{}">{}</a>'
         ).format(anchor, anchor, self.source_label % {"num": number}, number)
 
+    def term(self, node: Term, inner: Markup) -> Markup:
+        return Markup('<a class="glossref" href="{}" epub:type="glossref" role="doc-glossref">{}</a>').format(
+            self.href(node.term_id), inner)
+
 
 def inline_html(nodes: Inlines, linker: Linker) -> Markup:
     """Return inline nodes as escaped HTML."""
@@ -95,6 +103,8 @@ def inline_html(nodes: Inlines, linker: Linker) -> Markup:
             parts.append(Markup("<strong>{}</strong>").format(inline_html(node.children, linker)))
         elif isinstance(node, Link):
             parts.append(linker.link(node, inline_html(node.children, linker)))
+        elif isinstance(node, Term):
+            parts.append(linker.term(node, inline_html(node.children, linker)))
         elif isinstance(node, Citation):
             if parts:  # "a fact [@x]." prints the marker against the word, not after a space
                 parts[-1] = Markup(parts[-1].rstrip())
