@@ -77,3 +77,46 @@ def test_quotes_are_printers_quotes(built):
     text = "\n".join(page.extract_text() for page in PdfReader(built.pdf("a4")).pages)
     assert '"' not in text
     assert "“" in text and "”" in text
+
+
+def test_print_shop_marks_sit_outside_the_bleed_and_the_bleed_holds_only_the_page(built, tmp_path):
+    """Render the cover at 1 pixel a point: the cover colour fills the bleed and stops at its
+    edge; the crop marks are in the slug beyond it, in every ink (/Separation /All)."""
+    import subprocess
+
+    from PIL import Image
+
+    from handbook.pdf.marks import SLUG
+
+    path = built.pdf("print-shop")
+    pdf = pikepdf.open(path)
+    for page in pdf.pages:
+        media, bleed, trim = ([float(v) for v in page.obj[key]] for key in ("/MediaBox", "/BleedBox", "/TrimBox"))
+        assert [round(b - m, 2) for m, b in zip(media[:2], bleed[:2])] == [round(SLUG, 2)] * 2
+        assert [round(m - b, 2) for m, b in zip(media[2:], bleed[2:])] == [round(SLUG, 2)] * 2
+        assert round(trim[0] - bleed[0], 2) == round(3 * 72 / 25.4, 2)
+    assert "/Separation" in repr(pdf.pages[0].Resources.ColorSpace.Registration)
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "cover")],
+                   check=True)
+    image = Image.open(next(tmp_path.glob("cover*.png"))).convert("RGB")
+    width, height = image.size
+    slug, bleed_edge = round(SLUG), round(SLUG + 3 * 72 / 25.4)
+    cover = (11, 79, 108)
+
+    def near(pixel, colour, slack=40):
+        return all(abs(a - b) <= slack for a, b in zip(pixel, colour))
+
+    bleed_band = [image.getpixel((x, y)) for x in range(slug + 1, bleed_edge - 1) for y in range(0, height, 3)
+                  if slug + 1 < y < height - slug - 1]
+    assert bleed_band and all(near(pixel, cover) for pixel in bleed_band), "marks or white in the bleed"
+    slug_band = [image.getpixel((x, y)) for x in range(0, slug - 1) for y in range(height)]
+    assert not any(near(pixel, cover, 20) for pixel in slug_band), "the cover colour runs into the slug"
+    assert sum(1 for pixel in slug_band if max(pixel) < 128) > 20, "no crop marks in the slug"
+
+
+def test_print_shop_master_stays_tagged_pdf_ua(built):
+    """PDF/X is not claimed (see README, Known limits): the master keeps PDF/UA-1's tags."""
+    pdf = pikepdf.open(built.pdf("print-shop"))
+    assert "/StructTreeRoot" in pdf.Root and "/OutputIntents" not in pdf.Root
+    with pdf.open_metadata() as meta:
+        assert meta.get("pdfuaid:part") == "1"

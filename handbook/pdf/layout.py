@@ -19,6 +19,7 @@ from ..render.context import BOOK_URL, THEME_URL
 from ..theme import PrintLayout, Theme
 from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
+from .marks import add_printer_marks
 from .tables import scope_table_headers
 
 PDF_VARIANT = "pdf/ua-1"
@@ -81,9 +82,11 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 class Layout:
     """A laid-out print edition: its pages, and where each anchor falls."""
 
-    def __init__(self, document, where: Location):
+    def __init__(self, document, where: Location, marks: tuple[str, ...] = ()):
         self.document = document
         self.where = where
+        self.marks = marks
+        """The printer's marks to draw outside the bleed."""
 
     @property
     def page_count(self) -> int:
@@ -105,6 +108,8 @@ class Layout:
             mark_margin_boxes_as_artifacts(document, pdf)
             tidy_links(pdf, link_words or {})
             scope_table_headers(pdf)
+            if self.marks:
+                add_printer_marks(pdf, self.marks)
 
         with weasyprint_warnings() as warnings:
             self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=finish)
@@ -118,6 +123,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        self.marks = layout.marks
         self.fetcher = _fetcher_class()(project, theme)
         self.fonts = FontConfiguration()
         self.where = Location(theme.find(layout.stylesheets[0]), 0)
@@ -135,7 +141,7 @@ class Typesetter:
                 font_config=self.fonts, stylesheets=self.stylesheets, pdf_variant=PDF_VARIANT
             )
         _fail_on(warnings, self.where)
-        return Layout(document, self.where)
+        return Layout(document, self.where, self.marks)
 
 
 def _fail_on(warnings: list[str], where: Location) -> None:
