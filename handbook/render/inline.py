@@ -55,10 +55,32 @@ class Linker:
 class PrintLinker(Linker):
     """Links into the book that also say on which printed page their target is."""
 
-    def __init__(self, index: SourceIndex, page_word: str):
+    def __init__(self, index: SourceIndex, page_word: str, footnotes: frozenset[str] = frozenset(),
+                 footnote_text: str = ""):
         super().__init__(index)
         self.page_word = page_word
         """The language's word for "page", before the number the layout fills in."""
+        self.footnotes = footnotes
+        """The citation markers that carry a footnote: the first of each source on each page."""
+        self.footnote_text = footnote_text
+        """The language's footnote: "%(name)s (%(kind)s). Sources, page %(page)s."."""
+
+    def citation(self, node: Citation) -> Markup:
+        markers = super().citation(node)
+        notes = [ref for ref in sorted(node.refs, key=lambda ref: self.index.number(ref.source_id))
+                 if ref.anchor in self.footnotes]
+        return markers + Markup("").join(self.footnote(ref) for ref in notes)
+
+    def footnote(self, ref: CiteRef) -> Markup:
+        """Return the short note a footnote edition prints at the foot of the page: the source's
+        number, its short name and kind, and the page of its full entry."""
+        number = self.index.number(ref.source_id)
+        source = self.index.source(ref.source_id)
+        name = source.short_name[:1].upper() + source.short_name[1:]
+        page = Markup('<a class="page-ref" href="#source-{}"></a>').format(number)
+        words = escape(self.footnote_text) % {"name": escape(name), "kind": escape(source.kind), "page": page}
+        return Markup('<span class="footnote"><span class="footnote-number">{}</span> {}</span>').format(
+            number, words)
 
     def link(self, node: Link, inner: Markup) -> Markup:
         if not node.internal:
