@@ -120,3 +120,39 @@ def test_print_shop_master_stays_tagged_pdf_ua(built):
     assert "/StructTreeRoot" in pdf.Root and "/OutputIntents" not in pdf.Root
     with pdf.open_metadata() as meta:
         assert meta.get("pdfuaid:part") == "1"
+
+
+def _reachable(element, kind: str, found: list) -> list:
+    """Return the structure elements of a kind reachable from an element, in reading order."""
+    if isinstance(element, pikepdf.Dictionary):
+        if element.get("/S") == kind:
+            found.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else ():
+            _reachable(kid, kind, found)
+    return found
+
+
+@pytest.mark.parametrize("layout", ["a4", "large-print"])
+def test_a_table_over_a_page_break_is_one_table_with_one_head(built, book, layout):
+    from handbook.analyse.traverse import blocks
+    from handbook.model import Table
+
+    pdf = pikepdf.open(built.pdf(layout))
+    root = pdf.Root.StructTreeRoot
+    tables = _reachable(root, "/Table", [])
+    in_book = sum(isinstance(block, Table) for chapter in book.chapters for block, _ in blocks(chapter))
+    assert len(tables) == in_book + 1  # and the colophon's table of reviews
+    names = root.IDTree.Names
+    ids = {str(names[i]): names[i + 1].objgen for i in range(0, len(names), 2)}
+    split = 0
+    for table in tables:
+        kinds = [str(kid.S) for kid in table.K]
+        assert kinds.count("/THead") == 1 and kinds.count("/TBody") == 1, kinds
+        body = next(kid for kid in table.K if kid.S == "/TBody")
+        split += len({row.Pg.objgen for row in body.K}) > 1
+        for row in body.K:
+            for cell in row.K:
+                for header in cell.get("/A", {}).get("/Headers", []):
+                    assert ids[str(header)] in {th.objgen for th in _reachable(table, "/TH", [])}
+    assert split >= 1  # at least one table runs over a page break in this edition

@@ -20,7 +20,7 @@ from ..theme import PrintLayout, Theme
 from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
 from .marks import add_printer_marks
-from .tables import scope_table_headers
+from .tables import add_id_tree, merge_split_tables, scope_table_headers
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and the title shown in the window bar."""
@@ -107,7 +107,9 @@ class Layout:
         def finish(document, pdf) -> None:
             mark_margin_boxes_as_artifacts(document, pdf)
             tidy_links(pdf, link_words or {})
+            merge_split_tables(document, pdf)
             scope_table_headers(pdf)
+            add_id_tree(pdf)
             if self.marks:
                 add_printer_marks(pdf, self.marks)
 
