@@ -74,9 +74,18 @@ def test_large_print_is_18_point_everywhere_and_never_hyphenated(built, book):
 
 
 def test_quotes_are_printers_quotes(built):
+    import zipfile
+
+    from lxml import etree
+
     text = "\n".join(page.extract_text() for page in PdfReader(built.pdf("a4")).pages)
     assert '"' not in text
     assert "“" in text and "”" in text
+    book = zipfile.ZipFile(built.epub)
+    for name in book.namelist():
+        if name.endswith(".xhtml"):
+            words = "".join(etree.fromstring(book.read(name)).itertext())
+            assert '"' not in words and "'" not in words, name  # typographer's “ ” ‘ ’ only
 
 
 def test_print_shop_marks_sit_outside_the_bleed_and_the_bleed_holds_only_the_page(built, tmp_path):
