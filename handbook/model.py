@@ -33,8 +33,12 @@ def term_names(term: str) -> tuple[str, ...]:
 
 
 def term_id(term: str) -> str:
-    """Return the id of a glossary term, made from its first name: "CRPS (...)" -> "term-crps"."""
-    return "term-" + slug(term_names(term)[0])
+    """Return the id of a glossary term, made from its first name in plain letters:
+    "CRPS (...)" -> "term-crps", "Alucinación" -> "term-alucinacion"."""
+    import unicodedata
+
+    letters = unicodedata.normalize("NFKD", term_names(term)[0])
+    return "term-" + slug("".join(c for c in letters if not unicodedata.combining(c)))
 
 # --- Inline text -------------------------------------------------------------------
 
