@@ -155,7 +155,8 @@ class Workshop:
             for chapter in self.handbook.books[language].chapters:
                 for block, _ in blocks(chapter):
                     if isinstance(block, Figure):
-                        digest.update(block.path.read_bytes())
+                        for path in (block.path, *(path for _, path in block.variants)):
+                            digest.update(path.read_bytes())
             self._digests[language] = digest.hexdigest()
         return self._digests[language]
 

@@ -211,6 +211,13 @@ class Figure:
     alt: str
     """What the picture shows, for readers who cannot see it."""
     caption: Inlines
+    variants: tuple[tuple[str, Path], ...] = ()
+    """Versions of the picture for print layouts, as (layout, file): `steps.large-print.png`
+    beside `steps.png` is what the large-print layout prints."""
+
+    def path_for(self, layout: str) -> Path:
+        """Return the picture a print layout prints."""
+        return dict(self.variants).get(layout, self.path)
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,47 @@ def test_a_table_over_a_page_break_is_one_table_with_one_head(built, book, layou
                 for header in cell.get("/A", {}).get("/Headers", []):
                     assert ids[str(header)] in {th.objgen for th in _reachable(table, "/TH", [])}
     assert split >= 1  # at least one table runs over a page break in this edition
+
+
+def _drawn_images(pdf) -> list[tuple[int, pikepdf.Object, float]]:
+    """Return (page, image, width in points as drawn) for every picture the pages draw."""
+    drawn = []
+    for number, page in enumerate(pdf.pages, start=1):
+        matrix, stack = pikepdf.Matrix(), []
+        xobjects = page.Resources.get("/XObject", {})
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if operator == pikepdf.Operator("q"):
+                stack.append(matrix)
+            elif operator == pikepdf.Operator("Q"):
+                matrix = stack.pop()
+            elif operator == pikepdf.Operator("cm"):
+                matrix = pikepdf.Matrix(*[float(value) for value in operands]) @ matrix
+            elif operator == pikepdf.Operator("Do") and xobjects.get(operands[0], {}).get("/Subtype") == "/Image":
+                drawn.append((number, xobjects[operands[0]], math.hypot(matrix.a, matrix.b)))
+    return drawn
+
+
+def test_large_print_pictures_have_words_of_18_point_type(built):
+    """Each picture the large print draws is its stacked large-print version, and every line
+    of words in it, measured as rows of ink in the picture as drawn, is as tall as 18 pt
+    type's capitals (0.7 of 18 pt) or taller."""
+    from PIL import Image
+
+    pdf = pikepdf.open(built.pdf("large-print"))
+    drawn = _drawn_images(pdf)
+    assert len(drawn) == 3
+    for page, image, width in drawn:
+        picture = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+        assert picture.width == 1500, "the large print draws the row version of a picture"
+        points_per_pixel = width / picture.width
+        pixels = picture.load()
+        rows = [y for y in range(picture.height)
+                if any(max(pixels[x, y]) < 70 for x in range(0, picture.width, 2))]  # the text ink, #1a1a1a
+        bands, start = [], rows[0]
+        for previous, row in zip(rows, rows[1:] + [None]):
+            if row != previous + 1:
+                bands.append(previous - start + 1)
+                start = row
+        assert len(bands) >= 4
+        assert min(bands) * points_per_pixel >= 0.7 * 18, f"page {page}: words smaller than 18 pt"
+        assert isinstance(picture, Image.Image)

@@ -238,7 +238,23 @@ class _ChapterReader:
         if image is None or alt is None:
             return None
         path, media_type = image
-        return Figure(anchor, location, guidance, path, media_type, alt, caption)
+        return Figure(anchor, location, guidance, path, media_type, alt, caption,
+                      self.variants(path, media_type, where(self.path, found["src"])))
+
+    def variants(self, path: Path, media_type: str, location) -> tuple[tuple[str, Path], ...]:
+        """Return the versions of a picture for print layouts: `<name>.<layout>.<ext>` beside it."""
+        found = []
+        for candidate in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
+            layout = candidate.name[len(path.stem) + 1:-len(path.suffix)]
+            if not is_id(layout):
+                continue
+            checked = check_image(self.path.parent, candidate.relative_to(self.path.parent.resolve()).as_posix(),
+                                  location, self.problems)
+            if checked and checked[1] != media_type:
+                self.problems.add(location, f"{candidate.name} must be the same kind of image as {path.name}")
+            elif checked:
+                found.append((layout, checked[0]))
+        return tuple(found)
 
     def notes(self, node: Node, anchor: str, location, guidance: bool) -> Notes | None:
         if guidance:

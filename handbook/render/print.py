@@ -36,7 +36,7 @@ def render_print(env: Environment, context: Context, cite_pages: Mapping[str, in
         output="print",
         page_breaks={},
         cited_on=lambda entry: cited_on(entry, cite_pages),
-        image_src=lambda figure: context.image_url(figure.path),
+        image_src=lambda figure: context.image_url(figure.path_for(context.edition.layout)),
         stylesheet_links=stylesheet_links,
     )
 
