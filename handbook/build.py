@@ -204,7 +204,8 @@ class Inputs:
         files += [book.folder / f"{chapter_id}.yaml" for chapter_id in handbook.settings.chapters]
         if (book.folder / "clinic.yaml").is_file():
             files.append(book.folder / "clinic.yaml")
-        files += [block.path for chapter in book.chapters for block, _ in blocks(chapter) if isinstance(block, Figure)]
+        files += [path for chapter in book.chapters for block, _ in blocks(chapter) if isinstance(block, Figure)
+                  for path in (block.path, *(variant for _, variant in block.variants))]
         if edition.clinic:
             files.append(handbook.clinics[edition.clinic].path)
         return files

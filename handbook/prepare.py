@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analyse.check import check_book
+from .analyse.glossary import check_glossary, link_terms
 from .analyse.numbering import SourceIndex, number_sources
 from .analyse.reviews import check_reviews
 from .analyse.translation import check_clinic_translation, check_translation
@@ -99,12 +100,14 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     problems.raise_if_any()
     for book in books.values():
         check_book(book, problems)
+        check_glossary(book, problems)
         check_reviews(book, today, problems)
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
     problems.raise_if_any()
     clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
     problems.raise_if_any()
+    books = {code: link_terms(book) for code, book in books.items()}
     indexes = {code: number_sources(book) for code, book in books.items()}
     declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
     return Handbook(project, theme, settings, books, indexes, clinics, declared)

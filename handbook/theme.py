@@ -34,6 +34,11 @@ class PrintLayout:
     stylesheets: tuple[str, ...]
     """Stylesheets relative to the theme folder, in cascade order."""
     label_on_cover: bool
+    marks: tuple[str, ...] = ()
+    """Printer's marks drawn in a slug outside the bleed: `crop`, `cross` (pdf/marks.py)."""
+    notes: str = "endnotes"
+    """How print shows citations: `endnotes` (numbers leading to the sources appendix) or
+    `footnotes` (a short note at the foot of each page, as well)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,8 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
         return None
     data = document.data
     layouts = {
-        name: PrintLayout(name, entry["label"], tuple(entry["stylesheets"]), entry.get("label_on_cover", False))
+        name: PrintLayout(name, entry["label"], tuple(entry["stylesheets"]), entry.get("label_on_cover", False),
+                          tuple(entry.get("marks", ())), entry.get("notes", "endnotes"))
         for name, entry in data["layouts"].items()
     }
     probe = Theme(dirs, layouts, dict(data["callouts"]), None, allowed)

@@ -155,3 +155,36 @@ instructions:
 def test_clinic_file_without_a_name_is_a_message_not_a_crash(tree):
     clinic = tree.write("clinics/riverside.yaml", "phones:\n  clinic: \"555\"\n")
     assert problems(tree, clinic_files=(clinic,)) == [f"{clinic}:1: the clinic file is missing the key 'name'"]
+
+
+def test_a_picture_may_have_a_version_for_a_print_layout(tree):
+    import io
+
+    from PIL import Image
+
+    from handbook.model import Figure
+
+    def picture(kind: str) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (4, 4)).save(out, format=kind)
+        return out.getvalue()
+
+    tree.write("chapters/en/images/steps.png", picture("PNG"))
+    tree.write("chapters/en/images/steps.large-print.png", picture("PNG"))
+    tree.write("chapters/en/images/steps.Not An Id.png", picture("PNG"))  # not a layout's name: left alone
+    tree.write("chapters/en/sample.yaml", (tree.chapters / "sample.yaml").read_text() + """\
+      - figure:
+          src: images/steps.png
+          alt: Steps in a row.
+          caption: The steps [@alpha].
+""")
+    book, _ = tree.load()
+    figure = book.chapters[0].sections[0].blocks[-1]
+    assert isinstance(figure, Figure)
+    assert [layout for layout, _ in figure.variants] == ["large-print"]
+    assert figure.path_for("large-print").name == "steps.large-print.png"
+    assert figure.path_for("a4") == figure.path
+    # A version must be the same kind of picture as the one it stands for.
+    tree.write("chapters/en/images/steps.large-print.png", picture("JPEG"))
+    assert problems(tree) == [f"{tree.chapters}/sample.yaml:17: steps.large-print.png must be the same kind of "
+                              "image as steps.png"]

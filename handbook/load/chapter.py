@@ -26,6 +26,7 @@ from ..model import (
     Table,
     is_id,
     slug,
+    term_id,
 )
 from .images import check_image
 from .inline import InlineParser, typeset
@@ -191,11 +192,19 @@ class _ChapterReader:
     def definitions(self, node: Node, anchor: str) -> tuple[Definition, ...]:
         result = []
         for number, item in enumerate(self.fields.sequence(node, "definitions"), start=1):
-            found = self.fields.of(item, "a definition", ("term", "text"))
-            if found is None or len(found) < 2:
+            # also: other forms of the term; explained_in: the chapter that explains it (analyse/glossary.py).
+            found = self.fields.of(item, "a definition", ("term", "text"), ("also", "explained_in"))
+            if found is None or not {"term", "text"} <= set(found):
                 continue
             term = self.plain(found["term"], "the term") or ""
-            result.append(Definition(f"{anchor}_{number}", term, self.text(found["text"], "a definition")))
+            also = tuple(
+                form for form in (self.plain(node, "another form of the term (also)")
+                                  for node in self.fields.sequence(found["also"], "also")) if form
+            ) if "also" in found else ()
+            explained_in = self.fields.text(found["explained_in"], "the chapter that explains the term "
+                                            "(explained_in)") if "explained_in" in found else None
+            result.append(Definition(f"{anchor}_{number}", term, self.text(found["text"], "a definition"),
+                                     term_id(term), also, explained_in, where(self.path, item)))
         return tuple(result)
 
     def table(self, node: Node, anchor: str, location, guidance: bool) -> Table | None:
@@ -229,7 +238,23 @@ class _ChapterReader:
         if image is None or alt is None:
             return None
         path, media_type = image
-        return Figure(anchor, location, guidance, path, media_type, alt, caption)
+        return Figure(anchor, location, guidance, path, media_type, alt, caption,
+                      self.variants(path, media_type, where(self.path, found["src"])))
+
+    def variants(self, path: Path, media_type: str, location) -> tuple[tuple[str, Path], ...]:
+        """Return the versions of a picture for print layouts: `<name>.<layout>.<ext>` beside it."""
+        found = []
+        for candidate in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
+            layout = candidate.name[len(path.stem) + 1:-len(path.suffix)]
+            if not is_id(layout):
+                continue
+            checked = check_image(self.path.parent, candidate.relative_to(self.path.parent.resolve()).as_posix(),
+                                  location, self.problems)
+            if checked and checked[1] != media_type:
+                self.problems.add(location, f"{candidate.name} must be the same kind of image as {path.name}")
+            elif checked:
+                found.append((layout, checked[0]))
+        return tuple(found)
 
     def notes(self, node: Node, anchor: str, location, guidance: bool) -> Notes | None:
         if guidance:
