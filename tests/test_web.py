@@ -107,6 +107,20 @@ def test_citations_lead_to_their_source_and_the_source_back_to_each(built, site)
     assert markers == sum(len(entry.places) for entry in index.entries)
 
 
+def test_the_first_use_of_a_glossary_term_in_each_chapter_links_to_its_definition(built, site):
+    glossary = html.parse(str(site / "glossary.html")).getroot()
+    linked = 0
+    for chapter in built.handbook.books["en"].chapters:
+        root = html.parse(str(site / f"{chapter.id}.html")).getroot()
+        targets = [a.get("href") for a in root.xpath("//a[@class='glossref']")]
+        assert len(targets) == len(set(targets)), chapter.id  # the first use only
+        for target in targets:
+            page, term = target.split("#")
+            assert page == "glossary.html" and glossary.xpath(f"//dt[@id='{term}']/dfn"), (chapter.id, target)
+        linked += len(targets)
+    assert linked >= 20
+
+
 def test_the_downloads_are_the_same_editions_files(built, site):
     root = html.parse(str(site / "index.html")).getroot()
     hrefs = root.xpath("//section[contains(@class, 'downloads-box')]//a/@href")
