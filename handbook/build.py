@@ -23,13 +23,14 @@ from pathlib import Path
 from . import __version__
 from .editions import Edition, Job, jobs, matrix, output_path
 from .errors import HandbookError, Problem
-from .jobs import JobResult, Workshop
+from .jobs import JobResult, Made, Workshop
 from .manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
 from .output import check_writable, output_folder, write_atomically
 from .prepare import Handbook, build_date, prepare
 from .project import Project
+from .theme import default_theme_dir
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,12 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
                     name = made.path.relative_to(project.out).as_posix()
                     manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
                                            wanted[made.edition])
-                progress(_progress_line(project, result))
+                    progress(_progress_line(project, made))
         finally:
             _forget_missing(project, manifest)
             write_manifest(manifest_path, handbook.settings.slug, manifest)
         if request.make_stamp is not None:
-            _write_depfile(request.make_stamp, project, wanted)
+            _write_depfile(request.make_stamp, inputs.read())
             write_atomically(request.make_stamp, b"")
     return report
 
@@ -166,11 +167,10 @@ def _heaviest_first(todo: list[Job]) -> list[Job]:
     return sorted(todo, key=lambda job: -len(job.formats))
 
 
-def _progress_line(project: Project, result: JobResult) -> str:
-    pages = next((made.pages for made in result.made if made.pages), None)
-    files = ", ".join(made.path.relative_to(project.out).as_posix() for made in result.made)
-    counted = f"{pages} pages, " if pages else ""
-    return f"built {result.job.name}: {counted}{result.seconds:.1f} s -> {files}"
+def _progress_line(project: Project, made: Made) -> str:
+    """Return the line that says an edition is done: its name, pages, seconds and file."""
+    counted = f"{made.pages} pages, " if made.pages else ""
+    return f"built {made.edition.name}: {counted}{made.seconds:.1f} s -> {made.path.relative_to(project.out).as_posix()}"
 
 
 class Inputs:
@@ -207,9 +207,22 @@ class Inputs:
         if self._common is None:
             self._common = {"(build date)": self.date.isoformat(), "(handbook)": _code_hash(),
                             "(draft)": str(self.handbook.settings.draft).lower()}
-        project = self.handbook.project
-        found = {project.relative(path): self.hash(path) for path in self.files(edition)}
+        found = {self.name(path): self.hash(path) for path in self.files(edition)}
         return found | self._common
+
+    def name(self, path: Path) -> str:
+        """Return how the manifest names an input: relative to the book folder, or, for a file of
+        the default theme, as "(default theme)/..." so that manifests agree across machines."""
+        project = self.handbook.project
+        theme = default_theme_dir().resolve()
+        real = path.resolve()
+        if real.is_relative_to(theme) and not real.is_relative_to(project.root.resolve()):
+            return "(default theme)/" + real.relative_to(theme).as_posix()
+        return project.relative(path)
+
+    def read(self) -> list[Path]:
+        """Return every input file hashed so far."""
+        return sorted(self._hashes)
 
 
 def _code_files() -> list[Path]:
@@ -244,15 +257,13 @@ def _forget_missing(project: Project, manifest: dict[str, Entry]) -> None:
         del manifest[name]
 
 
-def _write_depfile(stamp: Path, project: Project, wanted: dict[Edition, dict[str, str]]) -> None:
+def _write_depfile(stamp: Path, inputs: list[Path]) -> None:
     """Write what Make needs to know when to build again: every input of every edition.
 
     Each input also gets an empty rule, so that a deleted file counts as changed and Make
     runs the build, which then names what is missing (the trick of gcc's -MP).
     """
-    names = sorted({name for inputs in wanted.values() for name in inputs if not name.startswith("(")})
-    files = [project.root / name if not Path(name).is_absolute() else Path(name) for name in names]
-    files += _code_files()  # a change to the pipeline rebuilds too
+    files = inputs + _code_files()  # a change to the pipeline rebuilds too
     paths = [_make_escape(path) for path in files]
     lines = [f"{_make_escape(stamp)}: \\"] + [f"  {path} \\" for path in paths] + [""]
     lines += [f"{path}:" for path in paths]

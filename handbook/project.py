@@ -5,6 +5,7 @@ default theme file by file (see theme.py).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,6 @@ class Project:
     def relative(self, path: Path) -> str:
         """Return a path as the book folder sees it, for manifests and dependency lists."""
         try:
-            return path.relative_to(self.root).as_posix()
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()
         except ValueError:
             return path.as_posix()
