@@ -170,7 +170,8 @@ def _heaviest_first(todo: list[Job]) -> list[Job]:
 def _progress_line(project: Project, made: Made) -> str:
     """Return the line that says an edition is done: its name, pages, seconds and file."""
     counted = f"{made.pages} pages, " if made.pages else ""
-    return f"built {made.edition.name}: {counted}{made.seconds:.1f} s -> {made.path.relative_to(project.out).as_posix()}"
+    file = made.path.relative_to(project.out).as_posix()
+    return f"built {made.edition.name}: {counted}{made.seconds:.1f} s -> {file}"
 
 
 class Inputs:

@@ -1,4 +1,4 @@
-"""The command line: build, check, editions, diff and readability (arguments only; the work is elsewhere)."""
+"""The command line: each command's arguments (the work is elsewhere)."""
 from __future__ import annotations
 
 import argparse
