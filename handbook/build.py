@@ -28,6 +28,7 @@ from .manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
 from .output import check_writable, output_folder, write_atomically
+from .output import digest as output_digest
 from .prepare import Handbook, build_date, prepare
 from .project import Project
 from .theme import default_theme_dir
@@ -247,9 +248,9 @@ def _up_to_date(project: Project, handbook: Handbook, edition: Edition, inputs: 
     """Tell whether an edition's output is in place and was made from the same inputs."""
     path = output_path(project, handbook.settings, edition)
     entry = manifest.get(path.relative_to(project.out).as_posix())
-    if entry is None or entry.inputs != inputs or not path.is_file():
+    if entry is None or entry.inputs != inputs or not (path.is_file() or path.is_dir()):
         return False
-    return entry.size == path.stat().st_size and hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
+    return output_digest(path) == (entry.sha256, entry.size)
 
 
 def _forget_missing(project: Project, manifest: dict[str, Entry]) -> None:

@@ -60,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
                           "(default: 256, GitHub's limit for one matrix; 0: no limit)")
     editions.set_defaults(run=_editions)
 
+    serve = commands.add_parser("serve", help="preview the web edition while writing: build it, serve it on "
+                                "localhost and build again, reloading the page, whenever a file changes")
+    serve.add_argument("--clinic", metavar="NAME|FILE", help="preview this clinic's edition (default: the book's own)")
+    serve.add_argument("--language", metavar="CODE", help="preview this language (default: the book's first)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000; 0: any free port)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1, this "
+                       "computer only)")
+    serve.add_argument("--draft", action="store_true", help="preview as a draft: overdue chapter reviews are allowed")
+    serve.set_defaults(run=_serve)
+
     diff = commands.add_parser("diff", help="say which editions changed between two manifests")
     diff.add_argument("old", type=Path, help="an older build/manifest.json, or a folder of them (a CI run's "
                       "artifacts)")
@@ -163,6 +173,17 @@ def _editions(args) -> int:
         for edition in editions:
             print(f"{edition.name:<40} {output_path(project, handbook.settings, edition)}")
     return 0
+
+
+def _serve(args) -> int:
+    from .build import Request
+    from .serve import first_language, serve
+
+    project = _project(args)
+    language = args.language or first_language(project)
+    request = Request(clinics=(args.clinic or "-",), languages=(language,) if language else None,
+                      formats=("web",), draft=args.draft)
+    return serve(project, request, host=args.host, port=args.port)
 
 
 def _diff(args) -> int:

@@ -17,7 +17,7 @@ from .editions import Edition, Job, identifier, output_path
 from .i18n import translations
 from .model import Figure
 from .analyse.traverse import blocks
-from .output import write_atomically, write_error
+from .output import folder_digest, write_atomically, write_error, write_folder_atomically
 from .pdf.pagecache import PageCache, PageMap, layout_key
 from .prepare import Handbook
 from .render.context import Context
@@ -108,16 +108,34 @@ class Workshop:
                 edition = Edition(job.clinic, job.language, job.layout, "epub")
                 data = make_epub(env, self.context(edition), pages.anchor_pages, pages.page_count)
                 outputs.append((edition, data, pages.page_count, time.perf_counter()))
+        if "web" in job.formats:
+            edition = Edition(job.clinic, job.language, "", "web")
+            outputs.append((edition, self.site(edition), None, time.perf_counter()))
         made, since = [], start
         for edition, data, page_count, done in outputs:  # every output exists as bytes before one is written
             path = output_path(self.handbook.project, self.handbook.settings, edition)
             try:
-                write_atomically(path, data)
+                if isinstance(data, dict):  # a web site: a folder of files
+                    write_folder_atomically(path, data)
+                else:
+                    write_atomically(path, data)
             except OSError as error:
                 raise write_error(path.parent, error) from None
-            made.append(Made(edition, path, hashlib.sha256(data).hexdigest(), len(data), page_count, done - since))
+            if isinstance(data, dict):
+                sha256, size = folder_digest(data)
+            else:
+                sha256, size = hashlib.sha256(data).hexdigest(), len(data)
+            made.append(Made(edition, path, sha256, size, page_count, done - since))
             since = done
         return JobResult(job, tuple(made), time.perf_counter() - start)
+
+    def site(self, edition: Edition) -> dict[str, bytes]:
+        """Return the files of a web edition, by their paths in its folder."""
+        from .web.site import edition_links, render_site
+
+        context = self.context(edition)
+        downloads, languages = edition_links(self.handbook, edition, context.gettext)
+        return render_site(self.env(edition.language), context, downloads, languages)
 
     def paginate(self, context: Context, env, need_layout: bool):
         """Return an edition's layout (if needed) and page map, laying it out once where the cache allows."""

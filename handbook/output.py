@@ -8,9 +8,12 @@ build left.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
+import hashlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +41,65 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def write_folder_atomically(path: Path, files: dict[str, bytes]) -> None:
+    """Write a folder of files (a web site) beside path, then swap it into place whole.
+
+    Where the system can exchange two names in one step (Linux renameat2), a reader sees
+    the old site or the new one, never a mix; elsewhere the old one is moved aside first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX))
+    try:
+        for name, data in sorted(files.items()):
+            target = temporary / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.chmod(target, 0o644)
+        for folder in [temporary, *(p for p in temporary.rglob("*") if p.is_dir())]:
+            os.chmod(folder, 0o755)
+        if path.is_dir() and not path.is_symlink() and _exchange(temporary, path):
+            shutil.rmtree(temporary)  # now the old site
+            return
+        if path.is_dir() and not path.is_symlink():
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old.", suffix=TEMPORARY_SUFFIX))
+            os.replace(path, old / path.name)
+            os.replace(temporary, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(temporary, path)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step where the system can; tell whether it did."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def digest(path: Path) -> tuple[str, int]:
+    """Return the SHA-256 and size of an output: a file's bytes, or a folder's files and names."""
+    if not path.is_dir():
+        data = path.read_bytes()
+        return hashlib.sha256(data).hexdigest(), len(data)
+    return folder_digest({p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()})
+
+
+def folder_digest(files: dict[str, bytes]) -> tuple[str, int]:
+    """Return the SHA-256 of a folder's files (each name with its bytes' hash) and their total size."""
+    listing = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
+    return hashlib.sha256(listing.encode()).hexdigest(), sum(len(data) for data in files.values())
+
+
 @contextlib.contextmanager
 def output_folder(out: Path) -> Iterator[None]:
     """Hold the output folder for one build: wait for any other build, then clear what a killed one left."""
@@ -62,7 +124,19 @@ def remove_temporaries(out: Path) -> None:
     """Delete the temporary files a killed build left in the output folder."""
     for path in out.rglob(f".*{TEMPORARY_SUFFIX}"):
         with contextlib.suppress(OSError):
-            path.unlink()
+            if path.is_dir() and not path.is_symlink():
+                _restore_moved_aside(path)
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
+def _restore_moved_aside(temporary: Path) -> None:
+    """Put back a site a killed build had moved aside and not yet replaced."""
+    if ".old." in temporary.name:
+        for moved in temporary.iterdir():
+            if not (temporary.parent / moved.name).exists():
+                os.replace(moved, temporary.parent / moved.name)
 
 
 def check_writable(folder: Path) -> None:

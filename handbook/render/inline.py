@@ -100,3 +100,19 @@ def inline_html(nodes: Inlines, linker: Linker) -> Markup:
                 parts[-1] = Markup(parts[-1].rstrip())
             parts.append(linker.citation(node))
     return Markup("").join(parts)
+
+
+class WebLinker(Linker):
+    """Citation markers of the web edition: each leads to its source's entry on the sources
+    page, which links back to every marker (`files` gives each anchor's page)."""
+
+    def __init__(self, index: SourceIndex, files: dict[str, str], source_label: str):
+        super().__init__(index, files)
+        self.source_label = source_label
+        """The language's "Source %(num)s: %(name)s", for screen readers and tooltips."""
+
+    def marker(self, anchor: str, href: str, number: int) -> Markup:
+        name = self.index.entries[number - 1].source.short_name
+        label = self.source_label % {"num": number, "name": name}
+        return Markup('<a class="cite" id="{}" href="{}" aria-label="{}" title="{}">{}</a>').format(
+            anchor, href, label, label, number)
