@@ -23,7 +23,7 @@ from pathlib import Path
 from . import __version__
 from .editions import Edition, Job, jobs, matrix, output_path
 from .errors import HandbookError, Problem
-from .jobs import JobResult, Workshop
+from .jobs import JobResult, Made, Workshop
 from .manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
@@ -89,7 +89,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
                     name = made.path.relative_to(project.out).as_posix()
                     manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
                                            wanted[made.edition])
-                progress(_progress_line(project, result))
+                    progress(_progress_line(project, made))
         finally:
             _forget_missing(project, manifest)
             write_manifest(manifest_path, handbook.settings.slug, manifest)
@@ -173,11 +173,11 @@ def _heaviest_first(todo: list[Job]) -> list[Job]:
     return sorted(todo, key=lambda job: -len(job.formats))
 
 
-def _progress_line(project: Project, result: JobResult) -> str:
-    pages = next((made.pages for made in result.made if made.pages), None)
-    files = ", ".join(made.path.relative_to(project.out).as_posix() for made in result.made)
-    counted = f"{pages} pages, " if pages else ""
-    return f"built {result.job.name}: {counted}{result.seconds:.1f} s -> {files}"
+def _progress_line(project: Project, made: Made) -> str:
+    """Return the line that says an edition is done: its name, pages, seconds and file."""
+    counted = f"{made.pages} pages, " if made.pages else ""
+    file = made.path.relative_to(project.out).as_posix()
+    return f"built {made.edition.name}: {counted}{made.seconds:.1f} s -> {file}"
 
 
 class Inputs:
@@ -221,10 +221,10 @@ class Inputs:
     def name(self, path: Path) -> str:
         """Return how the manifest names an input: the same wherever the book is checked out.
 
-        The book's files are named from the book folder, the default theme's as (theme)/...,
+        The book's files are named from the book folder, the default theme's as (default theme)/...,
         and a clinic file from elsewhere by its file name."""
         root = self.handbook.project.root
-        for base, prefix in ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(theme)/")):
+        for base, prefix in ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(default theme)/")):
             for candidate in (path.absolute(), path.resolve()):
                 if candidate.is_relative_to(base):
                     return prefix + candidate.relative_to(base).as_posix()

@@ -1,4 +1,4 @@
-"""The command line: build, check, editions, diff and readability (arguments only; the work is elsewhere)."""
+"""The command line: each command's arguments (the work is elsewhere)."""
 from __future__ import annotations
 
 import argparse
@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     editions = commands.add_parser("editions", help="list the editions a build makes")
     _filters(editions)
     editions.add_argument("--json", action="store_true", help="print them as a CI matrix (GitHub Actions' include)")
+    editions.add_argument("--max-jobs", type=int, default=None, metavar="N",
+                          help="with --json: at most N rows; past that, one row per group of whole clinics "
+                          "(default: 256, GitHub's limit for one matrix; 0: no limit)")
     editions.set_defaults(run=_editions)
 
     serve = commands.add_parser("serve", help="preview the web edition while writing: build it, serve it on "
@@ -80,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     diff = commands.add_parser("diff", help="say which editions changed between two manifests")
-    diff.add_argument("old", type=Path, help="an older build/manifest.json")
+    diff.add_argument("old", type=Path, help="an older build/manifest.json, or a folder of them (a CI run's "
+                      "artifacts)")
     diff.add_argument("new", type=Path, nargs="?", help="a newer one (default: build/manifest.json)")
     diff.set_defaults(run=_diff)
 
@@ -168,18 +172,15 @@ def _check(args) -> int:
 
 def _editions(args) -> int:
     from .build import plan, prepare_request
-    from .editions import output_path
+    from .editions import MAX_CI_JOBS, ci_matrix, output_path
 
     project = _project(args)
     request = _request(args)
     handbook = prepare_request(project, request)
     editions = plan(handbook, request)
     if args.json:
-        rows = []
-        for edition in editions:
-            output = output_path(project, handbook.settings, edition).relative_to(project.out).as_posix()
-            rows.append(edition.as_json() | {"output": output, "artifact": output.replace("/", "--")})
-        print(json.dumps({"include": rows}))
+        limit = MAX_CI_JOBS if args.max_jobs is None else args.max_jobs
+        print(json.dumps({"include": ci_matrix(project, handbook.settings, editions, limit)}))
     else:
         for edition in editions:
             print(f"{edition.name:<40} {output_path(project, handbook.settings, edition)}")
@@ -198,10 +199,10 @@ def _serve(args) -> int:
 
 
 def _diff(args) -> int:
-    from .manifest import diff, read_manifest
+    from .manifest import diff, read_manifests
 
     new = args.new or _project(args).out / "manifest.json"
-    lines = diff(read_manifest(args.old, missing_ok=False), read_manifest(new, missing_ok=False))
+    lines = diff(read_manifests(args.old), read_manifests(new))
     for line in lines:
         print(line)
     if not lines:

@@ -14,6 +14,8 @@ from .model import Settings
 from .project import Project
 
 EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "web": ""}
+MAX_CI_JOBS = 256
+"""The most jobs GitHub Actions makes from one matrix."""
 
 
 @dataclass(frozen=True, order=True)
@@ -117,3 +119,25 @@ def identifier(settings: Settings, clinic: str, language: str) -> str:
         return settings.identifier
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, settings.identifier)
     return f"urn:uuid:{uuid.uuid5(namespace, f'{clinic}/{language}')}"
+
+
+def ci_matrix(project: Project, settings: Settings, editions: list[Edition], max_jobs: int = MAX_CI_JOBS) -> list[dict]:
+    """Return the editions as the rows of a CI matrix (GitHub Actions' `include`).
+
+    One row per edition while they fit in `max_jobs` (0: no limit); past that, one row per
+    group of whole clinics, as few clinics to a group as the limit allows. Every row has
+    the same keys: a group's row names its clinics and leaves language, layout and format
+    empty (it stands for every edition of its clinics) and its output is the whole folder.
+    """
+    rows = []
+    for edition in editions:
+        output = output_path(project, settings, edition).relative_to(project.out).as_posix()
+        rows.append(edition.as_json() | {"clinics": edition.clinic or "-", "output": output,
+                                         "artifact": output.replace("/", "--")})
+    if not max_jobs or len(rows) <= max_jobs:
+        return rows
+    clinics = list(dict.fromkeys(edition.clinic or "-" for edition in editions))
+    size = -(-len(clinics) // max_jobs)
+    groups = [clinics[start:start + size] for start in range(0, len(clinics), size)]
+    return [{"clinic": "", "clinics": " ".join(group), "language": "", "layout": "", "format": "", "output": "",
+             "artifact": f"clinics-{number:03d}"} for number, group in enumerate(groups, start=1)]

@@ -35,6 +35,8 @@ class Made:
     size: int
     pages: int | None
     """The number of printed pages (for the e-book: of the layout its page numbers follow)."""
+    seconds: float
+    """How long making it took (for the first output of a job, with the layout they share)."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Workshop:
     def run(self, job: Job) -> JobResult:
         """Make and write every edition of a job."""
         start = time.perf_counter()
-        outputs: list[tuple[Edition, bytes, int | None]] = []
+        outputs: list[tuple[Edition, bytes, int | None, float]] = []
         print_edition = Edition(job.clinic, job.language, job.layout, "pdf")
         if "pdf" in job.formats or "epub" in job.formats:
             context = self.context(print_edition)
@@ -99,18 +101,18 @@ class Workshop:
             if "pdf" in job.formats:
                 target = io.BytesIO()
                 layout.write(target, context.link_words())
-                outputs.append((print_edition, target.getvalue(), pages.page_count))
+                outputs.append((print_edition, target.getvalue(), pages.page_count, time.perf_counter()))
             if "epub" in job.formats:
                 from .epub.package import make_epub
 
                 edition = Edition(job.clinic, job.language, job.layout, "epub")
                 data = make_epub(env, self.context(edition), pages.anchor_pages, pages.page_count)
-                outputs.append((edition, data, pages.page_count))
+                outputs.append((edition, data, pages.page_count, time.perf_counter()))
         if "web" in job.formats:
             edition = Edition(job.clinic, job.language, "", "web")
-            outputs.append((edition, self.site(edition), None))
-        made, files, sites = [], [], []
-        for edition, data, page_count in outputs:  # every output exists as bytes before one is written
+            outputs.append((edition, self.site(edition), None, time.perf_counter()))
+        made, files, sites, since = [], [], [], start
+        for edition, data, page_count, done in outputs:  # every output exists as bytes before one is written
             path = output_path(self.handbook.project, self.handbook.settings, edition)
             if isinstance(data, dict):  # a web site: a folder of files
                 sha256, size = folder_digest(data)
@@ -118,7 +120,8 @@ class Workshop:
             else:
                 sha256, size = hashlib.sha256(data).hexdigest(), len(data)
                 files.append((path, data))
-            made.append(Made(edition, path, sha256, size, page_count))
+            made.append(Made(edition, path, sha256, size, page_count, done - since))
+            since = done
         write_together(files)
         for path, site in sites:
             try:

@@ -61,6 +61,20 @@ def read_manifest(path: Path, *, missing_ok: bool = True) -> dict[str, Entry]:
         raise HandbookError([Problem(Location(path, 0), f"not a handbook manifest: {error}")]) from None
 
 
+def read_manifests(path: Path) -> dict[str, Entry]:
+    """Return the entries of a manifest, or of every manifest in a folder and its subfolders
+    (the artifacts of a CI run, each job's build/ with its own manifest), merged."""
+    if not path.is_dir():
+        return read_manifest(path, missing_ok=False)
+    found = sorted(path.rglob(MANIFEST))
+    if not found:
+        raise HandbookError([Problem(Location(path, 0), f"no {MANIFEST} in this folder or below it")])
+    entries: dict[str, Entry] = {}
+    for manifest in found:
+        entries.update(read_manifest(manifest, missing_ok=False))
+    return entries
+
+
 def write_manifest(path: Path, book: str, entries: dict[str, Entry]) -> None:
     """Write the manifest, outputs in a stable order.
 

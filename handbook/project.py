@@ -5,6 +5,7 @@ default theme file by file (see theme.py).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 

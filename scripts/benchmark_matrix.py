@@ -5,11 +5,14 @@ never in tests).
 
 usage: .venv/bin/python scripts/benchmark_matrix.py [--clinics N] [--jobs J]
 
-Prints seconds for both ways, the ratio measured in this one run, seconds per edition, and
-how many times each language was loaded and checked in the matrix run.
+Prints wall-clock seconds for both ways, the ratio measured in this one run, seconds per
+edition, the processor seconds each way took (user and system time of this process and its
+children: what an edition costs whatever else the machine is doing), and how many times
+each language was loaded and checked in the matrix run.
 """
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -25,8 +28,6 @@ name: Benchmark Clinic {n}
 phones:
   clinic: "555 01{n:02d}"
   after-hours: "555 02{n:02d}"
-  crisis: "555 03{n:02d}"
-  emergency: "911"
 """
 
 
@@ -41,6 +42,12 @@ def book_with_clinics(folder: Path, count: int) -> Path:
     book = root / "chapters" / "book.yaml"
     book.write_text(book.read_text().replace("editions:\n", "editions:\n  clinics: [clinics/*.yaml]\n", 1))
     return root
+
+
+def cpu_seconds() -> float:
+    """Return the processor time this process and its finished children have used."""
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
 
 
 def matrix_in_process(root: Path, out: Path, jobs: int | None) -> tuple[float, int, dict[str, int]]:
@@ -88,14 +95,23 @@ def main() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1795305600")
     with tempfile.TemporaryDirectory() as folder:
         root = book_with_clinics(Path(folder), args.clinics)
+        before = cpu_seconds()
         matrix_seconds, outputs, loads = matrix_in_process(root, Path(folder) / "matrix", args.jobs)
+        matrix_cpu = cpu_seconds() - before
+        before = cpu_seconds()
         single_seconds, editions = one_by_one(root, Path(folder) / "single")
+        single_cpu = cpu_seconds() - before
     cores = os.cpu_count()
-    print(f"machine: {cores} cores, Python {sys.version.split()[0]}")
+    import weasyprint
+
+    print(f"machine: {cores} cores, load average {os.getloadavg()[0]:.1f} at the end, Python "
+          f"{sys.version.split()[0]}, WeasyPrint {weasyprint.__version__}")
     print(f"editions: {editions} ({args.clinics} clinics and the book's own × layouts and the e-book)")
     print(f"matrix, one command:      {matrix_seconds:7.1f} s  ({matrix_seconds / outputs:.2f} s per edition)")
     print(f"one process per edition:  {single_seconds:7.1f} s  ({single_seconds / editions:.2f} s per edition)")
     print(f"ratio (matrix / one by one): {matrix_seconds / single_seconds:.2f}")
+    print(f"processor seconds per edition: matrix {matrix_cpu / outputs:.2f}, "
+          f"one process per edition {single_cpu / editions:.2f}")
     print("loads per language in the matrix run: " + ", ".join(f"{k}: {v}" for k, v in loads.items()))
 
 

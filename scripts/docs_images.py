@@ -1,14 +1,14 @@
-"""Render sample pages of the built editions into docs/images/, for docs/editions.md.
+#!/usr/bin/env python3
+"""Render sample pages of the standard and large-print editions into docs/images/ (for
+docs/editions.md), chosen by what they show rather than by page number, so that they stay
+right when the chapters grow.
 
-    python scripts/docs_images.py        (run by `make docs-images`, after `make`)
+usage: .venv/bin/python scripts/docs_images.py [--root BOOK] [--out docs/images]   (run by make docs-images)
 
-Each page is drawn with pdftoppm at 40 dpi into a temporary folder, and the pictures are
-renamed into docs/images/ only when every one of them is drawn, so a failed or
-interrupted run leaves the old pictures as they were.
+Needs pdftoppm (Debian: poppler-utils) and the book built into BOOK/build/.
 """
-from __future__ import annotations
-
-import os
+import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,57 +16,82 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from handbook.editions import Edition, output_path
-from handbook.errors import HandbookError, Problems
-from handbook.load.settings import load_settings
-from handbook.project import Project
-from handbook.theme import load_theme
-
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = {
-    "a4": {"standard-01": ("cover", 0), "standard-02": ("title-page", 0), "standard-03": ("contents", 0),
-           "standard-04": (0, 0), "standard-05": (0, 1), "standard-06": (1, 0), "standard-08": (2, 0),
-           "standard-09": (2, 1)},
-    "large-print": {"large-print-05": (0, 0), "large-print-06": (0, 1), "large-print-07": (0, 2),
-                    "large-print-08": (0, 3)},
-}
-"""For each layout, the pictures docs/editions.md shows: where each page is, as an anchor (or
-the number of a chapter in the book file's order) and the pages after it. Pages are found by
-their anchors, so the pictures stay right when chapters grow or shrink."""
+sys.path.insert(0, str(ROOT))
+
+from handbook.editions import Edition, output_path  # noqa: E402
+from handbook.prepare import prepare  # noqa: E402
+from handbook.project import Project  # noqa: E402
+
+LARGE_PRINT = "large-print"
+RESOLUTION = 40
 
 
-def main() -> int:
-    project = Project.at(ROOT)
-    problems = Problems()
-    theme = load_theme(project, problems)
-    settings = load_settings(project, tuple(theme.layouts), problems) if theme else None
-    try:
-        problems.raise_if_any()
-    except HandbookError as error:
-        print(error, file=sys.stderr)
-        return 1
-    target = ROOT / "docs" / "images"
-    with tempfile.TemporaryDirectory(dir=target, prefix=".drawing-") as scratch:
-        drawn = []
-        for layout, pictures in PAGES.items():
-            pdf = output_path(project, settings, Edition("", settings.languages[0].code, layout, "pdf"))
-            if not pdf.is_file():
-                print(f"docs_images: {pdf} is missing; run `make` first", file=sys.stderr)
-                return 1
-            reader = PdfReader(pdf)
-            starts = {name: reader.get_destination_page_number(place) + 1
-                      for name, place in reader.named_destinations.items()}
-            for name, (anchor, after) in pictures.items():
-                page = starts[settings.chapters[anchor] if isinstance(anchor, int) else anchor] + after
-                stem = Path(scratch) / name
-                subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile",
-                                str(pdf), str(stem)], check=True)
-                drawn.append(stem.with_suffix(".png"))
-        for picture in drawn:
-            os.replace(picture, target / picture.name)
-    print(f"docs_images: {len(drawn)} pages drawn into {target.relative_to(ROOT)}")
-    return 0
+def chapter_pages(pdf: Path) -> dict[str, int]:
+    """Return the first page (counting from 1) of each chapter, by the title its bookmark shows."""
+    reader = PdfReader(pdf)
+    return {item.title: reader.get_destination_page_number(item) + 1
+            for item in reader.outline if not isinstance(item, list)}
+
+
+def anchor_page(pdf: Path, anchor: str) -> int:
+    """Return the page (counting from 1) of an element of the print template, by its id."""
+    reader = PdfReader(pdf)
+    return reader.get_destination_page_number(reader.named_destinations[anchor]) + 1
+
+
+def render(pdf: Path, page: int, target: Path) -> None:
+    """Write one page of a PDF as a PNG."""
+    with tempfile.TemporaryDirectory() as folder:
+        stem = Path(folder) / "page"
+        subprocess.run(["pdftoppm", "-png", "-r", str(RESOLUTION), "-f", str(page), "-l", str(page), "-singlefile",
+                        str(pdf), str(stem)], check=True)
+        shutil.move(stem.with_suffix(".png"), target)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    args = parser.parse_args()
+    project = Project.at(args.root)
+    handbook = prepare(project)
+    settings = handbook.settings
+    language = settings.languages[0].code
+    book = handbook.books[language]
+    standard = output_path(project, settings, Edition("", language, settings.standard_layout, "pdf"))
+    large = output_path(project, settings, Edition("", language, LARGE_PRINT, "pdf"))
+    for pdf in (standard, large):
+        if not pdf.is_file():
+            raise SystemExit(f"docs_images: {pdf} is missing; build the book first (make)")
+    starts = chapter_pages(standard)
+    chapters = [chapter for chapter in book.chapters if chapter.title in starts]
+    first = chapters[0]
+    crisis = book.help_now_chapter or first
+    after = chapters[min(chapters.index(crisis) + 1, len(chapters) - 1)]
+    # The cover, title page and contents; the first chapter; the crisis chapter with the
+    # clinic's numbers to write in; a chapter with callouts, a table and citations.
+    pages = {f"standard-{anchor}": anchor_page(standard, anchor) for anchor in ("cover", "title-page", "contents")}
+    pages |= {"standard-first-chapter": starts[first.title], "standard-first-chapter-page-2": starts[first.title] + 1,
+              "standard-help-now": starts[crisis.title],
+              "standard-next-chapter": starts[after.title], "standard-next-chapter-page-2": starts[after.title] + 1}
+    large_start = chapter_pages(large)[crisis.title]
+    large_pages = {f"large-print-{n}": large_start + n - 1 for n in range(1, 5)}
+    args.out.mkdir(parents=True, exist_ok=True)
+    # Draw every picture first, beside the old ones, and swap them in only when all are
+    # drawn: a failed or interrupted run leaves docs/images/ as it was.
+    with tempfile.TemporaryDirectory(dir=args.out, prefix=".drawing-") as folder:
+        drawn = Path(folder)
+        for pdf, chosen in ((standard, pages), (large, large_pages)):
+            for name, page in chosen.items():
+                render(pdf, page, drawn / f"{name}.png")
+                print(f"{args.out / name}.png: page {page} of {pdf.name}")
+        for old in args.out.glob("*.png"):
+            if not (drawn / old.name).exists():
+                old.unlink()
+        for new in sorted(drawn.glob("*.png")):
+            new.replace(args.out / new.name)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -2,12 +2,14 @@
 often the book is loaded, and how a failing job is reported."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import handbook.prepare as prepare_module
 from handbook.analyse.translation import stamp
 from handbook.build import Request, build, plan, prepare_request
-from handbook.editions import Edition, identifier, output_path
+from handbook.editions import Edition, ci_matrix, identifier, output_path
 from handbook.errors import HandbookError, Location, Problem
 from handbook.jobs import Workshop
 
@@ -82,7 +84,14 @@ def test_each_language_is_loaded_once_for_the_whole_matrix(network, monkeypatch)
     report = build(network.project, Request(formats=("epub",)), progress=lines.append)
     assert sorted(loads) == ["en", "es"]
     assert sum(len(result.made) for result in report.made) == 6
-    assert len(lines) == 6 and all(line.startswith("built ") and " s -> " in line for line in lines)
+    # One line per finished edition: its name, pages, seconds and file.
+    assert len(lines) == 6
+    assert {re.sub(r"\d+\.\d s", "N s", re.sub(r"\d+ pages", "P pages", line)) for line in lines} == {
+        f"built {clinic or '-'}/{language}/a4.epub: P pages, N s -> {output}"
+        for clinic, language, output in [
+            ("", "en", "sample-handbook.epub"), ("", "es", "es/sample-handbook.epub"),
+            ("north", "en", "north/en/sample-handbook.epub"), ("north", "es", "north/es/sample-handbook.epub"),
+            ("south", "en", "south/en/sample-handbook.epub"), ("south", "es", "south/es/sample-handbook.epub")]}
 
 
 def test_a_failing_job_is_reported_once_and_leaves_no_partial_file(network, monkeypatch):
@@ -106,3 +115,27 @@ def test_a_failing_job_is_reported_once_and_leaves_no_partial_file(network, monk
         import zipfile
 
         assert zipfile.ZipFile(path).testzip() is None
+
+
+def test_a_mistake_in_the_books_own_stylesheet_is_named_once_with_its_file_and_line(network):
+    network.write("layouts/print/letter.css", "@page { size: letter; }\np { colr: red; }\n")
+    with pytest.raises(HandbookError) as raised:
+        build(network.project, Request(clinics=("-",), formats=("pdf",), workers=2), progress=lambda line: None)
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"{network.root}/layouts/print/letter.css:2: WeasyPrint: Ignored `colr: red` at 2:5, unknown property."]
+    assert not list((network.root / "build").rglob("*-letter.pdf"))
+
+
+def test_the_ci_matrix_is_one_row_per_edition_or_groups_of_whole_clinics(network):
+    handbook = prepare_request(network.project, Request())
+    editions = plan(handbook, Request())
+    rows = ci_matrix(network.project, handbook.settings, editions, max_jobs=18)
+    assert len(rows) == 18
+    assert rows[0] == {"clinic": "", "language": "en", "layout": "a4", "format": "pdf", "clinics": "-",
+                       "output": "sample-handbook.pdf", "artifact": "sample-handbook.pdf"}
+    assert len({row["artifact"] for row in rows}) == 18
+    grouped = ci_matrix(network.project, handbook.settings, editions, max_jobs=2)
+    assert [(row["clinics"], row["format"], row["artifact"]) for row in grouped] == [
+        ("- north", "", "clinics-001"), ("south", "", "clinics-002")]
+    assert all(row.keys() == rows[0].keys() for row in grouped)  # one job definition takes both forms
+    assert len(ci_matrix(network.project, handbook.settings, editions, max_jobs=0)) == 18

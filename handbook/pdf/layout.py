@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,10 +130,13 @@ class Typesetter:
         self.fetcher = _fetcher_class()(project, theme)
         self.fonts = FontConfiguration()
         self.where = Location(theme.find(layout.stylesheets[0]), 0)
-        with weasyprint_warnings() as warnings:
-            self.stylesheets = [CSS(url=THEME_URL + sheet, url_fetcher=self.fetcher, font_config=self.fonts)
-                                for sheet in layout.stylesheets]
-        _fail_on(warnings, self.where)
+        self.stylesheets = []
+        for sheet in layout.stylesheets:  # one by one, so that a mistake is named with its file and line
+            with weasyprint_warnings() as warnings:
+                self.stylesheets.append(CSS(url=THEME_URL + sheet, url_fetcher=self.fetcher, font_config=self.fonts))
+            if warnings:
+                raise HandbookError([Problem(_css_location(message, theme.find(sheet), theme), f"WeasyPrint: {message}")
+                                     for message in warnings])
 
     def lay_out(self, html: str) -> Layout:
         """Return the laid-out document; WeasyPrint warnings fail the build."""
@@ -144,6 +148,20 @@ class Typesetter:
             )
         _fail_on(warnings, self.where)
         return Layout(document, self.where, self.marks)
+
+
+def _css_location(message: str, sheet: Path, theme: Theme) -> Location:
+    """Return where a stylesheet warning points: WeasyPrint gives the line and the text ("Ignored
+    `colr: red` at 2:5") but not the file, which may be the sheet or one it imports."""
+    found = re.search(r"`(.+?)` at (\d+):\d+", message)
+    if found is None:
+        return Location(sheet, 0)
+    text, line = found.group(1), int(found.group(2))
+    for path in [sheet] + [path for path in theme.files() if path.suffix == ".css" and path != sheet]:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if line <= len(lines) and text.split(":")[0].strip() in lines[line - 1]:
+            return Location(path, line)
+    return Location(sheet, 0)
 
 
 def _fail_on(warnings: list[str], where: Location) -> None:
