@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analyse.check import check_book
+from .analyse.glyphs import check_glyphs, font_files
 from .analyse.numbering import SourceIndex, number_sources
 from .analyse.reviews import check_reviews
 from .analyse.translation import check_clinic_translation, check_translation
@@ -98,11 +99,24 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
     problems.raise_if_any()
-    clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
+    clinics = _clinic_files(project, settings.clinics + tuple(clinic_files), books, settings, problems)
+    problems.raise_if_any()
+    check_glyphs(_text_files(project, settings, books, clinics), font_files(theme.files()), problems)
     problems.raise_if_any()
     indexes = {code: number_sources(book) for code, book in books.items()}
     declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
     return Handbook(project, theme, settings, books, indexes, clinics, declared)
+
+
+def _text_files(project: Project, settings: Settings, books: dict[str, Book], clinics: dict[str, Document]):
+    """Yield every file whose text goes into an edition."""
+    yield project.book_file
+    yield project.sources_file
+    for book in books.values():
+        yield from (book.folder / f"{chapter_id}.yaml" for chapter_id in settings.chapters)
+        if project.clinic_defaults(book.language).is_file():
+            yield project.clinic_defaults(book.language)
+    yield from (document.path for document in clinics.values())
 
 
 def check_translations(project: Project, settings: Settings, language: str, source: str, problems: Problems) -> None:
@@ -113,13 +127,14 @@ def check_translations(project: Project, settings: Settings, language: str, sour
     check_clinic_translation(project.clinic_defaults(source), project.clinic_defaults(language), problems)
 
 
-def _clinic_files(paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,
+def _clinic_files(project: Project, paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,
                   problems: Problems) -> dict[str, Document]:
     """Read every clinic file and lay it over each language, so that its mistakes show now."""
     clinics: dict[str, Document] = {}
     seen: dict[str, Path] = {}
     for path in dict.fromkeys(paths):
-        document = read_clinic_file(path, problems)
+        # A clinic file the book declares is part of the book; one named on the command line may be anywhere.
+        document = read_clinic_file(path, problems, inside=project.root if path in settings.clinics else None)
         if document is None:
             continue
         slug = clinic_slug(path, document)

@@ -44,13 +44,15 @@ NESTED_KINDS = ("paragraph", "bullets", "steps", "checklist")
 """What a callout may hold: text and lists, not tables or other boxes."""
 
 
-def load_chapter(path: Path, callout_kinds: tuple[str, ...], problems: Problems) -> Chapter | None:
+def load_chapter(path: Path, callout_kinds: tuple[str, ...], problems: Problems,
+                 inside: Path | None = None) -> Chapter | None:
     """Return the chapter in a file, or None if it could not be read at all.
 
-    `callout_kinds` are the kinds of callout the theme can show.
+    `callout_kinds` are the kinds of callout the theme can show; `inside` is the book
+    folder the file must really be in.
     """
     before = len(problems)
-    document = read(path, "chapter", problems, partial=True)
+    document = read(path, "chapter", problems, partial=True, inside=inside)
     if document is None:
         return None
     chapter = _ChapterReader(document, callout_kinds, problems).chapter()

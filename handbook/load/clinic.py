@@ -5,6 +5,7 @@ and each clinic's details are applied afterwards as a small overlay.
 """
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from ..errors import Location, Problems
@@ -19,7 +20,7 @@ def load_clinic_defaults(project: Project, language: str, problems: Problems) ->
     path = project.clinic_defaults(language)
     if not path.is_file():
         return None
-    document = read(path, "clinic-defaults", problems)
+    document = read(path, "clinic-defaults", problems, inside=project.root)
     if document is None:
         return None
     phones = []
@@ -34,12 +35,12 @@ def load_clinic_defaults(project: Project, language: str, problems: Problems) ->
     return Clinic("", "", tuple(phones), instructions)
 
 
-def read_clinic_file(path: Path, problems: Problems) -> Document | None:
-    """Return a clinic file's checked data."""
-    if not path.is_file():
+def read_clinic_file(path: Path, problems: Problems, inside: Path | None = None) -> Document | None:
+    """Return a clinic file's checked data; `inside`: the folder a clinic file the book declares must be in."""
+    if not path.exists():
         problems.add(Location(path, 0), "no such clinic file")
         return None
-    return read(path, "clinic", problems)
+    return read(path, "clinic", problems, inside=inside)
 
 
 def clinic_slug(path: Path, document: Document | None) -> str:
@@ -89,9 +90,10 @@ def apply_clinic(defaults: Clinic, document: Document, language: str, source_lan
         if key in known:
             continue
         if not isinstance(value, dict):
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"did you mean {close[0]!r}? Or" if close else "expected one of: " + ", ".join(sorted(known)) + ", or"
             problems.add(document.key_location(("phones", key)),
-                         f"the book has no phone line {key!r}; expected one of: {', '.join(sorted(known))}, "
-                         "or give a new line as {label: ..., number: ...}")
+                         f"the book has no phone line {key!r}; {hint} give a new line as {{label: ..., number: ...}}")
             continue
         label = _text(document, ("phones", key, "label"), value["label"], language, source_language, problems)
         phones.append(Phone(key, label or "", value["number"].strip()))

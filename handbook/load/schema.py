@@ -91,14 +91,15 @@ class Document:
         return not any(failed[: len(at)] == at for failed in self.failed)
 
 
-def read(path: Path, kind: str, problems: Problems, *, partial: bool = False) -> Document | None:
+def read(path: Path, kind: str, problems: Problems, *, partial: bool = False,
+         inside: Path | None = None) -> Document | None:
     """Return a file's data if it is valid against its schema, else None after recording why.
 
     With `partial`, a file that could be read but breaks its schema is still returned,
     with `failed` naming where, so that a loader can check the valid parts too and report
-    every problem at once.
+    every problem at once. With `inside`, a file linked from outside that folder is refused.
     """
-    root = compose(path, problems)
+    root = compose(path, problems, inside)
     if root is None:
         return None
     reader = _Reader(path, schema(kind))
@@ -365,17 +366,20 @@ class _Explainer:
         if len(present) > 1:
             return [(here, f"{what} has more than one of: {', '.join(present)}; give each its own block "
                      f"(a block is one of: {', '.join(kinds)})")]
-        if self._close_unknown_key(error.instance, error.schema, kinds):
-            return []
+        if self._unknown_keys(error.instance, error.schema):
+            return []  # the unknown key's message says what a block may hold
         return [(here, f"{what} needs exactly one of: {', '.join(kinds)}")]
 
     def _close_unknown_key(self, instance, node: dict, wanted: list[str]) -> bool:
         """Tell whether the mapping has an unknown key that looks like a typo of a wanted one."""
-        allowed = node.get("properties", {})
+        return any(difflib.get_close_matches(key, wanted, n=1) for key in self._unknown_keys(instance, node))
+
+    @staticmethod
+    def _unknown_keys(instance, node: dict) -> list[str]:
+        """Return the keys of a mapping its schema does not allow."""
         if node.get("additionalProperties", True) is not False:
-            return False
-        unknown = [key for key in instance if key not in allowed]
-        return any(difflib.get_close_matches(key, wanted, n=1) for key in unknown)
+            return []
+        return [key for key in instance if key not in node.get("properties", {})]
 
 
 def _exactly_one_key(node: dict) -> bool:
