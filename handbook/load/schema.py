@@ -45,9 +45,11 @@ def schema(kind: str) -> dict:
 
 @functools.cache
 def _validator(kind: str):
-    from jsonschema import Draft202012Validator, FormatChecker
+    # Draft 7, the newest draft the YAML language server (VS Code's YAML extension) checks
+    # files with: the editor and the build then read the schemas the same way.
+    from jsonschema import Draft7Validator, FormatChecker
 
-    return Draft202012Validator(schema(kind), format_checker=FormatChecker())
+    return Draft7Validator(schema(kind), format_checker=FormatChecker())
 
 
 @dataclass(frozen=True)
@@ -278,7 +280,7 @@ class _Explainer:
             key = error.instance
             custom = error.schema.get("errorMessage", "is not allowed here")
             return [(self.document.key_location(at + (key,)),
-                     f"the key '{key}' of {self.name(at)} {custom.format(value=key)}")]
+                     f"the key '{key}' of {self.name(at)} {custom}, not {key!r}")]
         if validator == "required":
             key = error.message.split("'")[1]
             if self._close_unknown_key(error.instance, error.schema, [key]):
@@ -290,9 +292,10 @@ class _Explainer:
                     for key in error.instance if key not in allowed]
         if validator == "oneOf" and _exactly_one_key(error.schema):
             return self._exactly_one(error, at, what)
+        # errorMessage: the schema's own words, which editors show too.
         custom = error.schema.get("errorMessage")
         if custom and (validator != "type" or isinstance(error.instance, str)):
-            return [(here, f"{what} {custom.format(value=error.instance)}")]
+            return [(here, f"{what} {custom}, not {error.instance!r}")]
         if validator == "type":
             return [(here, self._wrong_type(error, at, what))]
         if validator in ("enum", "const"):
@@ -327,8 +330,10 @@ class _Explainer:
             bound = "at least" if validator == "minimum" else "at most"
             return [(here, f"{what} must be {bound} {error.validator_value}, not {error.instance!r}")]
         if validator in ("oneOf", "anyOf") and error.context:
-            # Explain the alternative whose type fits what was written.
-            fitting = [sub for sub in error.context if sub.validator != "type"]
+            # Explain the alternative whose type fits what was written: its error is not about
+            # the type of this value, or it is about a value inside it.
+            fitting = [sub for sub in error.context
+                       if sub.validator != "type" or len(sub.absolute_path) > len(error.absolute_path)]
             if fitting:
                 return self.explain(max(fitting, key=lambda e: len(e.absolute_path)))
             return [(here, f"{what} must be {' or '.join(self._alternatives(error))}, not {_what(error.instance)}")]
@@ -353,6 +358,8 @@ class _Explainer:
         if "string" in expected and "number" in expected:  # text as typed: any scalar
             expected = ["string"]
         words = " or ".join(TYPE_WORDS[kind] for kind in expected)
+        if error.schema.get("format") == "date":
+            words = "a date written as YYYY-MM-DD"
         hint = ""
         node = self.document.values.get(at)
         if "string" in expected and isinstance(error.instance, (int, float, bool)) and isinstance(node, ScalarNode):
