@@ -92,14 +92,14 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         book = load_language(project, settings, code, sources, tuple(theme.callouts), problems)
         if book is not None:
             books[code] = book
+    # The clinic files are read with the rest, so their mistakes are shown with the chapters'.
+    clinics = _clinic_files(project, settings.clinics + tuple(clinic_files), books, settings, problems)
     problems.raise_if_any()
     for book in books.values():
         check_book(book, problems)
         check_reviews(book, today, problems)
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
-    problems.raise_if_any()
-    clinics = _clinic_files(project, settings.clinics + tuple(clinic_files), books, settings, problems)
     problems.raise_if_any()
     check_glyphs(_text_files(project, settings, books, clinics), font_files(theme.files()), problems)
     problems.raise_if_any()

@@ -325,3 +325,25 @@ def test_a_byte_order_mark_and_crlf_line_ends_change_nothing(tree, name):
     assert repr(after.books) == repr(before.books) and after.settings == before.settings
     assert after.clinic("riverside", "en") == before.clinic("riverside", "en")
     assert after.books["en"].chapters[0].sections[0].blocks[0].location.line == 6  # lines still count right
+
+
+def test_check_reads_every_language_and_every_clinic_file_the_book_declares(tree, capsys):
+    """`handbook check` checks what any build could use, not only what the editions list builds."""
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("chapters:\n", "  es:\n    title: Manual\n    subtitle: Un libro\n"
+                                             "    edition: Primera edición\nchapters:\n")
+                    + "  languages: [en]\n  clinics: [clinics/*.yaml]\n")
+    tree.write("chapters/es/sample.yaml", (tree.chapters / "sample.yaml").read_text().replace("summary:", "sumary:"))
+    tree.write("chapters/es/clinic.yaml", (tree.chapters / "clinic.yaml").read_text())
+    sources = tree.root / "sources" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("kind: web article", "kind: {en: web article, es: artículo}")
+                       .replace("note: ", "note: \n      en: "))
+    tree.write("clinics/northside.yaml", 'name: Northside\nphones:\n  clinic: "555 0100"\n')
+    riverside = tree.write("clinics/riverside.yaml", 'name: Riverside\nphones:\n  clinic: "555 0100"\n  fax: 5\n')
+    assert main(["--root", str(tree.root), "check"]) == 1
+    assert capsys.readouterr().err.splitlines()[:-1] == [
+        f"{tree.root}/chapters/es/sample.yaml:2: a chapter has an unknown key 'sumary'; did you mean 'summary'?",
+        f"{riverside}:4: 'fax' must be text or an extra phone line, not the number 5",
+        f"{sources}:8: this text has no 'es' version; add `es: ...`",
+        f"{sources}:15: this text has no 'es' version; add `es: ...`",
+    ]
