@@ -27,7 +27,7 @@ from .jobs import JobResult, Workshop
 from .manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
-from .output import check_writable, output_folder, write_atomically
+from .output import check_writable, output_folder, write_atomically, write_error
 from .prepare import Handbook, build_date, prepare
 from .project import Project
 
@@ -79,6 +79,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         wanted = {edition: inputs.of(edition) for edition in editions}
         todo = [e for e in editions if request.force or not _up_to_date(project, handbook, e, wanted[e], manifest)]
         report.skipped = [e for e in editions if e not in todo]
+        finished = False
         try:
             for result in _run(handbook, date, jobs(todo), request.workers):
                 report.made.append(result)
@@ -87,12 +88,21 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
                     manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
                                            wanted[made.edition])
                 progress(_progress_line(project, result))
+            finished = True
         finally:
             _forget_missing(project, manifest)
-            write_manifest(manifest_path, handbook.settings.slug, manifest)
+            try:
+                write_manifest(manifest_path, handbook.settings.slug, manifest)
+            except OSError as error:
+                if finished:
+                    raise write_error(project.out, error) from None
+                # Else a job's own error (often the same full disk) is the one to show.
         if request.make_stamp is not None:
-            _write_depfile(request.make_stamp, project, wanted)
-            write_atomically(request.make_stamp, b"")
+            try:
+                _write_depfile(request.make_stamp, project, wanted)
+                write_atomically(request.make_stamp, b"")
+            except OSError as error:
+                raise write_error(request.make_stamp.parent, error) from None
     return report
 
 

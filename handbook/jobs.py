@@ -17,7 +17,7 @@ from .editions import Edition, Job, identifier, output_path
 from .i18n import translations
 from .model import Figure
 from .analyse.traverse import blocks
-from .output import write_atomically, write_error
+from .output import write_all_atomically
 from .pdf.pagecache import PageCache, PageMap, layout_key
 from .prepare import Handbook
 from .render.context import Context
@@ -106,14 +106,12 @@ class Workshop:
                 edition = Edition(job.clinic, job.language, job.layout, "epub")
                 data = make_epub(env, self.context(edition), pages.anchor_pages, pages.page_count)
                 outputs.append((edition, data, pages.page_count))
-        made = []
+        made, files = [], []
         for edition, data, page_count in outputs:  # every output exists as bytes before one is written
             path = output_path(self.handbook.project, self.handbook.settings, edition)
-            try:
-                write_atomically(path, data)
-            except OSError as error:
-                raise write_error(path.parent, error) from None
+            files.append((path, data))
             made.append(Made(edition, path, hashlib.sha256(data).hexdigest(), len(data), page_count))
+        write_all_atomically(files)  # a full disk leaves the edition's PDF and e-book both as they were
         return JobResult(job, tuple(made), time.perf_counter() - start)
 
     def paginate(self, context: Context, env, need_layout: bool):

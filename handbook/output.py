@@ -24,6 +24,40 @@ TEMPORARY_SUFFIX = ".tmp"
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write data to a temporary file beside path, then rename it into place."""
+    temporary = _stage(path, data)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_all_atomically(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file to a temporary name first, then rename them all into place.
+
+    A disk that fills up, or a folder that cannot be written, fails before any file is
+    replaced, so the outputs of one edition are all new or all as they were; the error
+    is one sentence naming the folder (HandbookError).
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                staged.append((_stage(path, data), path))
+            except OSError as error:
+                raise write_error(path.parent, error) from None
+        for temporary, path in staged:
+            try:
+                os.replace(temporary, path)
+            except OSError as error:
+                raise write_error(path.parent, error) from None
+    finally:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)  # renamed ones are gone already
+
+
+def _stage(path: Path, data: bytes) -> str:
+    """Write data to a new temporary file beside path and return its name; nothing is left if this fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
     try:
@@ -32,10 +66,10 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.flush()
             os.fsync(file.fileno())  # the rename must never land before the bytes do
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
 
 
 @contextlib.contextmanager

@@ -367,6 +367,8 @@ class _Explainer:
         return f"{what} must be {words}, not {_what(error.instance)}{hint}"
 
     def _exactly_one(self, error, at: tuple, what: str) -> list[tuple[Location, str]]:
+        if not isinstance(error.instance, dict):
+            return []  # not a mapping at all: its type error says so
         kinds = [branch["required"][0] for branch in error.schema["oneOf"]]
         present = [kind for kind in kinds if kind in error.instance]
         here = self.document.location(at)
