@@ -8,6 +8,7 @@ path relative to that file's folder ({dir}: the chapters folder, {root}: the boo
 from __future__ import annotations
 
 import datetime
+import shutil
 from pathlib import Path
 
 import pytest
@@ -116,7 +117,7 @@ def test_bad_date_in_book_file(tree):
 def test_missing_key_in_book_file_is_a_message_not_a_crash(tree):
     book = tree.root / "chapters" / "book.yaml"
     tree.write("chapters/book.yaml", book.read_text().replace("publisher: Test Publisher\n", ""))
-    assert problems(tree) == [f"{book}:1: the book file is missing the key 'publisher'"]
+    assert problems(tree) == [f"{book}:1: the book file is missing the key 'publisher': who publishes the book"]
 
 
 def test_unknown_key_in_book_file_suggests_the_right_one(tree):
@@ -182,7 +183,9 @@ instructions:
 
 def test_clinic_file_without_a_name_is_a_message_not_a_crash(tree):
     clinic = tree.write("clinics/riverside.yaml", "phones:\n  clinic: \"555\"\n")
-    assert problems(tree, clinic_files=(clinic,)) == [f"{clinic}:1: the clinic file is missing the key 'name'"]
+    assert problems(tree, clinic_files=(clinic,)) == [
+        f"{clinic}:1: the clinic file is missing the key 'name': the clinic's name, printed on the cover and title "
+        "page: text, or text per language ({en: ..., es: ...})"]
 
 
 # --- Pictures, links and files from outside the book ---------------------------------------
@@ -347,3 +350,31 @@ def test_check_reads_every_language_and_every_clinic_file_the_book_declares(tree
         f"{sources}:8: this text has no 'es' version; add `es: ...`",
         f"{sources}:15: this text has no 'es' version; add `es: ...`",
     ]
+
+
+@pytest.fixture(scope="module")
+def built_tree(tmp_path_factory):
+    """Return a small book with its outputs built: the last good outputs a bad input must keep."""
+    from conftest import BOOK_YAML, CLINIC_DEFAULTS, SAMPLE_CHAPTER, SOURCES_YAML, Tree
+
+    tree = Tree(tmp_path_factory.mktemp("built"))
+    for name, text in (("chapters/book.yaml", BOOK_YAML), ("chapters/en/sample.yaml", SAMPLE_CHAPTER),
+                       ("chapters/en/clinic.yaml", CLINIC_DEFAULTS), ("sources/sources.yaml", SOURCES_YAML)):
+        tree.write(name, text)
+    assert main(["--root", str(tree.root), "build", "--jobs", "1"]) == 0
+    return tree.root
+
+
+@pytest.mark.parametrize("name", ["book-duplicate-key", "unknown-key", "sources-http-url", "defaults-typo",
+                                  "clinic-no-name", "image-file-url", "emoji"])
+def test_bad_input_of_each_kind_keeps_the_last_good_outputs(built_tree, tmp_path, name, capsys):
+    from conftest import Tree
+
+    root = tmp_path / "book"
+    shutil.copytree(built_tree, root)
+    out = root / "build"
+    before = {path: path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    put_case(Tree(root), Path(__file__).parent / "bad_input" / f"{name}.yaml")
+    assert main(["--root", str(root), "build", "--jobs", "1", "--force"]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before

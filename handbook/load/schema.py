@@ -285,7 +285,7 @@ class _Explainer:
             key = error.message.split("'")[1]
             if self._close_unknown_key(error.instance, error.schema, [key]):
                 return []  # "unknown key 'titel'; did you mean 'title'?" says it already
-            return [(here, f"{what} is missing the key '{key}'")]
+            return [(here, f"{what} is missing the key '{key}'{self._purpose(error.schema, key)}")]
         if validator == "additionalProperties":
             allowed = tuple(error.schema.get("properties", {}))
             return [(self.document.key_location(at + (key,)), _unknown_key(key, what, allowed))
@@ -338,6 +338,13 @@ class _Explainer:
                 return self.explain(max(fitting, key=lambda e: len(e.absolute_path)))
             return [(here, f"{what} must be {' or '.join(self._alternatives(error))}, not {_what(error.instance)}")]
         return [(here, f"{what}: {error.message}")]
+
+    def _purpose(self, node: dict, key: str) -> str:
+        """Return what a key is for, from its schema's description, to say what to write."""
+        text = node.get("properties", {}).get(key, {}).get("description", "")
+        if not text or len(text) > 120:
+            return ""
+        return f": {text[0].lower()}{text[1:].rstrip('.')}"
 
     def _alternatives(self, error) -> list[str]:
         """Return what each alternative of an anyOf or oneOf accepts, in the schema's order."""
