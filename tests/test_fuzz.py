@@ -91,11 +91,16 @@ def block(draw, nested: bool = False):
     return {"clinic": draw(st.sampled_from(["fasting", "contacts"]))}
 
 
-chapter = st.fixed_dictionaries(
-    {"title": text, "sections": st.lists(
-        st.fixed_dictionaries({"title": text, "blocks": st.lists(block(), min_size=1, max_size=4)},
-                              optional={"id": ids}), min_size=1, max_size=3)},
-    optional={"summary": text})
+def chapters(sections: int, blocks: int):
+    return st.fixed_dictionaries(
+        {"title": text, "sections": st.lists(
+            st.fixed_dictionaries({"title": text, "blocks": st.lists(block(), min_size=1, max_size=blocks)},
+                                  optional={"id": ids}), min_size=1, max_size=sections)},
+        optional={"summary": text})
+
+
+chapter = chapters(sections=3, blocks=4)
+short_chapter = chapters(sections=2, blocks=3)  # a few pages: each build is a real layout
 book = st.fixed_dictionaries({
     "title": text, "subtitle": text, "edition": text, "publisher": text,
     "keywords": st.lists(text, max_size=3, unique=True)})
@@ -232,7 +237,7 @@ def test_check_of_generated_files_succeeds_or_names_each_problem(chapter_data, b
 
 
 @settings(max_examples=BUILDS, **FUZZ)
-@given(chapter_data=chapter, book_data=book, clinic_data=clinic, data=st.data(), poison=st.booleans())
+@given(chapter_data=short_chapter, book_data=book, clinic_data=clinic, data=st.data(), poison=st.booleans())
 def test_a_build_of_generated_files_succeeds_or_names_each_problem(chapter_data, book_data, clinic_data, data, poison):
     if poison:
         chapter_data = data.draw(poisoned(chapter_data))

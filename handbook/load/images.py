@@ -98,8 +98,10 @@ def _through_link(chapters_dir: Path, src: str) -> bool:
 
 def _decode(path: Path, src: str, location: Location, problems: Problems) -> str | None:
     """Return the picture's media type once Pillow has decoded all of it, or None after saying why not."""
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # WeasyPrint, once imported, tells Pillow to accept truncated files; this check must not.
+    accept_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(path, formats=tuple(FORMATS)) as image:
             width, height = image.size
@@ -114,4 +116,6 @@ def _decode(path: Path, src: str, location: Location, problems: Problems) -> str
                      "make it smaller")
     except (OSError, SyntaxError, ValueError) as error:  # Pillow's ways of saying "not a picture I can read"
         problems.add(location, f"the image {src!r} is damaged or not really a PNG or JPEG file ({error})")
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accept_truncated
     return None
