@@ -378,3 +378,12 @@ def test_bad_input_of_each_kind_keeps_the_last_good_outputs(built_tree, tmp_path
     assert main(["--root", str(root), "build", "--jobs", "1", "--force"]) == 1
     assert "Traceback" not in capsys.readouterr().err
     assert {path: path.read_bytes() for path in out.rglob("*") if path.is_file()} == before
+
+
+@pytest.mark.parametrize("name", ["title", "nav", "cover", "sources"])
+def test_a_chapter_may_not_take_the_name_of_a_file_the_e_book_makes(tree, name):
+    chapter = (tree.chapters / "sample.yaml").rename(tree.chapters / f"{name}.yaml")
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("  - sample\n", f"  - {name}\n"))
+    assert problems(tree) == [f"{chapter}:1: the chapter id {name!r} is one the editions make for themselves (their "
+                              "cover, contents, sources, pages and headings); rename the chapter's file"]
