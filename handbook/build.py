@@ -27,9 +27,12 @@ from .jobs import JobResult, Workshop
 from .manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
+from .depfile import write_depfile
 from .output import check_writable, output_folder, write_atomically, write_error
+from .output import digest as output_digest
 from .prepare import Handbook, build_date, prepare
 from .project import Project
+from .theme import default_theme_dir
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Request:
     """Build drafts, whatever the book file says: overdue reviews allowed, marked as drafts."""
     make_stamp: Path | None = None
     """For Make: touch this file after the build, and list every input of the editions in
-    `<stamp>.d` as its prerequisites, so that Make knows when to build again."""
+    `<stamp>.d` as its prerequisites, so that Make knows when to build again (depfile.py)."""
 
 
 def prepare_request(project: Project, request: Request) -> Handbook:
@@ -99,7 +102,8 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
                 # Else a job's own error (often the same full disk) is the one to show.
         if request.make_stamp is not None:
             try:
-                _write_depfile(request.make_stamp, project, wanted)
+                files = [path for edition in editions for path in inputs.files(edition)]
+                write_depfile(request.make_stamp, handbook, files, _code_files())
                 write_atomically(request.make_stamp, b"")
             except OSError as error:
                 raise write_error(request.make_stamp.parent, error) from None
@@ -158,9 +162,12 @@ def _run(handbook: Handbook, date, todo: list[Job], workers: int | None):
         try:
             for future in concurrent.futures.as_completed(futures):
                 yield future.result()
-        except BaseException:
+        except BaseException as error:
             for future in futures:
                 future.cancel()
+            if isinstance(error, KeyboardInterrupt):  # Ctrl-C or SIGTERM: stop the running jobs now, not after them
+                for process in multiprocessing.active_children():
+                    process.kill()
             raise
 
 
@@ -207,7 +214,8 @@ class Inputs:
         files += [book.folder / f"{chapter_id}.yaml" for chapter_id in handbook.settings.chapters]
         if (book.folder / "clinic.yaml").is_file():
             files.append(book.folder / "clinic.yaml")
-        files += [block.path for chapter in book.chapters for block, _ in blocks(chapter) if isinstance(block, Figure)]
+        files += [path for chapter in book.chapters for block, _ in blocks(chapter) if isinstance(block, Figure)
+                  for path in (block.path, *(variant for _, variant in block.variants))]
         if edition.clinic:
             files.append(handbook.clinics[edition.clinic].path)
         return files
@@ -217,9 +225,20 @@ class Inputs:
         if self._common is None:
             self._common = {"(build date)": self.date.isoformat(), "(handbook)": _code_hash(),
                             "(draft)": str(self.handbook.settings.draft).lower()}
-        project = self.handbook.project
-        found = {project.relative(path): self.hash(path) for path in self.files(edition)}
+        found = {self.name(path): self.hash(path) for path in self.files(edition)}
         return found | self._common
+
+    def name(self, path: Path) -> str:
+        """Return how the manifest names an input: the same wherever the book is checked out.
+
+        The book's files are named from the book folder, the default theme's as (theme)/...,
+        and a clinic file from elsewhere by its file name."""
+        root = self.handbook.project.root
+        for base, prefix in ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(theme)/")):
+            for candidate in (path.absolute(), path.resolve()):
+                if candidate.is_relative_to(base):
+                    return prefix + candidate.relative_to(base).as_posix()
+        return f"(clinic)/{path.name}"
 
 
 def _code_files() -> list[Path]:
@@ -243,35 +262,12 @@ def _up_to_date(project: Project, handbook: Handbook, edition: Edition, inputs: 
     """Tell whether an edition's output is in place and was made from the same inputs."""
     path = output_path(project, handbook.settings, edition)
     entry = manifest.get(path.relative_to(project.out).as_posix())
-    if entry is None or entry.inputs != inputs or not path.is_file():
+    if entry is None or entry.inputs != inputs or not (path.is_file() or path.is_dir()):
         return False
-    return entry.size == path.stat().st_size and hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
+    return output_digest(path) == (entry.sha256, entry.size)
 
 
 def _forget_missing(project: Project, manifest: dict[str, Entry]) -> None:
     """Drop manifest entries whose output is gone."""
     for name in [name for name in manifest if not (project.out / name).exists()]:
         del manifest[name]
-
-
-def _write_depfile(stamp: Path, project: Project, wanted: dict[Edition, dict[str, str]]) -> None:
-    """Write what Make needs to know when to build again: every input of every edition.
-
-    Each input also gets an empty rule, so that a deleted file counts as changed and Make
-    runs the build, which then names what is missing (the trick of gcc's -MP).
-    """
-    names = sorted({name for inputs in wanted.values() for name in inputs if not name.startswith("(")})
-    files = [project.root / name if not Path(name).is_absolute() else Path(name) for name in names]
-    files += _code_files()  # a change to the pipeline rebuilds too
-    paths = [_make_escape(path) for path in files]
-    lines = [f"{_make_escape(stamp)}: \\"] + [f"  {path} \\" for path in paths] + [""]
-    lines += [f"{path}:" for path in paths]
-    write_atomically(stamp.with_name(stamp.name + ".d"), ("\n".join(lines) + "\n").encode())
-
-
-def _make_escape(path: Path) -> str:
-    """Return a path as Make reads it in a rule: spaces, colons, # and $ escaped."""
-    text = os.path.relpath(path)
-    for character in ("\\", " ", ":", "#"):
-        text = text.replace(character, "\\" + character)
-    return text.replace("$", "$$")

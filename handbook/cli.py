@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -11,10 +12,19 @@ from .errors import HandbookError
 FORMATS = ("pdf", "epub", "web")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what a CI timeout or `kill` sends), handled as Ctrl-C is: temporaries removed, then stop."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)  # worker processes are forked, and inherit it
     try:
         return args.run(args)
     except BrokenPipeError:  # `handbook ... | head`
@@ -24,9 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         count = len(error.problems)
         print(f"handbook: {count} problem{'s' if count != 1 else ''}; nothing more was written", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print("handbook: interrupted; every output is as it was or complete", file=sys.stderr)
-        return 130
+        return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     _filters(editions)
     editions.add_argument("--json", action="store_true", help="print them as a CI matrix (GitHub Actions' include)")
     editions.set_defaults(run=_editions)
+
+    serve = commands.add_parser("serve", help="preview the web edition while writing: build it, serve it on "
+                                "localhost and build again, reloading the page, whenever a file changes")
+    serve.add_argument("--clinic", metavar="NAME|FILE", help="preview this clinic's edition (default: the book's own)")
+    serve.add_argument("--language", metavar="CODE", help="preview this language (default: the book's first)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to serve on (default: 8000; 0: any free port)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1, this "
+                       "computer only)")
+    serve.add_argument("--draft", action="store_true", help="preview as a draft: overdue chapter reviews are allowed")
+    serve.set_defaults(run=_serve)
 
     diff = commands.add_parser("diff", help="say which editions changed between two manifests")
     diff.add_argument("old", type=Path, help="an older build/manifest.json")
@@ -164,6 +186,17 @@ def _editions(args) -> int:
     return 0
 
 
+def _serve(args) -> int:
+    from .build import Request
+    from .serve import first_language, serve
+
+    project = _project(args)
+    language = args.language or first_language(project)
+    request = Request(clinics=(args.clinic or "-",), languages=(language,) if language else None,
+                      formats=("web",), draft=args.draft)
+    return serve(project, request, host=args.host, port=args.port)
+
+
 def _diff(args) -> int:
     from .manifest import diff, read_manifest
 
@@ -178,14 +211,21 @@ def _diff(args) -> int:
 
 def _translations(args) -> int:
     from .analyse.translation import check_clinic_translation, check_translation, stamp
+    from .confine import check_inside
     from .errors import Problems
+    from .prepare import book_files
     from .load.settings import load_settings
     from .theme import load_theme
 
     project = _project(args)
     problems = Problems()
     theme = load_theme(project, problems)
-    settings = load_settings(project, tuple(theme.layouts) if theme else (), problems) if theme else None
+    problems.raise_if_any()
+    check_inside((project.book_file,), theme.allowed, problems)
+    problems.raise_if_any()
+    settings = load_settings(project, tuple(theme.layouts), problems)
+    if settings is not None:  # `stamp` writes into the chapters: never through a link out of the book
+        check_inside(book_files(project, settings), theme.allowed, problems)
     problems.raise_if_any()
     codes = [language.code for language in settings.languages]
     for language in args.language or codes[1:]:

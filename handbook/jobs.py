@@ -17,7 +17,7 @@ from .editions import Edition, Job, identifier, output_path
 from .i18n import translations
 from .model import Figure
 from .analyse.traverse import blocks
-from .output import write_all_atomically
+from .output import folder_digest, write_error, write_folder_atomically, write_together
 from .pdf.pagecache import PageCache, PageMap, layout_key
 from .prepare import Handbook
 from .render.context import Context
@@ -106,13 +106,34 @@ class Workshop:
                 edition = Edition(job.clinic, job.language, job.layout, "epub")
                 data = make_epub(env, self.context(edition), pages.anchor_pages, pages.page_count)
                 outputs.append((edition, data, pages.page_count))
-        made, files = [], []
+        if "web" in job.formats:
+            edition = Edition(job.clinic, job.language, "", "web")
+            outputs.append((edition, self.site(edition), None))
+        made, files, sites = [], [], []
         for edition, data, page_count in outputs:  # every output exists as bytes before one is written
             path = output_path(self.handbook.project, self.handbook.settings, edition)
-            files.append((path, data))
-            made.append(Made(edition, path, hashlib.sha256(data).hexdigest(), len(data), page_count))
-        write_all_atomically(files)  # a full disk leaves the edition's PDF and e-book both as they were
+            if isinstance(data, dict):  # a web site: a folder of files
+                sha256, size = folder_digest(data)
+                sites.append((path, data))
+            else:
+                sha256, size = hashlib.sha256(data).hexdigest(), len(data)
+                files.append((path, data))
+            made.append(Made(edition, path, sha256, size, page_count))
+        write_together(files)
+        for path, site in sites:
+            try:
+                write_folder_atomically(path, site)
+            except OSError as error:
+                raise write_error(path, error) from None
         return JobResult(job, tuple(made), time.perf_counter() - start)
+
+    def site(self, edition: Edition) -> dict[str, bytes]:
+        """Return the files of a web edition, by their paths in its folder."""
+        from .web.site import edition_links, render_site
+
+        context = self.context(edition)
+        downloads, languages = edition_links(self.handbook, edition, context.gettext)
+        return render_site(self.env(edition.language), context, downloads, languages)
 
     def paginate(self, context: Context, env, need_layout: bool):
         """Return an edition's layout (if needed) and page map, laying it out once where the cache allows."""
@@ -128,7 +149,11 @@ class Workshop:
             guess = typesetter.lay_out(every_marker).anchor_pages()
         layout = typesetter.lay_out(render_print(env, context, guess))
         actual = layout.anchor_pages()
-        if _appendix(context.index, guess) != _appendix(context.index, actual):
+        # Footnotes take room on their page, so the markers move more: allow more rounds.
+        for _ in range(3 if context.layout.notes == "footnotes" else 1):
+            if _appendix(context.index, guess) == _appendix(context.index, actual):
+                break
+            guess = actual
             layout = typesetter.lay_out(render_print(env, context, actual))  # the citations moved: once more
             actual = layout.anchor_pages()
         pages = PageMap(key, actual, layout.page_count)
@@ -149,7 +174,8 @@ class Workshop:
             for chapter in self.handbook.books[language].chapters:
                 for block, _ in blocks(chapter):
                     if isinstance(block, Figure):
-                        digest.update(block.path.read_bytes())
+                        for path in (block.path, *(path for _, path in block.variants)):
+                            digest.update(path.read_bytes())
             self._digests[language] = digest.hexdigest()
         return self._digests[language]
 

@@ -23,6 +23,23 @@ def slug(title: str) -> str:
     words = "".join(c if c.isalnum() else " " for c in title.lower()).split()
     return "-".join(words)
 
+def term_names(term: str) -> tuple[str, ...]:
+    """Return the names a glossary term is written under: "CRPS (complex regional pain syndrome)"
+    -> ("CRPS", "complex regional pain syndrome"); a term without brackets is its own name."""
+    head, bracket, rest = term.partition(" (")
+    if bracket and rest.endswith(")") and head.strip() and rest[:-1].strip():
+        return head.strip(), rest[:-1].strip()
+    return (term.strip(),)
+
+
+def term_id(term: str) -> str:
+    """Return the id of a glossary term, made from its first name in plain letters:
+    "CRPS (...)" -> "term-crps", "Alucinación" -> "term-alucinacion"."""
+    import unicodedata
+
+    letters = unicodedata.normalize("NFKD", term_names(term)[0])
+    return "term-" + slug("".join(c for c in letters if not unicodedata.combining(c)))
+
 # --- Inline text -------------------------------------------------------------------
 
 
@@ -76,7 +93,16 @@ class Citation:
     refs: tuple[CiteRef, ...]
 
 
-Inline = Union[Text, Emphasis, Strong, Link, Citation]
+@dataclass(frozen=True)
+class Term:
+    """The first use of a glossary term in a chapter, linked to its definition (see analyse/glossary.py)."""
+
+    term_id: str
+    """The id of the glossary entry, such as `term-glutamate`."""
+    children: Inlines
+
+
+Inline = Union[Text, Emphasis, Strong, Link, Citation, Term]
 Inlines = tuple[Inline, ...]
 
 
@@ -131,6 +157,13 @@ class Definition:
     anchor: str
     term: str
     text: Inlines
+    id: str = ""
+    """The term's own id (`term-` and its words), which links to it lead to."""
+    also: tuple[str, ...] = ()
+    """Other forms of the term the text uses (irregular plurals, other words for it)."""
+    explained_in: str | None = None
+    """The chapter whose text explains the term; earlier chapters must not use it unexplained."""
+    location: Location | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +211,13 @@ class Figure:
     alt: str
     """What the picture shows, for readers who cannot see it."""
     caption: Inlines
+    variants: tuple[tuple[str, Path], ...] = ()
+    """Versions of the picture for print layouts, as (layout, file): `steps.large-print.png`
+    beside `steps.png` is what the large-print layout prints."""
+
+    def path_for(self, layout: str) -> Path:
+        """Return the picture a print layout prints."""
+        return dict(self.variants).get(layout, self.path)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,12 @@ build left.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
+import hashlib
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -24,42 +27,40 @@ TEMPORARY_SUFFIX = ".tmp"
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write data to a temporary file beside path, then rename it into place."""
-    temporary = _stage(path, data)
+    temporary = _write_temporary(path, data)
     try:
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
-def write_all_atomically(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file to a temporary name first, then rename them all into place.
+def write_together(files: list[tuple[Path, bytes]]) -> None:
+    """Write a job's outputs: every one to a temporary file first, then all renamed into place.
 
-    A disk that fills up, or a folder that cannot be written, fails before any file is
-    replaced, so the outputs of one edition are all new or all as they were; the error
-    is one sentence naming the folder (HandbookError).
+    The renames follow one another at once, so a build killed while writing leaves the
+    outputs of a job all old or all new, but for that instant. A file that cannot be
+    written raises HandbookError naming it, and keeps its last good bytes.
     """
-    staged: list[tuple[str, Path]] = []
+    temporaries: list[tuple[Path, Path]] = []
+    current = None
     try:
-        for path, data in files:
-            try:
-                staged.append((_stage(path, data), path))
-            except OSError as error:
-                raise write_error(path.parent, error) from None
-        for temporary, path in staged:
-            try:
-                os.replace(temporary, path)
-            except OSError as error:
-                raise write_error(path.parent, error) from None
+        for current, data in files:
+            temporaries.append((_write_temporary(current, data), current))
+        for temporary, current in temporaries:
+            os.replace(temporary, current)
+    except OSError as error:
+        raise write_error(current, error) from None
     finally:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)  # renamed ones are gone already
+        for temporary, _ in temporaries:
+            temporary.unlink(missing_ok=True)  # only those not renamed are still there
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """Write data to a new temporary file beside path and return its name; nothing is left if this fails."""
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """Write data to a new temporary file beside path, on disk before it returns."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX)
+    temporary = Path(name)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
@@ -67,9 +68,68 @@ def _stage(path: Path, data: bytes) -> str:
             os.fsync(file.fileno())  # the rename must never land before the bytes do
         os.chmod(temporary, 0o644)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return temporary
+
+
+def write_folder_atomically(path: Path, files: dict[str, bytes]) -> None:
+    """Write a folder of files (a web site) beside path, then swap it into place whole.
+
+    Where the system can exchange two names in one step (Linux renameat2), a reader sees
+    the old site or the new one, never a mix; elsewhere the old one is moved aside first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=TEMPORARY_SUFFIX))
+    try:
+        for name, data in sorted(files.items()):
+            target = temporary / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.chmod(target, 0o644)
+        for folder in [temporary, *(p for p in temporary.rglob("*") if p.is_dir())]:
+            os.chmod(folder, 0o755)
+        if path.is_dir() and not path.is_symlink() and _exchange(temporary, path):
+            shutil.rmtree(temporary)  # now the old site
+            return
+        if path.is_dir() and not path.is_symlink():
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old.", suffix=TEMPORARY_SUFFIX))
+            os.replace(path, old / path.name)
+            os.replace(temporary, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(temporary, path)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step where the system can; tell whether it did."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def digest(path: Path) -> tuple[str, int]:
+    """Return the SHA-256 and size of an output: a file's bytes, or a folder's files and names."""
+    if not path.is_dir():
+        data = path.read_bytes()
+        return hashlib.sha256(data).hexdigest(), len(data)
+    return folder_digest({p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()})
+
+
+def folder_digest(files: dict[str, bytes]) -> tuple[str, int]:
+    """Return the SHA-256 of a folder's files (each name with its bytes' hash) and their total size."""
+    listing = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
+    return hashlib.sha256(listing.encode()).hexdigest(), sum(len(data) for data in files.values())
 
 
 @contextlib.contextmanager
@@ -96,7 +156,19 @@ def remove_temporaries(out: Path) -> None:
     """Delete the temporary files a killed build left in the output folder."""
     for path in out.rglob(f".*{TEMPORARY_SUFFIX}"):
         with contextlib.suppress(OSError):
-            path.unlink()
+            if path.is_dir() and not path.is_symlink():
+                _restore_moved_aside(path)
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
+def _restore_moved_aside(temporary: Path) -> None:
+    """Put back a site a killed build had moved aside and not yet replaced."""
+    if ".old." in temporary.name:
+        for moved in temporary.iterdir():
+            if not (temporary.parent / moved.name).exists():
+                os.replace(moved, temporary.parent / moved.name)
 
 
 def check_writable(folder: Path) -> None:
@@ -105,7 +177,8 @@ def check_writable(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, probe = tempfile.mkstemp(dir=folder, prefix=".probe.", suffix=TEMPORARY_SUFFIX)
         os.close(handle)
-        os.unlink(probe)
+        with contextlib.suppress(FileNotFoundError):  # another build clearing temporaries may have done it
+            os.unlink(probe)
     except OSError as error:
         raise HandbookError([Problem(Location(folder, 0), _why(error))]) from None
 
@@ -122,5 +195,9 @@ def _why(error: OSError) -> str:
 
 
 def write_error(path: Path, error: OSError) -> HandbookError:
-    """Return the user's error for an output that could not be written."""
-    return HandbookError([Problem(Location(path, 0), _why(error))])
+    """Return the user's error for an output file that could not be written."""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "cannot write this file (it, or its folder, is read-only or not yours); the last good one is kept"
+    else:
+        why = _why(error)
+    return HandbookError([Problem(Location(path, 0), why)])

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from .analyse.check import check_book
 from .analyse.glyphs import check_glyphs, font_files
+from .analyse.glossary import check_glossary, link_terms
 from .analyse.numbering import SourceIndex, number_sources
 from .analyse.reviews import check_reviews
 from .analyse.translation import check_clinic_translation, check_translation
+from .confine import check_inside
 from .errors import HandbookError, Location, Problem, Problems
 from .i18n import check_catalogue
 from .load.book import load_language
@@ -72,8 +74,12 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     problems = Problems()
     theme = load_theme(project, problems)
     problems.raise_if_any()
+    check_inside((project.book_file, project.sources_file), theme.allowed, problems)
+    problems.raise_if_any()
     settings = load_settings(project, tuple(theme.layouts), problems)
     sources_file = read_sources(project, problems)
+    if settings is not None:
+        check_inside(book_files(project, settings), theme.allowed, problems)
     problems.raise_if_any()
     if draft:
         settings = dataclasses.replace(settings, draft=True)
@@ -93,16 +99,18 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if book is not None:
             books[code] = book
     # The clinic files are read with the rest, so their mistakes are shown with the chapters'.
-    clinics = _clinic_files(project, settings.clinics + tuple(clinic_files), books, settings, problems)
+    clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
     problems.raise_if_any()
     for book in books.values():
         check_book(book, problems)
+        check_glossary(book, problems)
         check_reviews(book, today, problems)
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
     problems.raise_if_any()
     check_glyphs(_text_files(project, settings, books, clinics), font_files(theme.files()), problems)
     problems.raise_if_any()
+    books = {code: link_terms(book) for code, book in books.items()}
     indexes = {code: number_sources(book) for code, book in books.items()}
     declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
     return Handbook(project, theme, settings, books, indexes, clinics, declared)
@@ -119,6 +127,16 @@ def _text_files(project: Project, settings: Settings, books: dict[str, Book], cl
     yield from (document.path for document in clinics.values())
 
 
+def book_files(project: Project, settings: Settings) -> list[Path]:
+    """Return the book's own files a build reads besides book.yaml: chapters, clinic defaults, declared clinics."""
+    files = []
+    for language in settings.languages:
+        folder = project.language_dir(language.code)
+        files += [folder / f"{chapter_id}.yaml" for chapter_id in settings.chapters]
+        files.append(project.clinic_defaults(language.code))
+    return [path for path in files if path.exists() or path.is_symlink()] + list(settings.clinics)
+
+
 def check_translations(project: Project, settings: Settings, language: str, source: str, problems: Problems) -> None:
     """Record where a language's chapters and clinic defaults have fallen out of step with the source's."""
     for chapter_id in settings.chapters:
@@ -127,14 +145,13 @@ def check_translations(project: Project, settings: Settings, language: str, sour
     check_clinic_translation(project.clinic_defaults(source), project.clinic_defaults(language), problems)
 
 
-def _clinic_files(project: Project, paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,
+def _clinic_files(paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,
                   problems: Problems) -> dict[str, Document]:
     """Read every clinic file and lay it over each language, so that its mistakes show now."""
     clinics: dict[str, Document] = {}
     seen: dict[str, Path] = {}
     for path in dict.fromkeys(paths):
-        # A clinic file the book declares is part of the book; one named on the command line may be anywhere.
-        document = read_clinic_file(path, problems, inside=project.root if path in settings.clinics else None)
+        document = read_clinic_file(path, problems)
         if document is None:
             continue
         slug = clinic_slug(path, document)

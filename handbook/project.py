@@ -59,10 +59,3 @@ class Project:
     def cache(self) -> Path:
         """Return the folder of what a build remembers for the next one; safe to delete."""
         return self.out / ".cache"
-
-    def relative(self, path: Path) -> str:
-        """Return a path as the book folder sees it, for manifests and dependency lists."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from .confine import check_inside, is_inside, roots
 from .errors import Location, Problems
 from .load.schema import read
 from .project import Project
@@ -33,6 +34,11 @@ class PrintLayout:
     stylesheets: tuple[str, ...]
     """Stylesheets relative to the theme folder, in cascade order."""
     label_on_cover: bool
+    marks: tuple[str, ...] = ()
+    """Printer's marks drawn in a slug outside the bleed: `crop`, `cross` (pdf/marks.py)."""
+    notes: str = "endnotes"
+    """How print shows citations: `endnotes` (numbers leading to the sources appendix) or
+    `footnotes` (a short note at the foot of each page, as well)."""
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,17 @@ class Theme:
     callouts: dict[str, str]
     """Callout kinds with the title each gets when a chapter gives none."""
     cover: Cover | None
+    allowed: tuple[Path, ...] = ()
+    """The folders a theme file may resolve into: the book folder and the default theme."""
 
     def find(self, relative: str) -> Path | None:
-        """Return the file a relative theme path means: the book's own, else the default's."""
+        """Return the file a relative theme path means: the book's own, else the default's.
+
+        A name that leads out of the book and the default theme (`../..`, or through a
+        link) finds nothing."""
         for folder in self.dirs:
             path = folder / relative
-            if path.is_file():
+            if path.is_file() and is_inside(path, self.allowed or (folder,)):
                 return path
         return None
 
@@ -76,9 +87,12 @@ class Theme:
 
 def load_theme(project: Project, problems: Problems) -> Theme | None:
     """Return the theme a book is built with, or None after recording what is wrong."""
-    dirs = tuple(folder for folder in (project.layouts, default_theme_dir()) if folder.is_dir())
+    found = tuple(folder for folder in (project.layouts, default_theme_dir()) if folder.is_dir())
+    allowed = roots(project.root, default_theme_dir())
+    if not check_inside(_entries(found), allowed, problems):
+        return None
     # The repository's own layouts/ is the default theme: search it once.
-    dirs = tuple(dict.fromkeys(folder.resolve() for folder in dirs))
+    dirs = tuple(dict.fromkeys(folder.resolve() for folder in found))
     theme_file = next((folder / THEME_FILE for folder in dirs if (folder / THEME_FILE).is_file()), None)
     if theme_file is None:
         problems.add(Location(project.layouts, 0), f"no {THEME_FILE} in the book's layouts or the default theme")
@@ -88,10 +102,11 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
         return None
     data = document.data
     layouts = {
-        name: PrintLayout(name, entry["label"], tuple(entry["stylesheets"]), entry.get("label_on_cover", False))
+        name: PrintLayout(name, entry["label"], tuple(entry["stylesheets"]), entry.get("label_on_cover", False),
+                          tuple(entry.get("marks", ())), entry.get("notes", "endnotes"))
         for name, entry in data["layouts"].items()
     }
-    probe = Theme(dirs, layouts, dict(data["callouts"]), None)
+    probe = Theme(dirs, layouts, dict(data["callouts"]), None, allowed)
     missing = []
     for name, layout in layouts.items():
         for index, sheet in enumerate(layout.stylesheets):
@@ -104,9 +119,36 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
             problems.add(document.location(at), f"{relative!r} is in neither the book's layouts/ nor the default theme")
     if len(problems) > before:
         return None
+    if not _check_fonts(probe, problems):
+        return None
     return Theme(dirs, layouts, dict(data["callouts"]), Cover(
         _rgb(cover["background"]), _rgb(cover["ink"]),
-        probe.find(cover["regular_font"]), probe.find(cover["bold_font"])))
+        probe.find(cover["regular_font"]), probe.find(cover["bold_font"])), allowed)
+
+
+def _entries(dirs: tuple[Path, ...]) -> list[Path]:
+    """Return the theme's folders and everything in them (links to folders listed, not entered)."""
+    return [path for folder in dirs for path in (folder, *sorted(folder.rglob("*"))) if "__pycache__" not in path.parts]
+
+
+FONT_SIGNATURES = {".woff2": (b"wOF2",), ".woff": (b"wOFF",), ".ttf": (b"\x00\x01\x00\x00", b"true"),
+                   ".otf": (b"OTTO",)}
+"""The first bytes of each kind of font file the theme may hold (the e-book embeds them all)."""
+
+
+def _check_fonts(theme: Theme, problems: Problems) -> bool:
+    """Record each file in a fonts/ folder of the theme that is not the font its name says."""
+    before = len(problems)
+    for path in theme.files():
+        signatures = FONT_SIGNATURES.get(path.suffix.lower())
+        if path.parent.name != "fonts" or signatures is None:
+            continue
+        with path.open("rb") as file:
+            head = file.read(4)
+        if not head.startswith(signatures):
+            problems.add(Location(path, 0), f"is not a {path.suffix[1:].upper()} font file (the e-book "
+                         "embeds every font in this folder); replace it or move it out of fonts/")
+    return len(problems) == before
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

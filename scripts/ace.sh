@@ -20,17 +20,23 @@ if [ -z "$chromium" ]; then
   echo "make check: no Chromium here, so Ace is skipped (apt-get install chromium)"
   exit 0
 fi
-if [ ! -x "$tools/node_modules/.bin/ace-cli" ]; then
+# The install is marked done only once npm has finished, so an interrupted one is redone.
+if [ ! -f "$tools/.installed-$version" ]; then
   mkdir -p "$tools"
   echo "make check: installing @daisy/ace-cli@$version into $tools"
   (cd "$tools" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --silent --no-audit --no-fund "@daisy/ace-cli@$version") || {
     echo "make check: could not install @daisy/ace-cli from npm, so Ace is skipped"; exit 0; }
+  touch "$tools/.installed-$version"
 fi
 report=${2:-build/ace-report}
-rm -rf "$report"
+# The new report is written beside the last one and replaces it only when Ace has finished.
+rm -rf "$report.new"
 echo "make check: Ace by DAISY $version on $epub"
-PUPPETEER_EXECUTABLE_PATH=$chromium "$tools/node_modules/.bin/ace-cli" -E -f -s -o "$report" "$epub"
+PUPPETEER_EXECUTABLE_PATH=$chromium "$tools/node_modules/.bin/ace-cli" -E -f -s -o "$report.new" "$epub"
 status=$?
+if [ -d "$report.new" ]; then
+  rm -rf "$report" && mv "$report.new" "$report"
+fi
 if [ $status -ne 0 ]; then
   echo "make check: Ace found accessibility violations; see $report/report.html" >&2
   exit $status

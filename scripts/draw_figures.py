@@ -8,6 +8,11 @@ Each figure is a row of numbered boxes, with a bold heading and, optionally, a l
 text under it. The words live here, per language; the chapters give each figure its
 alternative text and its cited caption. Run it after changing the words, and check the
 PNG files it writes into chapters/<language>/images/.
+
+Each figure also gets a large-print version, `<name>.large-print.png`, which the large-print
+layout prints instead (docs/format.md): the same boxes one under another, with words big
+enough to be 18 pt or more where the layout prints the picture (STACK_WIDTH pixels across
+the 168 mm, about 476 pt, of a large-print line).
 """
 import sys
 from pathlib import Path
@@ -100,6 +105,46 @@ def draw_figure(boxes: list[tuple[str, str]], box: tuple[int, int], sequence: bo
     return image
 
 
+STACK_WIDTH = 1500
+"""The large-print version's width in pixels: at 476 pt wide, 1 pixel is about 0.32 pt."""
+STACK_FONTS = (76, 64)
+"""Its heading and text sizes in pixels: about 24 pt and 20 pt as printed."""
+
+
+def draw_stack(boxes: list[tuple[str, str]], sequence: bool = True) -> Image.Image:
+    """Return the boxes one under another, joined by arrows pointing down when they are steps."""
+    heading, text, number = pillow_font(BOLD, STACK_FONTS[0]), pillow_font(REGULAR, STACK_FONTS[1]), \
+        pillow_font(BOLD, 64)
+    step = round(STACK_FONTS[0] * 1.25)
+    inner = STACK_WIDTH - 2 * 40 - (260 if sequence else 120)
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    laid = [[(line, heading) for line in wrap(measure, title, heading, inner)]
+            + ([(line, text) for line in wrap(measure, words, text, inner)] if words else []) for title, words in boxes]
+    heights = [len(lines) * step + 70 for lines in laid]
+    gap = 110 if sequence else 50
+    image = Image.new("RGB", (STACK_WIDTH, sum(heights) + gap * (len(boxes) - 1) + 80), WHITE)
+    draw = ImageDraw.Draw(image)
+    top = 40
+    for i, (lines, box_h) in enumerate(zip(laid, heights)):
+        draw.rounded_rectangle((40, top, STACK_WIDTH - 40, top + box_h), radius=28, outline=ACCENT, width=8,
+                               fill=WHITE)
+        x = 40 + 40
+        if sequence:
+            draw.ellipse((x, top + box_h // 2 - 52, x + 104, top + box_h // 2 + 52), fill=ACCENT)
+            draw.text((x + 52, top + box_h // 2), str(i + 1), font=number, fill=WHITE, anchor="mm")
+            x += 104 + 40
+        y = top + 35 + step // 2
+        for line, font in lines:
+            draw.text((x, y), line, font=font, fill=INK, anchor="lm")
+            y += step
+        if sequence and i < len(boxes) - 1:
+            cx, ay = 40 + 40 + 52, top + box_h + 12
+            draw.line((cx, ay, cx, ay + gap - 40), fill=ACCENT, width=10)
+            draw.polygon([(cx, ay + gap - 22), (cx - 22, ay + gap - 48), (cx + 22, ay + gap - 48)], fill=ACCENT)
+        top += box_h + gap
+    return image
+
+
 def main() -> None:
     languages = sys.argv[1:]
     for name, figure in FIGURES.items():
@@ -111,6 +156,9 @@ def main() -> None:
             image = draw_figure(boxes, figure["box"], figure.get("sequence", True), figure.get("fonts", (58, 50)))
             image.save(out, optimize=True)
             print(f"wrote {out}")
+            large = out.with_name(f"{name}.large-print.png")
+            draw_stack(boxes, figure.get("sequence", True)).save(large, optimize=True)
+            print(f"wrote {large}")
 
 
 if __name__ == "__main__":

@@ -83,6 +83,11 @@ def pytest_addoption(parser):
                      help="rewrite tests/golden/ from the current output instead of comparing")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: sets a .venv up from nothing (a minute or more); `make test` runs "
+                            "it, -m 'not slow' leaves it out")
+
+
 @pytest.fixture
 def golden(request):
     """Compare text with a file in tests/golden/, or rewrite it with --update-golden."""

@@ -87,3 +87,46 @@ def test_the_spanish_handbook_is_complete_in_step_and_easy_to_read(spanish, book
 def test_the_spanish_crisis_line_says_how_to_get_help_in_spanish(spanish):
     lifeline = next(phone for phone in spanish.clinic.phones if phone.id == "lifeline")
     assert "988" in lifeline.number and "marque el 2" in lifeline.number and lifeline.source == "lifeline-988"
+
+
+def test_every_public_number_is_cited_to_a_named_public_source(book, spanish):
+    for language in (book, spanish):
+        sources = {source.id: source for source in language.sources}
+        added = [source for source in language.sources if source.added_by_publisher]
+        assert added
+        for source in added:  # the publisher's own additions name who runs the service, and where
+            assert source.author and source.url and source.url.startswith("https://"), source.id
+        for phone in language.clinic.phones:
+            if phone.number:
+                assert phone.source and sources[phone.source].added_by_publisher, (language.language, phone.id)
+
+
+def test_the_help_in_spanish_on_the_crisis_page_is_what_its_source_says(spanish):
+    crisis = chapter_prose(next(chapter for chapter in spanish.chapters if chapter.id == "crisis"))
+    notes = {source.id: source.note for source in spanish.sources}
+    for fact in ("marque el 2", "AYUDA", "988lifeline.org"):  # call, text and chat in Spanish
+        assert fact in crisis and fact in notes["lifeline-988"], fact
+    assert "intérprete" in crisis and "intérpretes" in notes["poison-help"]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("layout", ["a4", "letter", "large-print", "print-shop"])
+def test_the_first_crisis_page_gives_the_numbers_to_call(built, layout):
+    from pypdf import PdfReader
+
+    pages = [_words(page.extract_text()) for page in PdfReader(built.pdf(layout)).pages]
+    first = next(index for index, text in enumerate(pages) if "Do this now" in text)
+    assert "911" in pages[first] and "988" in pages[first]
+    assert "Your clinic" in pages[first] + pages[first + 1]  # the box with the clinic's own lines follows
+
+
+def test_the_sources_appendix_counts_only_the_articles(built, book):
+    from pypdf import PdfReader
+
+    text = _words("\n".join(page.extract_text() for page in PdfReader(built.pdf("a4")).pages))
+    articles = [source for source in book.sources if not source.added_by_publisher]
+    assert f"This handbook is based on {len(articles)} sources." in text
+    assert text.count("Added by the publisher") == len(book.sources) - len(articles)

@@ -164,6 +164,45 @@ def test_citations_are_short_pop_up_notes_with_links_back_and_on(epub, book):
     assert markers > 300 and notes == markers  # one note per citation
 
 
+MEASURE = """<script>
+//<![CDATA[
+window.addEventListener("load", function () {
+  var sizes = [];
+  document.querySelectorAll("a.cite, a.backlink").forEach(function (a) {
+    var box = a.getBoundingClientRect();
+    sizes.push(a.className + " " + box.width.toFixed(1) + " " + box.height.toFixed(1));
+  });
+  var out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = sizes.join("\\n");
+  document.body.appendChild(out);
+});
+//]]>
+</script></head>"""
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
+def test_note_markers_and_back_links_are_targets_a_finger_can_hit(epub, tmp_path):
+    """Lay the chapter with the most notes out in Chromium on a phone-sized screen:
+    every marker and back-link is at least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8)."""
+    for name in epub.zip.namelist():
+        if name.startswith("EPUB/") and not name.endswith("/"):
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_bytes(epub.zip.read(name))
+    chapter = tmp_path / "EPUB" / "what-it-may-help.xhtml"
+    page = chapter.with_name("measure.xhtml")
+    page.write_text(chapter.read_text().replace("</head>", MEASURE, 1))
+    result = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                             "--disable-background-networking", "--window-size=375,812", "--dump-dom",
+                             page.as_uri()], capture_output=True, text=True, timeout=120)
+    measured = etree.fromstring(result.stdout.encode()).find(".//x:pre[@id='measured']", NS).text.split("\n")
+    kinds = {line.split()[0] for line in measured}
+    assert kinds == {"cite", "backlink"} and len(measured) > 100
+    for line in measured:
+        kind, width, height = line.split()
+        assert float(width) >= 24 and float(height) >= 24, line
+
+
 def test_the_e_book_carries_its_fonts_as_truetype(epub):
     fonts = [name for name in epub.zip.namelist() if name.startswith("EPUB/fonts/") and not name.endswith(".css")]
     assert fonts and all(name.endswith(".ttf") for name in fonts)

@@ -294,8 +294,9 @@ def test_a_book_file_linked_from_outside_the_book_is_not_read(tree, tmp_path_fac
     outside.write_bytes(path.read_bytes())  # valid, so only the link is wrong
     path.unlink()
     path.symlink_to(outside)
-    assert problems(tree) == [f"{path}: is a link to a file outside the book folder; copy the file into the book "
-                              "instead (a build reads nothing outside it)"]
+    assert problems(tree) == [f"{path}: is a link to a file in {outside.parent}, outside the book folder and the "
+                              "theme; a build reads only their files (copy the file into the book instead of "
+                              "linking to it)"]
 
 
 def test_a_clinic_file_named_on_the_command_line_may_be_anywhere(tree, tmp_path_factory):
@@ -387,3 +388,36 @@ def test_a_chapter_may_not_take_the_name_of_a_file_the_e_book_makes(tree, name):
     book.write_text(book.read_text().replace("  - sample\n", f"  - {name}\n"))
     assert problems(tree) == [f"{chapter}:1: the chapter id {name!r} is one the editions make for themselves (their "
                               "cover, contents, sources, pages and headings); rename the chapter's file"]
+
+
+def test_a_picture_may_have_a_version_for_a_print_layout(tree):
+    import io
+
+    from PIL import Image
+
+    from handbook.model import Figure
+
+    def picture(kind: str) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (4, 4)).save(out, format=kind)
+        return out.getvalue()
+
+    tree.write("chapters/en/images/steps.png", picture("PNG"))
+    tree.write("chapters/en/images/steps.large-print.png", picture("PNG"))
+    tree.write("chapters/en/images/steps.Not An Id.png", picture("PNG"))  # not a layout's name: left alone
+    tree.write("chapters/en/sample.yaml", (tree.chapters / "sample.yaml").read_text() + """\
+      - figure:
+          src: images/steps.png
+          alt: Steps in a row.
+          caption: The steps [@alpha].
+""")
+    book, _ = tree.load()
+    figure = book.chapters[0].sections[0].blocks[-1]
+    assert isinstance(figure, Figure)
+    assert [layout for layout, _ in figure.variants] == ["large-print"]
+    assert figure.path_for("large-print").name == "steps.large-print.png"
+    assert figure.path_for("a4") == figure.path
+    # A version must be the same kind of picture as the one it stands for.
+    tree.write("chapters/en/images/steps.large-print.png", picture("JPEG"))
+    assert problems(tree) == [f"{tree.chapters}/sample.yaml:17: steps.large-print.png must be the same kind of "
+                              "image as steps.png"]

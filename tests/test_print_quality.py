@@ -74,6 +74,138 @@ def test_large_print_is_18_point_everywhere_and_never_hyphenated(built, book):
 
 
 def test_quotes_are_printers_quotes(built):
+    import zipfile
+
+    from lxml import etree
+
     text = "\n".join(page.extract_text() for page in PdfReader(built.pdf("a4")).pages)
     assert '"' not in text
     assert "“" in text and "”" in text
+    book = zipfile.ZipFile(built.epub)
+    for name in book.namelist():
+        if name.endswith(".xhtml"):
+            words = "".join(etree.fromstring(book.read(name)).itertext())
+            assert '"' not in words and "'" not in words, name  # typographer's “ ” ‘ ’ only
+
+
+def test_print_shop_marks_sit_outside_the_bleed_and_the_bleed_holds_only_the_page(built, tmp_path):
+    """Render the cover at 1 pixel a point: the cover colour fills the bleed and stops at its
+    edge; the crop marks are in the slug beyond it, in every ink (/Separation /All)."""
+    import subprocess
+
+    from PIL import Image
+
+    from handbook.pdf.marks import SLUG
+
+    path = built.pdf("print-shop")
+    pdf = pikepdf.open(path)
+    for page in pdf.pages:
+        media, bleed, trim = ([float(v) for v in page.obj[key]] for key in ("/MediaBox", "/BleedBox", "/TrimBox"))
+        assert [round(b - m, 2) for m, b in zip(media[:2], bleed[:2])] == [round(SLUG, 2)] * 2
+        assert [round(m - b, 2) for m, b in zip(media[2:], bleed[2:])] == [round(SLUG, 2)] * 2
+        assert round(trim[0] - bleed[0], 2) == round(3 * 72 / 25.4, 2)
+    assert "/Separation" in repr(pdf.pages[0].Resources.ColorSpace.Registration)
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", str(path), str(tmp_path / "cover")],
+                   check=True)
+    image = Image.open(next(tmp_path.glob("cover*.png"))).convert("RGB")
+    width, height = image.size
+    slug, bleed_edge = round(SLUG), round(SLUG + 3 * 72 / 25.4)
+    cover = (11, 79, 108)
+
+    def near(pixel, colour, slack=40):
+        return all(abs(a - b) <= slack for a, b in zip(pixel, colour))
+
+    bleed_band = [image.getpixel((x, y)) for x in range(slug + 1, bleed_edge - 1) for y in range(0, height, 3)
+                  if slug + 1 < y < height - slug - 1]
+    assert bleed_band and all(near(pixel, cover) for pixel in bleed_band), "marks or white in the bleed"
+    slug_band = [image.getpixel((x, y)) for x in range(0, slug - 1) for y in range(height)]
+    assert not any(near(pixel, cover, 20) for pixel in slug_band), "the cover colour runs into the slug"
+    assert sum(1 for pixel in slug_band if max(pixel) < 128) > 20, "no crop marks in the slug"
+
+
+def test_print_shop_master_stays_tagged_pdf_ua(built):
+    """PDF/X is not claimed (see README, Known limits): the master keeps PDF/UA-1's tags."""
+    pdf = pikepdf.open(built.pdf("print-shop"))
+    assert "/StructTreeRoot" in pdf.Root and "/OutputIntents" not in pdf.Root
+    with pdf.open_metadata() as meta:
+        assert meta.get("pdfuaid:part") == "1"
+
+
+def _reachable(element, kind: str, found: list) -> list:
+    """Return the structure elements of a kind reachable from an element, in reading order."""
+    if isinstance(element, pikepdf.Dictionary):
+        if element.get("/S") == kind:
+            found.append(element)
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else ():
+            _reachable(kid, kind, found)
+    return found
+
+
+@pytest.mark.parametrize("layout", ["a4", "large-print"])
+def test_a_table_over_a_page_break_is_one_table_with_one_head(built, book, layout):
+    from handbook.analyse.traverse import blocks
+    from handbook.model import Table
+
+    pdf = pikepdf.open(built.pdf(layout))
+    root = pdf.Root.StructTreeRoot
+    tables = _reachable(root, "/Table", [])
+    in_book = sum(isinstance(block, Table) for chapter in book.chapters for block, _ in blocks(chapter))
+    assert len(tables) == in_book + 1  # and the colophon's table of reviews
+    names = root.IDTree.Names
+    ids = {str(names[i]): names[i + 1].objgen for i in range(0, len(names), 2)}
+    split = 0
+    for table in tables:
+        kinds = [str(kid.S) for kid in table.K]
+        assert kinds.count("/THead") == 1 and kinds.count("/TBody") == 1, kinds
+        body = next(kid for kid in table.K if kid.S == "/TBody")
+        split += len({row.Pg.objgen for row in body.K}) > 1
+        for row in body.K:
+            for cell in row.K:
+                for header in cell.get("/A", {}).get("/Headers", []):
+                    assert ids[str(header)] in {th.objgen for th in _reachable(table, "/TH", [])}
+    assert split >= 1  # at least one table runs over a page break in this edition
+
+
+def _drawn_images(pdf) -> list[tuple[int, pikepdf.Object, float]]:
+    """Return (page, image, width in points as drawn) for every picture the pages draw."""
+    drawn = []
+    for number, page in enumerate(pdf.pages, start=1):
+        matrix, stack = pikepdf.Matrix(), []
+        xobjects = page.Resources.get("/XObject", {})
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if operator == pikepdf.Operator("q"):
+                stack.append(matrix)
+            elif operator == pikepdf.Operator("Q"):
+                matrix = stack.pop()
+            elif operator == pikepdf.Operator("cm"):
+                matrix = pikepdf.Matrix(*[float(value) for value in operands]) @ matrix
+            elif operator == pikepdf.Operator("Do") and xobjects.get(operands[0], {}).get("/Subtype") == "/Image":
+                drawn.append((number, xobjects[operands[0]], math.hypot(matrix.a, matrix.b)))
+    return drawn
+
+
+def test_large_print_pictures_have_words_of_18_point_type(built):
+    """Each picture the large print draws is its stacked large-print version, and every line
+    of words in it, measured as rows of ink in the picture as drawn, is as tall as 18 pt
+    type's capitals (0.7 of 18 pt) or taller."""
+    from PIL import Image
+
+    pdf = pikepdf.open(built.pdf("large-print"))
+    drawn = _drawn_images(pdf)
+    assert len(drawn) == 3
+    for page, image, width in drawn:
+        picture = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+        assert picture.width == 1500, "the large print draws the row version of a picture"
+        points_per_pixel = width / picture.width
+        pixels = picture.load()
+        rows = [y for y in range(picture.height)
+                if any(max(pixels[x, y]) < 70 for x in range(0, picture.width, 2))]  # the text ink, #1a1a1a
+        bands, start = [], rows[0]
+        for previous, row in zip(rows, rows[1:] + [None]):
+            if row != previous + 1:
+                bands.append(previous - start + 1)
+                start = row
+        assert len(bands) >= 4
+        assert min(bands) * points_per_pixel >= 0.7 * 18, f"page {page}: words smaller than 18 pt"
+        assert isinstance(picture, Image.Image)

@@ -5,9 +5,9 @@ import datetime
 import gettext
 
 import pytest
-from jinja2 import UndefinedError
 
 from handbook.editions import Edition
+from handbook.errors import HandbookError
 from handbook.prepare import prepare
 from handbook.render.context import Context
 from handbook.render.env import environment
@@ -68,8 +68,11 @@ def test_a_books_own_layouts_override_the_default_theme_file_by_file(tree):
 def test_a_template_typo_fails_instead_of_printing_nothing(tree):
     tree.write("layouts/print/book.html.j2", "<p>{{ book.titel }}</p>")
     handbook, ctx = context(tree)
-    with pytest.raises(UndefinedError):
+    with pytest.raises(HandbookError) as caught:
         render_print(environment(handbook.theme), ctx)
+    [problem] = caught.value.problems
+    assert (problem.location.path.name, problem.location.line) == ("book.html.j2", 1)
+    assert "titel" in problem.message
 
 
 def test_checklists_and_tables_get_boxes_to_tick_in_print(tree):

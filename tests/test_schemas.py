@@ -97,7 +97,20 @@ def full_tree(tree):
     for kind, place in PLACES.items():
         tree.write(place, (EXAMPLES / f"{kind}.yaml").read_bytes())
     tree.write("chapters/en/images/picture.png", png())
+    tree.write("chapters/en/words.yaml", GLOSSARY)
     return tree
+
+
+GLOSSARY = """\
+title: Words
+sections:
+  - title: Words used in this book
+    blocks:
+      - definitions:
+          - term: Drip
+            text: A tube that gives medicine slowly [@beta].
+"""
+"""The book's glossary, a chapter of its own: its terms must be used in the other chapters."""
 
 
 def test_the_full_examples_are_valid_and_build_a_book(full_tree):

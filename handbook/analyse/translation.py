@@ -25,6 +25,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Location, Problems
 
 KEY = "translated_from"
+MATCHING_KEYS = ("also", "explained_in")
+"""Glossary keys that say how each language's text uses a term, not what it says: left out
+of the hash, so that adding a form in one language does not make the other stale."""
 CITATION = re.compile(r"\[@([^\]]+)\]")
 
 
@@ -53,13 +56,22 @@ class Part:
         """Return the short hash of this part's source text (without children or the record)."""
         # A chapter is its title and summary; a section its title and id; a block all of it.
         left_out = (KEY, "sections", "review") + (("blocks",) if self.section_id is not None else ())
-        text = {key: value for key, value in self.data.items() if key not in left_out}
+        text = _without_matching_keys({key: value for key, value in self.data.items() if key not in left_out})
         return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
 
     def citations(self) -> list[str]:
         """Return the source ids this part cites, in order, counting repeats."""
         text = json.dumps({k: v for k, v in self.data.items() if k != KEY}, ensure_ascii=False)
         return sorted(ref.strip().lstrip("@") for group in CITATION.findall(text) for ref in group.split(";"))
+
+
+def _without_matching_keys(data):
+    """Return YAML data without the glossary's matching keys, at any depth."""
+    if isinstance(data, dict):
+        return {key: _without_matching_keys(value) for key, value in data.items() if key not in MATCHING_KEYS}
+    if isinstance(data, list):
+        return [_without_matching_keys(value) for value in data]
+    return data
 
 
 def read_parts(path: Path) -> Part | None:

@@ -19,6 +19,7 @@ from ..model import (
     Questions,
     Strong,
     Table,
+    Term,
     Text,
 )
 
@@ -70,7 +71,7 @@ def plain_text(nodes: Inlines) -> str:
     for node in nodes:
         if isinstance(node, Text):
             parts.append(node.text)
-        elif isinstance(node, (Emphasis, Strong, Link)):
+        elif isinstance(node, (Emphasis, Strong, Link, Term)):
             parts.append(plain_text(node.children))
     return "".join(parts)
 
@@ -81,7 +82,7 @@ def citations(nodes: Inlines) -> list[CiteRef]:
     for node in nodes:
         if isinstance(node, Citation):
             found.extend(node.refs)
-        elif isinstance(node, (Emphasis, Strong, Link)):
+        elif isinstance(node, (Emphasis, Strong, Link, Term)):
             found.extend(citations(node.children))
     return found
 
@@ -92,7 +93,7 @@ def links(nodes: Inlines) -> list[Link]:
     for node in nodes:
         if isinstance(node, Link):
             found.append(node)
-        if isinstance(node, (Emphasis, Strong, Link)):
+        if isinstance(node, (Emphasis, Strong, Link, Term)):
             found.extend(links(node.children))
     return found
 

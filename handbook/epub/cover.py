@@ -29,15 +29,23 @@ def pillow_font(path: Path, size: int):
 
 
 def wrap(draw, text: str, font, width: int) -> list[str]:
-    """Split text into lines that fit the width."""
+    """Split text into lines that fit the width; a word too long for a line is split too."""
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and draw.textlength(candidate, font=font) <= width:
             lines[-1] = candidate
-        else:
-            lines.append(word)
+            continue
+        while draw.textlength(word, font=font) > width and len(word) > 1:
+            cut = max(n for n in range(1, len(word)) if draw.textlength(word[:n], font=font) <= width or n == 1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
     return lines
+
+
+RULE = SIZE[1] - 420
+"""The height of the rule above the publisher's name; the text above stays clear of it."""
 
 
 def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
@@ -47,26 +55,48 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     book, cover = context.book, context.theme.cover
     image = Image.new("RGB", SIZE, cover.background)
     draw = ImageDraw.Draw(image)
-
-    def lines(text: str, font_file: Path, size: int, y: int) -> int:
-        """Draw text wrapped to the page width from height y; return the height below it."""
-        font = pillow_font(font_file, size)
-        for line in wrap(draw, text, font, SIZE[0] - 2 * MARGIN):
-            draw.text((MARGIN, y), line, font=font, fill=cover.ink)
-            y += int(size * 1.2)
-        return y
-
-    y = 300
-    if context.clinic and context.clinic.name:
-        y = lines(context.clinic.name, cover.bold_font, 64, y) + 100
-    y = lines(book.title, cover.bold_font, 170, max(y, 520)) + 60
-    y = lines(book.subtitle, cover.regular_font, 84, y) + 120
-    lines(f"{book.edition} · {gettext('e-book')}", cover.regular_font, 64, y)
-    draw.rectangle((MARGIN, SIZE[1] - 420, SIZE[0] - MARGIN, SIZE[1] - 412), fill=cover.ink)
-    lines(book.publisher, cover.regular_font, 60, SIZE[1] - 370)
+    for y, line, font in cover_lines(context, gettext, draw):
+        draw.text((MARGIN, y), line, font=font, fill=cover.ink)
+    draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
+    publisher = pillow_font(cover.regular_font, 60)
+    for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3]):
+        draw.text((MARGIN, RULE + 50 + number * 72), line, font=publisher, fill=cover.ink)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def cover_lines(context: Context, gettext: Callable[[str], str], draw) -> list[tuple[int, str, object]]:
+    """Return the lines above the rule, as (top, text, font): the clinic's name, the title,
+    the subtitle and the edition, one under the other, each wrapped to the width, and all
+    drawn smaller if they would reach the rule (a long clinic name, a long title)."""
+    book, cover = context.book, context.theme.cover
+    parts = []  # (text, font file, size, space after, highest start)
+    if context.clinic and context.clinic.name:
+        parts.append((context.clinic.name, cover.bold_font, 64, 100, 0))
+    parts += [(book.title, cover.bold_font, 170, 60, 520), (book.subtitle, cover.regular_font, 84, 120, 0),
+              (f"{book.edition} · {gettext('e-book')}", cover.regular_font, 64, 0, 0)]
+    scale = 1.0
+    while True:
+        lines, bottom = _arrange(draw, parts, scale)
+        if bottom <= RULE - 60 or scale < 0.3:
+            return lines
+        scale *= 0.9
+
+
+def _arrange(draw, parts, scale: float) -> tuple[list, int]:
+    """Return each line to draw, as (top, text, font), and the height below the last one."""
+    lines = []
+    y = 300
+    for text, font_file, size, after, highest in parts:
+        size = round(size * scale)
+        font = pillow_font(font_file, size)
+        y = max(y, round(highest * scale) if highest else y)
+        for line in wrap(draw, text, font, SIZE[0] - 2 * MARGIN):
+            lines.append((y, line, font))
+            y += int(size * 1.2)
+        y += round(after * scale)
+    return lines, y
 
 
 def cover_alt(context: Context, gettext: Callable[[str], str]) -> str:

@@ -12,6 +12,8 @@ import io
 import re
 from pathlib import Path
 
+from ..errors import HandbookError, Location, Problem
+
 TRUETYPE = "font/ttf"
 
 
@@ -20,15 +22,21 @@ def truetype(path: Path, size: int, mtime: float) -> bytes:
     """Return a WOFF or WOFF2 font file as TrueType (remembered for the process's other e-books)."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path), recalcTimestamp=False)  # the same bytes on every build
-    font.flavor = None
-    out = io.BytesIO()
-    font.save(out, reorderTables=True)
+    try:
+        font = TTFont(str(path), recalcTimestamp=False)  # the same bytes on every build
+        font.flavor = None
+        out = io.BytesIO()
+        font.save(out, reorderTables=True)
+    except Exception as error:  # fontTools raises many kinds for a damaged file (struct, brotli, TTLib)
+        raise HandbookError([Problem(Location(path, 0), f"cannot read this font: {error}")]) from None
     return out.getvalue()
 
 
 def font_files(theme_files: list[Path]) -> list[tuple[str, bytes]]:
-    """Return the theme's fonts as (file name, TrueType bytes)."""
+    """Return the theme's fonts as (file name, TrueType bytes).
+
+    The theme's files were checked when it was loaded (theme.py): each resolves inside the
+    book or the default theme, and each font file starts as its kind of font does."""
     fonts = []
     for path in sorted(theme_files):
         if path.parent.name == "fonts" and path.suffix in (".woff2", ".woff", ".ttf", ".otf"):

@@ -42,7 +42,7 @@ def _load_chapters(project: Project, settings: Settings, folder: Path, callout_k
             what = "is a folder, not a file" if path.is_dir() else "does not exist"
             problems.add(where, f"the chapter {chapter_id!r} has no file: {path} {what}")
             continue
-        chapter = load_chapter(path, callout_kinds, problems, inside=project.root)
+        chapter = load_chapter(path, callout_kinds, problems)
         if chapter is not None:
             chapters.append(chapter)
     listed = set(settings.chapters)

@@ -31,6 +31,7 @@ from ..model import (
     Table,
     is_id,
     slug,
+    term_id,
 )
 from .images import check_image
 from .inline import InlineParser, typeset
@@ -44,15 +45,13 @@ NESTED_KINDS = ("paragraph", "bullets", "steps", "checklist")
 """What a callout may hold: text and lists, not tables or other boxes."""
 
 
-def load_chapter(path: Path, callout_kinds: tuple[str, ...], problems: Problems,
-                 inside: Path | None = None) -> Chapter | None:
+def load_chapter(path: Path, callout_kinds: tuple[str, ...], problems: Problems) -> Chapter | None:
     """Return the chapter in a file, or None if it could not be read at all.
 
-    `callout_kinds` are the kinds of callout the theme can show; `inside` is the book
-    folder the file must really be in.
+    `callout_kinds` are the kinds of callout the theme can show.
     """
     before = len(problems)
-    document = read(path, "chapter", problems, partial=True, inside=inside)
+    document = read(path, "chapter", problems, partial=True)
     if document is None:
         return None
     chapter = _ChapterReader(document, callout_kinds, problems).chapter()
@@ -169,10 +168,15 @@ class _ChapterReader:
                      for number, index in enumerate(range(len(self.document.get(at))), start=1))
 
     def definitions(self, at: tuple, anchor: str) -> tuple[Definition, ...]:
-        return tuple(
-            Definition(f"{anchor}_{index + 1}", self.plain(at + (index, "term")) or "", self.text(at + (index, "text")))
-            for index in range(len(self.document.get(at)))
-        )
+        result = []
+        for index, item in enumerate(self.document.get(at)):
+            # also: other forms of the term; explained_in: the chapter that explains it (analyse/glossary.py).
+            term = self.plain(at + (index, "term")) or ""
+            also = tuple(form for number in range(len(item.get("also", ())))
+                         if (form := self.plain(at + (index, "also", number))))
+            result.append(Definition(f"{anchor}_{index + 1}", term, self.text(at + (index, "text")), term_id(term),
+                                     also, item.get("explained_in"), self.document.location(at + (index,))))
+        return tuple(result)
 
     def table(self, at: tuple, anchor: str, location, guidance: bool) -> Table:
         data = self.document.get(at)
@@ -196,7 +200,23 @@ class _ChapterReader:
         if image is None:
             return None
         path, media_type = image
-        return Figure(anchor, location, guidance, path, media_type, alt or "", caption)
+        return Figure(anchor, location, guidance, path, media_type, alt or "", caption,
+                      self.variants(path, media_type, self.document.location(at + ("src",))))
+
+    def variants(self, path: Path, media_type: str, location) -> tuple[tuple[str, Path], ...]:
+        """Return the versions of a picture for print layouts: `<name>.<layout>.<ext>` beside it."""
+        found = []
+        for candidate in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
+            layout = candidate.name[len(path.stem) + 1:-len(path.suffix)]
+            if not is_id(layout):
+                continue
+            checked = check_image(self.path.parent, candidate.relative_to(self.path.parent.resolve()).as_posix(),
+                                  location, self.problems)
+            if checked and checked[1] != media_type:
+                self.problems.add(location, f"{candidate.name} must be the same kind of image as {path.name}")
+            elif checked:
+                found.append((layout, checked[0]))
+        return tuple(found)
 
     def callout(self, at: tuple, anchor: str, location, guidance: bool) -> Callout | None:
         kind = self.document.get(at + ("kind",))

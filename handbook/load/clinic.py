@@ -20,7 +20,7 @@ def load_clinic_defaults(project: Project, language: str, problems: Problems) ->
     path = project.clinic_defaults(language)
     if not path.is_file():
         return None
-    document = read(path, "clinic-defaults", problems, inside=project.root)
+    document = read(path, "clinic-defaults", problems)
     if document is None:
         return None
     phones = []
@@ -35,12 +35,12 @@ def load_clinic_defaults(project: Project, language: str, problems: Problems) ->
     return Clinic("", "", tuple(phones), instructions)
 
 
-def read_clinic_file(path: Path, problems: Problems, inside: Path | None = None) -> Document | None:
-    """Return a clinic file's checked data; `inside`: the folder a clinic file the book declares must be in."""
+def read_clinic_file(path: Path, problems: Problems) -> Document | None:
+    """Return a clinic file's checked data."""
     if not path.exists():
         problems.add(Location(path, 0), "no such clinic file")
         return None
-    return read(path, "clinic", problems, inside=inside)
+    return read(path, "clinic", problems)
 
 
 def clinic_slug(path: Path, document: Document | None) -> str:

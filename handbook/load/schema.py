@@ -93,15 +93,14 @@ class Document:
         return not any(failed[: len(at)] == at for failed in self.failed)
 
 
-def read(path: Path, kind: str, problems: Problems, *, partial: bool = False,
-         inside: Path | None = None) -> Document | None:
+def read(path: Path, kind: str, problems: Problems, *, partial: bool = False) -> Document | None:
     """Return a file's data if it is valid against its schema, else None after recording why.
 
     With `partial`, a file that could be read but breaks its schema is still returned,
     with `failed` naming where, so that a loader can check the valid parts too and report
-    every problem at once. With `inside`, a file linked from outside that folder is refused.
+    every problem at once.
     """
-    root = compose(path, problems, inside)
+    root = compose(path, problems)
     if root is None:
         return None
     reader = _Reader(path, schema(kind))

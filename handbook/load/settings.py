@@ -19,7 +19,7 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
 
     `layouts` are the print layouts the theme offers, in the theme's order.
     """
-    document = read(project.book_file, "book", problems, inside=project.root)
+    document = read(project.book_file, "book", problems)
     if document is None:
         return None
     data = document.data

@@ -15,7 +15,7 @@ from .schema import Document, read
 
 def read_sources(project: Project, problems: Problems) -> Document | None:
     """Return the checked sources file."""
-    return read(project.sources_file, "sources", problems, inside=project.root)
+    return read(project.sources_file, "sources", problems)
 
 
 def sources_in(document: Document, language: str, source_language: str, problems: Problems) -> tuple[Source, ...]:

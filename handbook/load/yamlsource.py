@@ -34,16 +34,11 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def compose(path: Path, problems: Problems, inside: Path | None = None) -> Node | None:
+def compose(path: Path, problems: Problems) -> Node | None:
     """Return the YAML node tree of a file, or None after recording why it cannot be read.
 
-    With `inside` (the book folder), a file that is a symbolic link to somewhere outside
-    it is refused before it is opened: a build reads nothing outside the book.
+    (prepare.py has already refused files that are links to outside the book: confine.py.)
     """
-    if inside is not None and not _is_inside(path, inside):
-        problems.add(Location(path, 0), "is a link to a file outside the book folder; copy the file into the "
-                     "book instead (a build reads nothing outside it)")
-        return None
     raw = _read(path, problems)
     if raw is None:
         return None
@@ -74,13 +69,6 @@ def compose(path: Path, problems: Problems, inside: Path | None = None) -> Node 
     if node is None:
         problems.add(Location(path, 1), "the file is empty")
     return node
-
-
-def _is_inside(path: Path, folder: Path) -> bool:
-    try:
-        return path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError):  # a loop of links: not inside anything
-        return False
 
 
 def _read(path: Path, problems: Problems) -> bytes | None:

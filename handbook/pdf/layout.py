@@ -19,7 +19,8 @@ from ..render.context import BOOK_URL, THEME_URL
 from ..theme import PrintLayout, Theme
 from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
-from .tables import scope_table_headers
+from .marks import add_printer_marks
+from .tables import add_id_tree, merge_split_tables, scope_table_headers
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and the title shown in the window bar."""
@@ -81,9 +82,11 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 class Layout:
     """A laid-out print edition: its pages, and where each anchor falls."""
 
-    def __init__(self, document, where: Location):
+    def __init__(self, document, where: Location, marks: tuple[str, ...] = ()):
         self.document = document
         self.where = where
+        self.marks = marks
+        """The printer's marks to draw outside the bleed."""
 
     @property
     def page_count(self) -> int:
@@ -104,7 +107,11 @@ class Layout:
         def finish(document, pdf) -> None:
             mark_margin_boxes_as_artifacts(document, pdf)
             tidy_links(pdf, link_words or {})
+            merge_split_tables(document, pdf)
             scope_table_headers(pdf)
+            add_id_tree(pdf)
+            if self.marks:
+                add_printer_marks(pdf, self.marks)
 
         with weasyprint_warnings() as warnings:
             self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=finish)
@@ -118,6 +125,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        self.marks = layout.marks
         self.fetcher = _fetcher_class()(project, theme)
         self.fonts = FontConfiguration()
         self.where = Location(theme.find(layout.stylesheets[0]), 0)
@@ -135,7 +143,7 @@ class Typesetter:
                 font_config=self.fonts, stylesheets=self.stylesheets, pdf_variant=PDF_VARIANT
             )
         _fail_on(warnings, self.where)
-        return Layout(document, self.where)
+        return Layout(document, self.where, self.marks)
 
 
 def _fail_on(warnings: list[str], where: Location) -> None:

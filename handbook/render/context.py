@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..analyse.numbering import SourceIndex
 from ..editions import Edition
-from ..model import Book, Callout, Clinic
+from ..analyse.traverse import blocks
+from ..model import Book, Callout, Clinic, Definitions
 from ..project import Project
 from ..theme import PrintLayout, Theme
 from .inline import Linker
@@ -57,6 +58,11 @@ class Context:
             words[chapter.id] = chapter.title
             for section in chapter.sections:
                 words[section.id] = section.title
+        for chapter in self.book.chapters:
+            for block, _ in blocks(chapter):
+                if isinstance(block, Definitions):
+                    for term in block.items:
+                        words[term.id] = gettext("In the glossary: %(term)s") % {"term": term.term}
         for entry in self.index.entries:
             name = entry.source.short_name
             words[f"source-{entry.number}"] = gettext("Source %(num)s: %(name)s") % {"num": entry.number, "name": name}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..analyse.numbering import SourceIndex
 from ..analyse.traverse import blocks, page_anchors
-from ..model import Book, Chapter, Figure
+from ..model import Book, Chapter, Definitions, Figure
 
 FRONT = ("cover", "title-page", "contents")
 """The anchors of the front matter, in reading order."""
@@ -45,6 +45,9 @@ def split(book: Book, index: SourceIndex, names: dict[str, str], extension: str)
             files[anchor] = name
         for section in chapter.sections:
             files[f"{section.id}-title"] = name
+        for block, _ in blocks(chapter):
+            if isinstance(block, Definitions):
+                files.update((entry.id, name) for entry in block.items)  # the glossary's terms
     for entry in index.entries:
         files[f"source-{entry.number}"] = names["sources"]
         for place in entry.places:

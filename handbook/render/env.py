@@ -2,17 +2,23 @@
 
 An unknown name in a template fails the build instead of printing an empty string into a
 clinic's handbook (MkDocs issue #3545 still asks for this), and everything a chapter says
-is escaped. Templates are searched in the book's layouts/ first, then the default theme.
-Labels go through gettext (`_()` in templates), so each language gets its own words.
+is escaped. Templates are searched in the book's layouts/ first, then the default theme,
+and never outside them (a link out of the book finds nothing). A mistake in a template is
+a `path:line` problem like any other. Labels go through gettext (`_()` in templates), so
+each language gets its own words.
 """
 from __future__ import annotations
 
 import gettext
+from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import pass_context
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from ..errors import HandbookError, Location, Problem
 from ..model import (
     Block,
     Callout,
@@ -45,8 +51,8 @@ _KINDS = {
 
 def environment(theme: Theme, language: str = "en", translations: Any = None) -> Environment:
     """Return the environment for a theme in a language, with its translations (or none: the labels as written)."""
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(folder)) for folder in theme.dirs]),
+    env = _Environment(
+        loader=ThemeLoader(theme),
         undefined=StrictUndefined,
         autoescape=True,
         trim_blocks=True,
@@ -61,6 +67,56 @@ def environment(theme: Theme, language: str = "en", translations: Any = None) ->
     env.globals["kind"] = block_kind
     env.globals["review_groups"] = review_groups
     return env
+
+
+class ThemeLoader(BaseLoader):
+    """Load templates through Theme.find: the book's own first, then the default theme's."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def get_source(self, environment: Environment, template: str):
+        path = self.theme.find("/".join(split_template_path(template)))  # refuses "..", as Jinja's own loader
+        if path is None:
+            raise TemplateNotFound(template)
+        mtime = path.stat().st_mtime
+        return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+
+
+def _mtime(path: Path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
+class _Environment(Environment):
+    """An environment whose template mistakes are the user's problems, at the template's line."""
+
+    def handle_exception(self, source=None):
+        try:
+            super().handle_exception(source)  # re-raises the error, its traceback pointing into the templates
+        except TemplateError as error:
+            raise HandbookError([Problem(_template_location(error), _template_message(error))]) from None
+
+
+def _template_location(error: TemplateError) -> Location:
+    """Return the template line an error happened at: the innermost template in its traceback."""
+    if isinstance(error, TemplateSyntaxError) and error.filename:
+        return Location(Path(error.filename), error.lineno or 0)
+    frame, found = error.__traceback__, None
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.endswith(".j2"):
+            found = Location(Path(frame.tb_frame.f_code.co_filename), frame.tb_lineno)
+        frame = frame.tb_next
+    return found or Location(Path("layouts"), 0)
+
+
+def _template_message(error: TemplateError) -> str:
+    if isinstance(error, TemplateNotFound):
+        return (f"no template {error.name!r} in the book's layouts/ or the default theme "
+                "(a name may not lead out of them)")
+    return f"template error: {error.message or type(error).__name__}"
 
 
 def review_groups(chapters) -> list[tuple[list, object]]:

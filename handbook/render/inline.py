@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..analyse.numbering import SourceIndex
-from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text
+from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Term, Text
 
 
 class Linker:
@@ -37,6 +37,10 @@ class Linker:
         href = self.href(node.href[1:]) if node.internal else node.href
         return Markup('<a href="{}">{}</a>').format(href, inner)
 
+    def term(self, node: Term, inner: Markup) -> Markup:
+        """Return the first use of a glossary term in a chapter, as a link to its definition."""
+        return Markup('<a class="glossref" href="{}" role="doc-glossref">{}</a>').format(self.href(node.term_id), inner)
+
     def phone_citation(self, block, phone) -> Markup:
         """Return the marker citing the source of a public phone number in a contacts box."""
         from ..analyse.numbering import phone_citation_anchor
@@ -51,10 +55,32 @@ class Linker:
 class PrintLinker(Linker):
     """Links into the book that also say on which printed page their target is."""
 
-    def __init__(self, index: SourceIndex, page_word: str):
+    def __init__(self, index: SourceIndex, page_word: str, footnotes: frozenset[str] = frozenset(),
+                 footnote_text: str = ""):
         super().__init__(index)
         self.page_word = page_word
         """The language's word for "page", before the number the layout fills in."""
+        self.footnotes = footnotes
+        """The citation markers that carry a footnote: the first of each source on each page."""
+        self.footnote_text = footnote_text
+        """The language's footnote: "%(name)s (%(kind)s). Sources, page %(page)s."."""
+
+    def citation(self, node: Citation) -> Markup:
+        markers = super().citation(node)
+        notes = [ref for ref in sorted(node.refs, key=lambda ref: self.index.number(ref.source_id))
+                 if ref.anchor in self.footnotes]
+        return markers + Markup("").join(self.footnote(ref) for ref in notes)
+
+    def footnote(self, ref: CiteRef) -> Markup:
+        """Return the short note a footnote edition prints at the foot of the page: the source's
+        number, its short name and kind, and the page of its full entry."""
+        number = self.index.number(ref.source_id)
+        source = self.index.source(ref.source_id)
+        name = source.short_name[:1].upper() + source.short_name[1:]
+        page = Markup('<a class="page-ref" href="#source-{}"></a>').format(number)
+        words = escape(self.footnote_text) % {"name": escape(name), "kind": escape(source.kind), "page": page}
+        return Markup('<span class="footnote"><span class="footnote-number">{}</span> {}</span>').format(
+            number, words)
 
     def link(self, node: Link, inner: Markup) -> Markup:
         if not node.internal:
@@ -82,6 +108,10 @@ class EpubLinker(Linker):
             'aria-label="{}">{}</a>'
         ).format(anchor, anchor, self.source_label % {"num": number}, number)
 
+    def term(self, node: Term, inner: Markup) -> Markup:
+        return Markup('<a class="glossref" href="{}" epub:type="glossref" role="doc-glossref">{}</a>').format(
+            self.href(node.term_id), inner)
+
 
 def inline_html(nodes: Inlines, linker: Linker) -> Markup:
     """Return inline nodes as escaped HTML."""
@@ -95,8 +125,26 @@ def inline_html(nodes: Inlines, linker: Linker) -> Markup:
             parts.append(Markup("<strong>{}</strong>").format(inline_html(node.children, linker)))
         elif isinstance(node, Link):
             parts.append(linker.link(node, inline_html(node.children, linker)))
+        elif isinstance(node, Term):
+            parts.append(linker.term(node, inline_html(node.children, linker)))
         elif isinstance(node, Citation):
             if parts:  # "a fact [@x]." prints the marker against the word, not after a space
                 parts[-1] = Markup(parts[-1].rstrip())
             parts.append(linker.citation(node))
     return Markup("").join(parts)
+
+
+class WebLinker(Linker):
+    """Citation markers of the web edition: each leads to its source's entry on the sources
+    page, which links back to every marker (`files` gives each anchor's page)."""
+
+    def __init__(self, index: SourceIndex, files: dict[str, str], source_label: str):
+        super().__init__(index, files)
+        self.source_label = source_label
+        """The language's "Source %(num)s: %(name)s", for screen readers and tooltips."""
+
+    def marker(self, anchor: str, href: str, number: int) -> Markup:
+        name = self.index.entries[number - 1].source.short_name
+        label = self.source_label % {"num": number, "name": name}
+        return Markup('<a class="cite" id="{}" href="{}" aria-label="{}" title="{}">{}</a>').format(
+            anchor, href, label, label, number)

@@ -20,16 +20,23 @@ def render_print(env: Environment, context: Context, cite_pages: Mapping[str, in
     """Return the print book as one HTML document.
 
     `cite_pages` is the page of each citation marker from an earlier layout; with it, the
-    appendix lists one marker per page, and the layout itself prints the numbers. Without
-    it, every marker is listed. `stylesheet_links` are linked from the head, for looking
+    appendix lists one marker per page, and the layout itself prints the numbers; in a
+    layout with `notes: footnotes` the same markers (the first of each source on each
+    page) also carry a short note to the foot of their page. Without it, every marker is
+    listed, and there are no footnotes yet. `stylesheet_links` are linked from the head, for looking
     at the HTML in a browser; WeasyPrint is given the stylesheets directly instead.
     """
+    footnotes = frozenset()
+    if context.layout.notes == "footnotes" and cite_pages is not None:
+        footnotes = frozenset(place.anchor for entry in context.index.entries for place in cited_on(entry, cite_pages))
+    linker = PrintLinker(context.index, context.gettext("page"), footnotes,
+                         context.gettext("%(name)s (%(kind)s). Sources, page %(page)s."))
     return env.get_template("print/book.html.j2").render(
-        **context.common(PrintLinker(context.index, context.gettext("page"))),
+        **context.common(linker),
         output="print",
         page_breaks={},
         cited_on=lambda entry: cited_on(entry, cite_pages),
-        image_src=lambda figure: context.image_url(figure.path),
+        image_src=lambda figure: context.image_url(figure.path_for(context.edition.layout)),
         stylesheet_links=stylesheet_links,
     )
 

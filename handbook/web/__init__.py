@@ -1,0 +1,1 @@
+"""The web edition: a static site per edition, its offline search, and its preview."""

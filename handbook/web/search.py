@@ -1,0 +1,144 @@
+"""The web edition's offline search: a Lunr index built now, read by lunr.js in the browser.
+
+lunr.py builds the same index lunr.js would (MkDocs' search plugin does the same with
+`prebuild_index: python`). The index and the short texts shown with each result are
+written as a script that assigns them (`js/search-index.js`), not as JSON to fetch, so
+search works from file:// as well as from a web server.
+
+English uses Lunr's own stemmer and stop words. For another language, the theme's copy of
+lunr-languages (`web/search/lunr.<language>.min.js`) stems the words typed in the browser;
+the index is built with the same word characters and stop words, read from that file, and
+the Snowball stemmer of the same language (snowballstemmer, the Snowball project's own
+Python port, as Sphinx's search uses). A language without such a file is indexed without
+stemming: words are found as written, or by their first letters.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+
+from ..model import Callout, ClinicBlock, CONTACTS, Definitions, Figure, Table
+from ..analyse.traverse import plain_text, texts
+from ..render.context import Context
+from ..render.documents import Split
+
+EXCERPT_CHARACTERS = 200
+
+
+def search_documents(context: Context, parts: Split) -> list[dict]:
+    """Return what the search finds: every section of every chapter, and every source."""
+    documents = []
+    for chapter in context.book.chapters:
+        for number, section in enumerate(chapter.sections):
+            words = [chapter.summary or ""] if number == 0 else []
+            for block in section.blocks:
+                words += _block_words(context, block)
+            documents.append({"ref": parts.href(section.id), "title": section.title, "page": chapter.title,
+                              "body": _joined(words)})
+    for entry in context.index.entries:
+        source = entry.source
+        words = [source.title or "", source.author or "", source.kind, source.note]
+        documents.append({"ref": parts.href(f"source-{entry.number}"), "title": source.short_name,
+                          "page": context.gettext("Sources"), "body": _joined(words)})
+    return documents
+
+
+def _joined(words: list[str]) -> str:
+    """Return words as one text: single spaces, none left where a citation marker was taken out."""
+    return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(" ".join(words).split()))
+
+
+def _block_words(context: Context, block) -> list[str]:
+    """Return the words of a block as a reader sees them, nested blocks included."""
+    words = [plain_text(text) for text in texts(block)]
+    if isinstance(block, Definitions):
+        words += [entry.term for entry in block.items]
+    elif isinstance(block, Table):
+        words = [block.caption, *block.header, *words]
+    elif isinstance(block, Figure):
+        words.insert(0, block.alt)
+    elif isinstance(block, Callout):
+        words = [block.title or context.gettext(context.callout_title(block))]
+        for inner in block.blocks:
+            words += _block_words(context, inner)
+    elif isinstance(block, ClinicBlock) and context.clinic is not None:
+        if block.key == CONTACTS:
+            words += [f"{phone.label} {phone.number}" for phone in context.clinic.phones]
+        else:
+            words.append(context.clinic.instruction(block.key))
+    return words
+
+
+def search_script(context: Context, parts: Split) -> bytes:
+    """Return js/search-index.js: the Lunr index and each result's title, page and excerpt."""
+    documents = search_documents(context, parts)
+    index = _builder(context)
+    for document in documents:
+        index.add(document)
+    shown = {d["ref"]: {"title": d["title"], "page": d["page"], "excerpt": _excerpt(d["body"])} for d in documents}
+    data = {"index": index.build().serialize(), "documents": shown}
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # "</" never ends a script, and U+2028/9 are line ends to older JavaScript.
+    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"window.HANDBOOK_SEARCH = {text};\n".encode("utf-8")
+
+
+def _excerpt(body: str) -> str:
+    if len(body) <= EXCERPT_CHARACTERS:
+        return body
+    return body[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + "…"
+
+
+def _builder(context: Context):
+    """Return a Lunr index builder for the book's language, with fields and reference set."""
+    from lunr import get_default_builder
+    from lunr.builder import Builder
+
+    language = context.book.language
+    script = context.theme.find(f"web/search/lunr.{language}.min.js")
+    if language.split("-")[0] == "en":
+        builder = get_default_builder()
+    else:
+        builder = Builder()
+        if script is not None:
+            trimmer, stop_words, stemmer = _language_pipeline(language, script.read_text(encoding="utf-8"))
+            builder.pipeline.add(trimmer, stop_words, stemmer)
+            builder.search_pipeline.add(stemmer)
+    builder.ref("ref")
+    builder.field("title", boost=10)
+    builder.field("body")
+    return builder
+
+
+@functools.cache
+def _language_pipeline(language: str, script: str):
+    """Return the trimmer, stop word filter and stemmer lunr-languages registers for a language."""
+    import snowballstemmer
+    from lunr.pipeline import Pipeline
+    from lunr.stop_word_filter import generate_stop_word_filter
+
+    from babel import Locale
+
+    characters = re.search(r"wordCharacters\s*=\s*([\"'])(.*?)\1", script)
+    stop_words = re.search(r"generateStopWordFilter\(\s*([\"'])(.*?)\1\.split\(", script)
+    if characters is None or stop_words is None:
+        raise ValueError(f"lunr.{language}.min.js: no word characters or stop words found")  # a theme bug
+    # The JavaScript string as written, with its \xHH and \uHHHH escapes undone.
+    word_characters = re.sub(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4}))",
+                             lambda m: chr(int(m.group(1) or m.group(2), 16)), characters.group(2))
+    pattern = re.compile(f"^[^{word_characters}]+|[^{word_characters}]+$")
+
+    def trimmer(token, i=None, tokens=None):
+        return token.update(lambda text, metadata=None: pattern.sub("", text))
+
+    stop_word_filter = generate_stop_word_filter(stop_words.group(2).split(" "), language=language)
+    snowball = snowballstemmer.stemmer(Locale.parse(language, sep="-").get_language_name("en").lower())
+
+    def stemmer(token, i=None, tokens=None):
+        return token.update(lambda text, metadata=None: snowball.stemWord(text))
+
+    for function, label in ((trimmer, f"trimmer-{language}"), (stemmer, f"stemmer-{language}")):
+        function.label = label  # the names lunr-languages registers in the browser
+        Pipeline.registered_functions[label] = function
+    return trimmer, stop_word_filter, stemmer

@@ -1,0 +1,178 @@
+"""Render the web edition: a static site of one page per chapter, the sources and a search page.
+
+The book is split into pages as the e-book splits it into documents (render/documents.py),
+so every anchor lives in one page and every link is relative. The site is a set of files
+in memory, written as a whole (output.py), so the same site works from file:// and from
+any static host: fonts, pictures, stylesheet, scripts and search index sit beside the pages.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+
+from ..analyse.numbering import CitedSource
+from ..editions import Edition, matrix, output_path
+from ..errors import HandbookError, Problem
+from ..i18n import language_name
+from ..render.context import Context
+from ..render.documents import Split, is_glossary, split
+from ..render.inline import WebLinker
+from .search import search_script
+
+NAMES = {"cover": "index.html", "title-page": "index.html", "contents": "index.html", "toc": "index.html",
+         "sources": "sources.html"}
+"""The pages of the front matter and of the sources; a chapter's page is `<id>.html`."""
+SEARCH_PAGE = "search.html"
+RESERVED = frozenset(NAMES.values()) | {SEARCH_PAGE}
+STATIC = ("web/web.css", "web/search.js")
+"""Theme files copied beside the pages, as `css/` and `js/`."""
+FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link out of the site to another file of the same build: a download or another language."""
+
+    href: str
+    """Relative to the site's folder."""
+    label: str
+    language: str = ""
+    """For another language's edition: its language tag."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site, as the previous/next links name it."""
+
+    file: str
+    title: str
+
+
+def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] = (),
+                languages: tuple[Link, ...] = ()) -> dict[str, bytes]:
+    """Return every file of the web edition by its path in the site's folder."""
+    book = context.book
+    _check_names(context)
+    parts = split(book, context.index, NAMES, ".html")
+    linker = WebLinker(context.index, parts.files, context.gettext("Source %(num)s: %(name)s"))
+    pages = [Page("index.html", book.title)] + [Page(f"{c.id}.html", c.title) for c in book.chapters]
+    pages.append(Page(NAMES["sources"], context.gettext("Sources")))
+    names = dict(
+        context.common(linker),
+        output="web",
+        page_breaks={},
+        image_src=lambda figure: parts.images[figure.path][0],
+        help_now_href=linker.href(book.help_now) if book.help_now_chapter else None,
+        downloads=downloads,
+        languages=languages,
+        search_page=SEARCH_PAGE,
+        search_scripts=_search_scripts(context),
+    )
+
+    def render(template: str, page: str, **more) -> bytes:
+        index = next((i for i, p in enumerate(pages) if p.file == page), None)
+        around = dict(page=page, previous=pages[index - 1] if index else None,
+                      next=pages[index + 1] if index is not None and index + 1 < len(pages) else None)
+        return env.get_template(f"web/{template}").render(**names, **around, **more).encode("utf-8")
+
+    files = {"index.html": render("index.html.j2", "index.html")}
+    for chapter in book.chapters:
+        files[f"{chapter.id}.html"] = render("chapter.html.j2", f"{chapter.id}.html", chapter=chapter,
+                                             is_glossary=is_glossary(book, chapter))
+    files[NAMES["sources"]] = render("sources.html.j2", NAMES["sources"], backlinks=_backlinks(context, parts))
+    files[SEARCH_PAGE] = render("search.html.j2", SEARCH_PAGE)
+    files["js/search-index.js"] = search_script(context, parts)
+    files.update(_static(context, parts))
+    return files
+
+
+def edition_links(handbook, edition, gettext) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """Return a web edition's links to the PDFs and e-book of its clinic and language, and
+    to its other languages' web editions, as the book file declares them."""
+    settings, project = handbook.settings, handbook.project
+    here = output_path(project, settings, edition)
+    only = (edition.clinic,)
+    downloads = []
+    for other in matrix(settings, handbook.declared_clinics, languages=(edition.language,),
+                        formats=tuple(f for f in settings.formats if f != "web"), only_clinics=only):
+        href = Path(os.path.relpath(output_path(project, settings, other), here)).as_posix()
+        if other.format == "pdf":
+            label = gettext("PDF, %(layout)s") % {"layout": gettext(handbook.theme.layouts[other.layout].label)}
+        else:
+            label = gettext("E-book (EPUB)")
+        downloads.append(Link(href, label))
+    languages = []
+    if "web" in settings.formats:
+        for code in settings.edition_languages:
+            if code != edition.language:
+                there = output_path(project, settings, Edition(edition.clinic, code, "", "web"))
+                name = language_name(code, code)
+                languages.append(Link(Path(os.path.relpath(there, here)).as_posix() + "/index.html",
+                                      name[:1].upper() + name[1:], code))
+    return tuple(downloads), tuple(languages)
+
+
+def _check_names(context: Context) -> None:
+    """Refuse a chapter whose page would take the name of the home, sources or search page."""
+    problems = [Problem(chapter.location, f"the chapter id {chapter.id!r} would be the web edition's "
+                        f"{chapter.id}.html page, which the site uses itself; rename the chapter file")
+                for chapter in context.book.chapters if f"{chapter.id}.html" in RESERVED]
+    if problems:
+        raise HandbookError(problems)
+
+
+def _backlinks(context: Context, parts: Split):
+    """Return, for a source, each chapter citing it with a link to every marker there."""
+    titles = {chapter.id: chapter.title for chapter in context.book.chapters}
+
+    def backlinks(entry: CitedSource) -> list[tuple[str, list[str]]]:
+        groups: dict[str, list[str]] = {}
+        for place in entry.places:
+            groups.setdefault(place.chapter_id, []).append(parts.href(place.anchor))
+        return [(titles[chapter_id], hrefs) for chapter_id, hrefs in groups.items()]
+
+    return backlinks
+
+
+def _search_scripts(context: Context) -> tuple[str, ...]:
+    """Return the scripts the search page loads, in order: lunr, then the language's stemmer if the theme has one."""
+    scripts = ["js/lunr.min.js"]
+    if context.theme.find(f"web/search/lunr.{context.book.language}.min.js"):
+        scripts += ["js/lunr.stemmer.support.min.js", f"js/lunr.{context.book.language}.min.js"]
+    return tuple(scripts + ["js/search-index.js", "js/search.js"])
+
+
+def _static(context: Context, parts: Split) -> dict[str, bytes]:
+    """Return the files the pages load: stylesheet, scripts, fonts and pictures, with their licences."""
+    theme = context.theme
+    files: dict[str, bytes] = {}
+    scripts = _search_scripts(context)
+    for relative in STATIC:
+        folder = "css" if relative.endswith(".css") else "js"
+        files[f"{folder}/{Path(relative).name}"] = theme.find(relative).read_bytes()
+    for name in scripts:
+        if name.startswith("js/lunr"):
+            files[name] = theme.find(f"web/search/{Path(name).name}").read_bytes()
+    licences = ["LICENSE-lunr.txt"]
+    if "js/lunr.stemmer.support.min.js" in scripts:
+        licences.append("LICENSE-lunr-languages.txt")
+    for name in licences:
+        files[f"js/{name}"] = theme.find(f"web/search/{name}").read_bytes()
+    for name, path in _theme_folder(theme, "fonts").items():
+        if path.suffix in FONT_SUFFIXES or name in ("fonts.css", "OFL.txt"):
+            files[f"fonts/{name}"] = path.read_bytes()
+    for source, (name, _media_type) in parts.images.items():
+        files[name] = source.read_bytes()
+    return files
+
+
+def _theme_folder(theme, relative: str) -> dict[str, Path]:
+    """Return the files of a theme folder by name, the book's own over the default theme's."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme.dirs):
+        if (folder / relative).is_dir():
+            found.update({path.name: path for path in sorted((folder / relative).iterdir()) if path.is_file()})
+    return dict(sorted(found.items()))
