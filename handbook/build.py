@@ -28,7 +28,7 @@ from .manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
 from .depfile import write_depfile
-from .output import check_writable, output_folder, write_atomically
+from .output import check_writable, output_folder, write_atomically, write_error
 from .output import digest as output_digest
 from .prepare import Handbook, build_date, prepare
 from .project import Project
@@ -82,6 +82,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         wanted = {edition: inputs.of(edition) for edition in editions}
         todo = [e for e in editions if request.force or not _up_to_date(project, handbook, e, wanted[e], manifest)]
         report.skipped = [e for e in editions if e not in todo]
+        finished = False
         try:
             for result in _run(handbook, date, jobs(todo), request.workers):
                 report.made.append(result)
@@ -90,13 +91,22 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
                     manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
                                            wanted[made.edition])
                     progress(_progress_line(project, made))
+            finished = True
         finally:
             _forget_missing(project, manifest)
-            write_manifest(manifest_path, handbook.settings.slug, manifest)
+            try:
+                write_manifest(manifest_path, handbook.settings.slug, manifest)
+            except OSError as error:
+                if finished:
+                    raise write_error(project.out, error) from None
+                # Else a job's own error (often the same full disk) is the one to show.
         if request.make_stamp is not None:
-            files = [path for edition in editions for path in inputs.files(edition)]
-            write_depfile(request.make_stamp, handbook, files, _code_files())
-            write_atomically(request.make_stamp, b"")
+            try:
+                files = [path for edition in editions for path in inputs.files(edition)]
+                write_depfile(request.make_stamp, handbook, files, _code_files())
+                write_atomically(request.make_stamp, b"")
+            except OSError as error:
+                raise write_error(request.make_stamp.parent, error) from None
     return report
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .analyse.check import check_book
+from .analyse.glyphs import check_glyphs, font_files
 from .analyse.glossary import check_glossary, link_terms
 from .analyse.numbering import SourceIndex, number_sources
 from .analyse.reviews import check_reviews
@@ -97,6 +98,8 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         book = load_language(project, settings, code, sources, tuple(theme.callouts), problems)
         if book is not None:
             books[code] = book
+    # The clinic files are read with the rest, so their mistakes are shown with the chapters'.
+    clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
     problems.raise_if_any()
     for book in books.values():
         check_book(book, problems)
@@ -105,12 +108,23 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
     problems.raise_if_any()
-    clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
+    check_glyphs(_text_files(project, settings, books, clinics), font_files(theme.files()), problems)
     problems.raise_if_any()
     books = {code: link_terms(book) for code, book in books.items()}
     indexes = {code: number_sources(book) for code, book in books.items()}
     declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
     return Handbook(project, theme, settings, books, indexes, clinics, declared)
+
+
+def _text_files(project: Project, settings: Settings, books: dict[str, Book], clinics: dict[str, Document]):
+    """Yield every file whose text goes into an edition."""
+    yield project.book_file
+    yield project.sources_file
+    for book in books.values():
+        yield from (book.folder / f"{chapter_id}.yaml" for chapter_id in settings.chapters)
+        if project.clinic_defaults(book.language).is_file():
+            yield project.clinic_defaults(book.language)
+    yield from (document.path for document in clinics.values())
 
 
 def book_files(project: Project, settings: Settings) -> list[Path]:

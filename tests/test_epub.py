@@ -278,10 +278,11 @@ def test_ace_reports_no_violations(built, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_an_empty_chapter_never_reaches_ebooklib(tree):
+def test_an_empty_chapter_never_reaches_ebooklib(tree, monkeypatch):
     from ebooklib import epub as ebooklib_epub
     from lxml.etree import ParserError
 
+    from handbook.build import Request, build
     from handbook.errors import HandbookError
 
     # The trap: ebooklib's writer crashes on a chapter with no content...
@@ -293,10 +294,13 @@ def test_an_empty_chapter_never_reaches_ebooklib(tree):
     trap.spine = [chapter]
     with pytest.raises(ParserError):
         ebooklib_epub.write_epub(tree.root / "trap.epub", trap, {})
-    # ...so the loader refuses an empty chapter before anything is packaged.
+    # ...so the loader refuses an empty chapter before anything is packaged: ebooklib is
+    # never called, and the last good e-book stays as it was.
+    build(tree.project, Request(formats=("epub",), workers=1), progress=lambda line: None)
+    good = (tree.root / "build" / "sample-handbook.epub").read_bytes()
+    packaged = []
+    monkeypatch.setattr(ebooklib_epub, "write_epub", lambda *args, **kwargs: packaged.append(args))
     tree.write("chapters/en/sample.yaml", "title: Sample\nsections: []\n")
-    from handbook.build import Request, build
-
     with pytest.raises(HandbookError, match="sample.yaml:2: sections must not be an empty list"):
-        build(tree.project, Request(formats=("epub",), workers=1), progress=lambda line: None)
-    assert not (tree.root / "build").exists()
+        build(tree.project, Request(formats=("epub",), workers=1, force=True), progress=lambda line: None)
+    assert packaged == [] and (tree.root / "build" / "sample-handbook.epub").read_bytes() == good

@@ -259,6 +259,22 @@ def test_layout_fetches_nothing_outside_the_book_and_its_theme(tree, tmp_path):
     assert f"refused to fetch {outside.as_uri()}" in message
 
 
+def test_a_weasyprint_warning_fails_the_build_naming_the_stylesheet(tree):
+    """Why the session's build of the real book, which succeeded, logged no WeasyPrint warning."""
+    from handbook.errors import HandbookError
+    from handbook.pdf.layout import Typesetter
+    from handbook.prepare import prepare
+
+    handbook = prepare(tree.project)
+    typesetter = Typesetter(tree.project, handbook.theme, handbook.theme.layouts["a4"])
+    assert typesetter.lay_out('<html lang="en"><body><p>Fine</p></body></html>').page_count == 1
+    with pytest.raises(HandbookError) as raised:
+        typesetter.lay_out('<html lang="en"><body><p style="colour: red">Not fine</p></body></html>')
+    [problem] = raised.value.problems
+    assert problem.location.path == handbook.theme.find("print/print.css")
+    assert problem.message.startswith("WeasyPrint: Ignored `colour: red`")
+
+
 def test_the_crisis_chapter_prints_numbers_anyone_can_call(built, book):
     reader = PdfReader(built.pdf("a4"))
     crisis = next(item for item in reader.outline if not isinstance(item, list) and item.title == book.help_now_chapter.title)

@@ -5,9 +5,17 @@ files fit together, not about one file's typing.
 """
 from __future__ import annotations
 
+import re
+
 from ..errors import Location, Problems
 from ..model import CONTACTS, Book, Callout, ClinicBlock, Definitions, Notes, Questions
 from .traverse import blocks, citations, links, texts
+
+MADE_IDS = {"cover", "title", "title-page", "nav", "contents", "toc", "sources", "colophon", "landmarks", "page-list"}
+"""Ids the editions make themselves: the theme's cover, title page, contents, sources and
+colophon, and the e-book's files (a chapter `title` would be a second title.xhtml)."""
+MADE_PATTERN = re.compile(r"(source|page)-\d+|note-.*|term-.*")
+"""The numbered sources and pages, the e-book's notes, the glossary's terms."""
 
 
 def check_book(book: Book, problems: Problems) -> None:
@@ -21,9 +29,15 @@ def _check_ids(book: Book, problems: Problems) -> None:
     seen: dict[str, Location] = {}
     for chapter in book.chapters:
         seen[chapter.id] = chapter.location
+        if _made(chapter.id, seen):
+            problems.add(chapter.location, f"the chapter id {chapter.id!r} is one the editions make for themselves "
+                         "(their cover, contents, sources, pages and headings); rename the chapter's file")
     for chapter in book.chapters:
         for section in chapter.sections:
-            if section.id in seen:
+            if _made(section.id, seen):
+                problems.add(section.location, f"the id {section.id!r} is one the editions make for themselves "
+                             "(their cover, contents, sources, pages and headings); give this section its own 'id'")
+            elif section.id in seen:
                 problems.add(section.location, f"the id {section.id!r} is already used at {seen[section.id]}; "
                              "give this section its own 'id'")
             else:
@@ -33,6 +47,13 @@ def _check_ids(book: Book, problems: Problems) -> None:
         if source.id in sources:
             problems.add(source.location, f"the source id {source.id!r} is already used at {sources[source.id]}")
         sources[source.id] = source.location
+
+
+def _made(given: str, ids: dict[str, Location]) -> bool:
+    """Tell whether an id is one an edition makes: a fixed one, a numbered one, or the heading of another (`<id>-title`)."""
+    if given in MADE_IDS or MADE_PATTERN.fullmatch(given):
+        return True
+    return given.endswith("-title") and (given.removesuffix("-title") in ids or given.removesuffix("-title") in MADE_IDS)
 
 
 def _check_references(book: Book, problems: Problems) -> None:

@@ -1,10 +1,15 @@
-"""Read one chapter file into a Chapter, recording every problem with its line."""
+"""Read one chapter file into a Chapter, recording every problem with its line.
+
+The chapter schema (handbook/schemas/chapter.schema.json) checks the file's structure;
+this module turns what passed into the model and checks what a schema cannot: the text
+(citations, links), the pictures, the callout kinds of the theme, table rows against
+their header. The parts that passed the schema are checked even when others did not, so
+every problem of a file is reported at once.
+"""
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
-
-from yaml.nodes import Node
 
 from ..errors import Problems
 from ..model import (
@@ -30,14 +35,12 @@ from ..model import (
 )
 from .images import check_image
 from .inline import InlineParser, typeset
-from .yamlsource import Fields, compose, where
+from .schema import Document, read
 
 BLOCK_KINDS = (
     "paragraph", "bullets", "steps", "checklist", "callout", "table", "figure", "questions", "definitions",
     "notes", "clinic",
 )
-MAX_NOTE_LINES = 40
-"""A page of lines, at most."""
 NESTED_KINDS = ("paragraph", "bullets", "steps", "checklist")
 """What a callout may hold: text and lists, not tables or other boxes."""
 
@@ -47,199 +50,158 @@ def load_chapter(path: Path, callout_kinds: tuple[str, ...], problems: Problems)
 
     `callout_kinds` are the kinds of callout the theme can show.
     """
-    root = compose(path, problems)
-    if root is None:
+    before = len(problems)
+    document = read(path, "chapter", problems, partial=True)
+    if document is None:
         return None
-    return _ChapterReader(path, callout_kinds, problems).chapter(root)
+    chapter = _ChapterReader(document, callout_kinds, problems).chapter()
+    return chapter if len(problems) == before else None
 
 
 class _ChapterReader:
-    def __init__(self, path: Path, callout_kinds: tuple[str, ...], problems: Problems):
-        self.path = path
+    def __init__(self, document: Document, callout_kinds: tuple[str, ...], problems: Problems):
+        self.document = document
+        self.path = document.path
         self.callout_kinds = callout_kinds
-        self.id = path.stem
+        self.id = self.path.stem
         self.problems = problems
-        self.fields = Fields(path, problems)
         self.inline = InlineParser(f"cite_{self.id}", problems)
         self._blocks = 0
 
-    def chapter(self, root: Node) -> Chapter | None:
+    def chapter(self) -> Chapter | None:
+        doc = self.document
         if not is_id(self.id):
-            self.problems.add(
-                where(self.path, root),
-                "a chapter file name must be a lowercase id such as 'side-effects.yaml'",
-            )
-        # translated_from: which version of the source a translation follows (analyse/translation.py).
-        found = self.fields.of(root, "a chapter", ("title", "sections"), ("summary", "review", "translated_from"))
-        if found is None:
+            self.problems.add(doc.location(), "a chapter file name must be a lowercase id such as 'side-effects.yaml'")
+        if not isinstance(doc.data, dict):
             return None
-        title = self.plain(found["title"], "the chapter title") if "title" in found else None
-        summary = self.plain(found["summary"], "the summary") if "summary" in found else None
-        review = self.review(found["review"]) if "review" in found else None
-        sections: list[Section] = []
-        if "sections" in found:
-            for node in self.fields.sequence(found["sections"], "sections"):
-                section = self.section(node)
+        title = self.plain(("title",))
+        summary = self.plain(("summary",))
+        review = self.review(("review",)) if "review" in doc.data else None
+        sections = []
+        if isinstance(doc.data.get("sections"), list):
+            for index in range(len(doc.data["sections"])):
+                section = self.section(("sections", index))
                 if section:
                     sections.append(section)
-        return Chapter(self.id, where(self.path, root), title or "", summary, tuple(sections), review)
+        return Chapter(self.id, doc.location(), title or "", summary, tuple(sections), review)
 
-    def review(self, node: Node) -> Review | None:
-        found = self.fields.of(node, "a review", ("by", "on", "next"))
-        if found is None or len(found) < 3:
+    def review(self, at: tuple) -> Review | None:
+        if not self.document.valid(at):
             return None
-        by = self.fields.text(found["by"], "who reviewed the chapter (by)")
-        dates = {}
-        for key in ("on", "next"):
-            text = self.fields.text(found[key], f"the review date ({key})")
-            try:
-                dates[key] = datetime.date.fromisoformat(text) if text else None
-            except ValueError:
-                self.problems.add(where(self.path, found[key]), f"'{key}' must be a date written as YYYY-MM-DD, "
-                                  f"not {text!r}")
-                dates[key] = None
-        if dates["on"] and dates["next"] and dates["next"] <= dates["on"]:
-            self.problems.add(where(self.path, found["next"]), "the next review must come after the last one (on)")
+        data = self.document.get(at)
+        on, next_ = (datetime.date.fromisoformat(data[key]) for key in ("on", "next"))
+        if next_ <= on:
+            self.problems.add(self.document.location(at + ("next",)),
+                              "the next review must come after the last one (on)")
             return None
-        if not by or not dates["on"] or not dates["next"]:
-            return None
-        return Review(by, dates["on"], dates["next"], where(self.path, node))
+        return Review(typeset(self.document.text(at + ("by",)).strip()), on, next_, self.document.location(at))
 
-    def section(self, node: Node) -> Section | None:
-        found = self.fields.of(node, "a section", ("title", "blocks"), ("id", "translated_from"))
-        if found is None:
+    def section(self, at: tuple) -> Section | None:
+        data = self.document.get(at)
+        if not isinstance(data, dict):
             return None
-        title = self.plain(found["title"], "the section title") if "title" in found else None
-        if "id" in found:
-            section_id = self.fields.text(found["id"], "the section id")
-            if section_id and not is_id(section_id):
-                self.problems.add(
-                    where(self.path, found["id"]),
-                    f"the section id {section_id!r} must be lowercase letters, digits and dashes",
-                )
-        else:
-            section_id = slug(title or "")
-        blocks = self.blocks(found["blocks"], BLOCK_KINDS) if "blocks" in found else ()
-        return Section(section_id or "", where(self.path, node), title or "", blocks)
+        title = self.plain(at + ("title",))
+        section_id = data["id"] if "id" in data and self.document.valid(at + ("id",)) else slug(title or "")
+        blocks = self.blocks(at + ("blocks",), BLOCK_KINDS) if isinstance(data.get("blocks"), list) else ()
+        return Section(section_id, self.document.location(at), title or "", blocks)
 
-    def blocks(self, node: Node, kinds: tuple[str, ...]) -> tuple[Block, ...]:
+    def blocks(self, at: tuple, kinds: tuple[str, ...]) -> tuple[Block, ...]:
         result = []
-        for item in self.fields.sequence(node, "blocks"):
-            block = self.block(item, kinds)
-            if block:
-                result.append(block)
+        for index in range(len(self.document.get(at))):
+            if self.document.valid(at + (index,)):
+                block = self.block(at + (index,), kinds)
+                if block:
+                    result.append(block)
+            else:
+                self._blocks += 1  # keep the anchors of later blocks where a fixed file puts them
         return tuple(result)
 
-    def block(self, node: Node, kinds: tuple[str, ...]) -> Block | None:
-        found = self.fields.of(node, "a block", (), kinds + ("guidance", "translated_from"))
-        if found is None:
-            return None
-        present = [kind for kind in kinds if kind in found]
-        location = where(self.path, node)
-        if len(present) != 1:
-            wanted = ", ".join(kinds)
-            message = "a block needs exactly one of: " if not present else "a block has more than one of: "
-            self.problems.add(location, message + wanted)
-            return None
-        kind = present[0]
-        value = found[kind]
-        guidance = self.fields.flag(found["guidance"], "guidance") if "guidance" in found else False
+    def block(self, at: tuple, kinds: tuple[str, ...]) -> Block | None:
+        data = self.document.get(at)
+        kind = next(kind for kind in kinds if kind in data)
+        at_value = at + (kind,)
+        location = self.document.location(at)
+        guidance = data.get("guidance", False)
         self._blocks += 1
         anchor = f"b_{self.id}_{self._blocks}"
         if kind == "paragraph":
-            return Paragraph(anchor, location, guidance, self.text(value, "a paragraph"))
+            return Paragraph(anchor, location, guidance, self.text(at_value))
         if kind in ("bullets", "steps", "checklist"):
-            return ListBlock(anchor, location, guidance, kind == "steps", self.items(value, anchor, kind),
+            return ListBlock(anchor, location, guidance, kind == "steps", self.items(at_value, anchor),
                              checklist=kind == "checklist")
         if kind == "questions":
             if guidance:
                 self.problems.add(location, "questions need no 'guidance' key")
-            return Questions(anchor, location, self.items(value, anchor, kind))
+            return Questions(anchor, location, self.items(at_value, anchor))
         if kind == "definitions":
-            return Definitions(anchor, location, guidance, self.definitions(value, anchor))
+            return Definitions(anchor, location, guidance, self.definitions(at_value, anchor))
         if kind == "table":
-            return self.table(value, anchor, location, guidance)
+            return self.table(at_value, anchor, location, guidance)
         if kind == "figure":
-            return self.figure(value, anchor, location, guidance)
+            return self.figure(at_value, anchor, location, guidance)
         if kind == "notes":
-            return self.notes(value, anchor, location, guidance)
+            if guidance:
+                self.problems.add(location, "notes need no 'guidance' key")
+            return Notes(anchor, location, int(data["notes"]))
         if kind == "clinic":
             if guidance:
                 self.problems.add(location, "a clinic block needs no 'guidance' key")
-            key = self.fields.text(value, "the clinic instruction id") or ""
-            return ClinicBlock(anchor, location, key)
-        return self.callout(value, anchor, location, guidance)
+            return ClinicBlock(anchor, location, data["clinic"])
+        return self.callout(at_value, anchor, location, guidance)
 
-    def plain(self, node: Node, what: str) -> str | None:
-        """Return a field that is plain text (a title, a term), with printer's quotes."""
-        value = self.fields.text(node, what)
-        return typeset(value) if value else value
+    def plain(self, at: tuple) -> str | None:
+        """Return a field that is plain text (a title, a term), with printer's quotes; None if absent or wrong."""
+        try:
+            self.document.get(at)
+        except (KeyError, IndexError, TypeError):
+            return None
+        if not self.document.valid(at):
+            return None
+        return typeset(self.document.text(at).strip())
 
-    def text(self, node: Node, what: str):
-        value = self.fields.text(node, what)
-        return self.inline.parse(value, where(self.path, node)) if value else ()
+    def text(self, at: tuple):
+        text = self.document.text(at).strip()
+        return self.inline.parse(text, self.document.location(at)) if text else ()
 
-    def cell(self, node: Node):
-        value = self.fields.text(node, "a table cell", optional=True)
-        return self.inline.parse(value, where(self.path, node)) if value else ()
+    def items(self, at: tuple, anchor: str) -> tuple[Item, ...]:
+        return tuple(Item(f"{anchor}_{number}", self.text(at + (index,)))
+                     for number, index in enumerate(range(len(self.document.get(at))), start=1))
 
-    def items(self, node: Node, anchor: str, what: str) -> tuple[Item, ...]:
-        return tuple(
-            Item(f"{anchor}_{number}", self.text(item, f"an entry of {what}"))
-            for number, item in enumerate(self.fields.sequence(node, what), start=1)
-        )
-
-    def definitions(self, node: Node, anchor: str) -> tuple[Definition, ...]:
+    def definitions(self, at: tuple, anchor: str) -> tuple[Definition, ...]:
         result = []
-        for number, item in enumerate(self.fields.sequence(node, "definitions"), start=1):
+        for index, item in enumerate(self.document.get(at)):
             # also: other forms of the term; explained_in: the chapter that explains it (analyse/glossary.py).
-            found = self.fields.of(item, "a definition", ("term", "text"), ("also", "explained_in"))
-            if found is None or not {"term", "text"} <= set(found):
-                continue
-            term = self.plain(found["term"], "the term") or ""
-            also = tuple(
-                form for form in (self.plain(node, "another form of the term (also)")
-                                  for node in self.fields.sequence(found["also"], "also")) if form
-            ) if "also" in found else ()
-            explained_in = self.fields.text(found["explained_in"], "the chapter that explains the term "
-                                            "(explained_in)") if "explained_in" in found else None
-            result.append(Definition(f"{anchor}_{number}", term, self.text(found["text"], "a definition"),
-                                     term_id(term), also, explained_in, where(self.path, item)))
+            term = self.plain(at + (index, "term")) or ""
+            also = tuple(form for number in range(len(item.get("also", ())))
+                         if (form := self.plain(at + (index, "also", number))))
+            result.append(Definition(f"{anchor}_{index + 1}", term, self.text(at + (index, "text")), term_id(term),
+                                     also, item.get("explained_in"), self.document.location(at + (index,))))
         return tuple(result)
 
-    def table(self, node: Node, anchor: str, location, guidance: bool) -> Table | None:
-        found = self.fields.of(node, "a table", ("caption", "header", "rows"), ("tick_boxes",))
-        if found is None or not {"caption", "header", "rows"} <= set(found):
-            return None
-        tick_boxes = self.fields.flag(found["tick_boxes"], "tick_boxes") if "tick_boxes" in found else False
-        caption = self.plain(found["caption"], "the table caption") or ""
-        header = tuple(
-            self.plain(cell, "a header cell") or "" for cell in self.fields.sequence(found["header"], "header")
-        )
+    def table(self, at: tuple, anchor: str, location, guidance: bool) -> Table:
+        data = self.document.get(at)
+        header = tuple(self.plain(at + ("header", index)) or "" for index in range(len(data["header"])))
         rows = []
-        for number, row in enumerate(self.fields.sequence(found["rows"], "rows"), start=1):
-            cells = self.fields.sequence(row, "a table row")
-            if cells and len(cells) != len(header):
-                self.problems.add(
-                    where(self.path, row), f"this row has {len(cells)} cells; the header has {len(header)}"
-                )
+        for number, row in enumerate(data["rows"], start=1):
+            row_at = at + ("rows", number - 1)
+            if len(row) != len(header):
+                self.problems.add(self.document.location(row_at),
+                                  f"this row has {len(row)} cells; the header has {len(header)}")
             # An empty cell ("" or null) is room to write in, as in a diary grid.
-            rows.append(Row(f"{anchor}_{number}", tuple(self.cell(cell) for cell in cells)))
-        return Table(anchor, location, guidance, caption, header, tuple(rows), tick_boxes)
+            rows.append(Row(f"{anchor}_{number}", tuple(self.text(row_at + (index,)) for index in range(len(row)))))
+        return Table(anchor, location, guidance, self.plain(at + ("caption",)) or "", header, tuple(rows),
+                     data.get("tick_boxes", False))
 
-    def figure(self, node: Node, anchor: str, location, guidance: bool) -> Figure | None:
-        found = self.fields.of(node, "a figure", ("src", "alt", "caption"))
-        if found is None or len(found) < 3:
-            return None
-        alt = self.plain(found["alt"], "the alternative text (alt)")
-        caption = self.text(found["caption"], "the caption")
-        src = self.fields.text(found["src"], "the image path (src)")
-        image = check_image(self.path.parent, src, where(self.path, found["src"]), self.problems) if src else None
-        if image is None or alt is None:
+    def figure(self, at: tuple, anchor: str, location, guidance: bool) -> Figure | None:
+        src = self.document.get(at + ("src",)).strip()
+        image = check_image(self.path.parent, src, self.document.location(at + ("src",)), self.problems)
+        alt = self.plain(at + ("alt",))
+        caption = self.text(at + ("caption",))
+        if image is None:
             return None
         path, media_type = image
-        return Figure(anchor, location, guidance, path, media_type, alt, caption,
-                      self.variants(path, media_type, where(self.path, found["src"])))
+        return Figure(anchor, location, guidance, path, media_type, alt or "", caption,
+                      self.variants(path, media_type, self.document.location(at + ("src",))))
 
     def variants(self, path: Path, media_type: str, location) -> tuple[tuple[str, Path], ...]:
         """Return the versions of a picture for print layouts: `<name>.<layout>.<ext>` beside it."""
@@ -256,31 +218,11 @@ class _ChapterReader:
                 found.append((layout, checked[0]))
         return tuple(found)
 
-    def notes(self, node: Node, anchor: str, location, guidance: bool) -> Notes | None:
-        if guidance:
-            self.problems.add(location, "notes need no 'guidance' key")
-        count = self.fields.text(node, "the number of lines")
-        if count is None:
+    def callout(self, at: tuple, anchor: str, location, guidance: bool) -> Callout | None:
+        kind = self.document.get(at + ("kind",))
+        blocks = self.blocks(at + ("blocks",), NESTED_KINDS)
+        if kind not in self.callout_kinds:
+            self.problems.add(self.document.location(at + ("kind",)),
+                              f"unknown callout kind {kind!r}; expected one of: {', '.join(self.callout_kinds)}")
             return None
-        if not count.isdigit() or not 1 <= int(count) <= MAX_NOTE_LINES:
-            self.problems.add(where(self.path, node), f"notes takes a number of lines from 1 to {MAX_NOTE_LINES}, "
-                              f"not {count!r}")
-            return None
-        return Notes(anchor, location, int(count))
-
-    def callout(self, node: Node, anchor: str, location, guidance: bool) -> Callout | None:
-        found = self.fields.of(node, "a callout", ("kind", "blocks"), ("title",))
-        if found is None:
-            return None
-        kind = self.fields.text(found["kind"], "the callout kind") if "kind" in found else None
-        if kind is not None and kind not in self.callout_kinds:
-            self.problems.add(
-                where(self.path, found["kind"]),
-                f"unknown callout kind {kind!r}; expected one of: {', '.join(self.callout_kinds)}",
-            )
-            kind = None
-        title = self.plain(found["title"], "the callout title") if "title" in found else None
-        blocks = self.blocks(found["blocks"], NESTED_KINDS) if "blocks" in found else ()
-        if kind is None:
-            return None
-        return Callout(anchor, location, guidance, kind, title, blocks)
+        return Callout(anchor, location, guidance, kind, self.plain(at + ("title",)), blocks)

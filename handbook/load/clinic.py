@@ -5,6 +5,7 @@ and each clinic's details are applied afterwards as a small overlay.
 """
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from ..errors import Location, Problems
@@ -36,7 +37,7 @@ def load_clinic_defaults(project: Project, language: str, problems: Problems) ->
 
 def read_clinic_file(path: Path, problems: Problems) -> Document | None:
     """Return a clinic file's checked data."""
-    if not path.is_file():
+    if not path.exists():
         problems.add(Location(path, 0), "no such clinic file")
         return None
     return read(path, "clinic", problems)
@@ -89,9 +90,10 @@ def apply_clinic(defaults: Clinic, document: Document, language: str, source_lan
         if key in known:
             continue
         if not isinstance(value, dict):
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"did you mean {close[0]!r}? Or" if close else "expected one of: " + ", ".join(sorted(known)) + ", or"
             problems.add(document.key_location(("phones", key)),
-                         f"the book has no phone line {key!r}; expected one of: {', '.join(sorted(known))}, "
-                         "or give a new line as {label: ..., number: ...}")
+                         f"the book has no phone line {key!r}; {hint} give a new line as {{label: ..., number: ...}}")
             continue
         label = _text(document, ("phones", key, "label"), value["label"], language, source_language, problems)
         phones.append(Phone(key, label or "", value["number"].strip()))

@@ -16,6 +16,9 @@ from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text, is
 
 ALLOWED_SCHEMES = ("https", "mailto", "tel")
 """Link schemes a patient handbook may use; `http:` and `javascript:` are refused."""
+MAX_NESTING = 10
+"""Emphasis inside emphasis inside a link...: more than a reader can follow, and the
+loader (and WeasyPrint after it) would run out of stack long before a thousand."""
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -41,6 +44,9 @@ def _parser() -> MarkdownIt:
         ["emphasis", "link", "escape", "entity", "newline", "smartquotes"]
     )
     md.inline.ruler.before("link", "citation", _citation_rule)
+    # markdown-it quietly leaves [x](file:///...) and [x](javascript:...) as typed text; let
+    # every link through to _check_href instead, which names the line and says what to use.
+    md.validateLink = lambda url: True
     return md
 
 
@@ -69,6 +75,14 @@ class InlineParser:
     def parse(self, text: str, location: Location) -> Inlines:
         """Return the inline nodes of a piece of text."""
         tokens = _MD.parseInline(text)[0].children or []
+        depth = deepest = 0
+        for token in tokens:
+            depth += token.nesting
+            deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            self._problems.add(location, f"the text nests emphasis and links {deepest} deep; "
+                               f"at most {MAX_NESTING} is allowed")
+            return ()
         nodes, _ = self._nodes(tokens, 0, None, location)
         if not nodes:
             self._problems.add(location, "the text is empty")

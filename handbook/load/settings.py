@@ -90,7 +90,13 @@ def _clinic_files(project: Project, document: Document, patterns, problems: Prob
     """Return the clinic files the editions list names, expanding * and ?, in a stable order."""
     found: list[Path] = []
     for index, pattern in enumerate(patterns):
-        matches = sorted(Path(name) for name in glob.glob(str(project.root / pattern)))
+        if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+            problems.add(document.location(("editions", "clinics", index)),
+                         f"the clinic files {pattern!r} must be inside the book folder, such as clinics/*.yaml; "
+                         "build a clinic elsewhere with --clinic FILE")
+            continue
+        # root_dir: a book folder whose name holds * or [ is not read as a pattern.
+        matches = sorted(project.root / name for name in glob.glob(pattern, root_dir=project.root))
         if not matches:
             problems.add(document.location(("editions", "clinics", index)),
                          f"no clinic file matches {pattern!r} in {project.root}")

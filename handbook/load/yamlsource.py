@@ -1,15 +1,16 @@
 """Read YAML into nodes that remember their line, refusing what a handbook never needs.
 
 The loader works on PyYAML's composed node tree rather than plain Python values, so that
-every message can name the line of the value that is wrong.
+every message can name the line of the value that is wrong (schema.py).
 """
 from __future__ import annotations
 
-import difflib
+import os
+import stat
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import Node
 
 from ..errors import Location, Problems
 
@@ -34,11 +35,12 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def compose(path: Path, problems: Problems) -> Node | None:
-    """Return the YAML node tree of a file, or None after recording why it cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.add(Location(path, 0), f"cannot read the file: {error.strerror}")
+    """Return the YAML node tree of a file, or None after recording why it cannot be read.
+
+    (prepare.py has already refused files that are links to outside the book: confine.py.)
+    """
+    raw = _read(path, problems)
+    if raw is None:
         return None
     if len(raw) > MAX_FILE_BYTES:
         problems.add(Location(path, 0), f"the file is larger than {MAX_FILE_BYTES} bytes")
@@ -69,98 +71,23 @@ def compose(path: Path, problems: Problems) -> Node | None:
     return node
 
 
-def where(path: Path, node: Node) -> Location:
-    """Return the location of a node."""
-    return Location(path, node.start_mark.line + 1)
-
-
-def is_null(node: Node) -> bool:
-    """Tell whether a node is YAML's null (`null`, `~` or nothing)."""
-    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
-
-
-class Fields:
-    """Check the keys of a mapping against what a kind of entry allows."""
-
-    def __init__(self, path: Path, problems: Problems):
-        self.path = path
-        self.problems = problems
-
-    def of(
-        self, node: Node, what: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
-    ) -> dict[str, Node] | None:
-        """Return the mapping's values by key, or None if it is not a mapping.
-
-        Unknown, duplicate and missing keys are recorded as problems; the values that
-        are there are still returned, so that later checks can report more at once.
-        """
-        found = self.entries(node, what, allowed=required + optional)
-        if found is None:
+def _read(path: Path, problems: Problems) -> bytes | None:
+    """Return a regular file's bytes, reading no more than the limit (a FIFO or /dev/zero never ends)."""
+    try:
+        # O_NONBLOCK: opening a named pipe must not wait for a writer; a regular file ignores it.
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except IsADirectoryError:
+        problems.add(Location(path, 0), "is a folder, not a file")
+        return None
+    except OSError as error:
+        problems.add(Location(path, 0), f"cannot read the file: {error.strerror}")
+        return None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            problems.add(Location(path, 0), "is not a file (a folder, a device or a pipe)")
             return None
-        for key in required:
-            if key not in found:
-                self.problems.add(where(self.path, node), f"{what} is missing the key '{key}'")
-        return found
-
-    def entries(self, node: Node, what: str, allowed: tuple[str, ...] | None = None) -> dict[str, Node] | None:
-        """Return a mapping's values by key; any key is allowed unless `allowed` is given."""
-        if not isinstance(node, MappingNode):
-            self.problems.add(where(self.path, node), f"{what} must be a mapping of keys to values")
+        try:
+            return file.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            problems.add(Location(path, 0), f"cannot read the file: {error.strerror}")
             return None
-        found: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if key is None:
-                self.problems.add(where(self.path, key_node), f"{what} has a key that is not text")
-                continue
-            if key in found:
-                self.problems.add(where(self.path, key_node), f"{what} has the key '{key}' twice")
-                continue
-            if allowed is not None and key not in allowed:
-                self.problems.add(where(self.path, key_node), unknown_key(key, what, allowed))
-                continue
-            found[key] = value_node
-        return found
-
-    def text(self, node: Node, what: str, *, optional: bool = False) -> str | None:
-        """Return a scalar's text as written, or None (recording a problem unless optional)."""
-        if is_null(node):
-            if not optional:
-                self.problems.add(where(self.path, node), f"{what} must not be empty")
-            return None
-        if not isinstance(node, ScalarNode):
-            self.problems.add(where(self.path, node), f"{what} must be text, not a list or mapping")
-            return None
-        value = node.value.strip()
-        control = next((c for c in value if ord(c) < 32 and c not in "\t\n\r" or 0x7F <= ord(c) < 0xA0), None)
-        if control is not None:
-            # Escapes such as "\x0b" make characters that XML, and so the e-book, cannot hold.
-            self.problems.add(where(self.path, node), f"{what} contains the control character U+{ord(control):04X}")
-            return None
-        if not value and not optional:
-            self.problems.add(where(self.path, node), f"{what} must not be empty")
-            return None
-        return value
-
-    def sequence(self, node: Node, what: str, *, allow_empty: bool = False) -> list[Node]:
-        """Return a sequence's items, recording a problem if it is not a non-empty list."""
-        if not isinstance(node, SequenceNode):
-            self.problems.add(where(self.path, node), f"{what} must be a list")
-            return []
-        if not node.value and not allow_empty:
-            self.problems.add(where(self.path, node), f"{what} must not be an empty list")
-        return list(node.value)
-
-    def flag(self, node: Node, what: str) -> bool:
-        """Return a boolean scalar (true or false)."""
-        if isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
-            return node.value.lower() in ("true", "yes", "on")
-        self.problems.add(where(self.path, node), f"{what} must be true or false")
-        return False
-
-
-def unknown_key(key: str, what: str, allowed: tuple[str, ...]) -> str:
-    """Return the message for a key that is not allowed, suggesting the closest one."""
-    close = difflib.get_close_matches(key, allowed, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
-    return f"{what} has an unknown key '{key}'{hint}"

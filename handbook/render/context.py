@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from ..analyse.numbering import SourceIndex
 from ..editions import Edition
@@ -48,7 +49,8 @@ class Context:
 
     def image_url(self, path: Path) -> str:
         """Return the address the layout engine reads a picture from."""
-        return BOOK_URL + path.resolve().relative_to(self.project.root.resolve()).as_posix()
+        # Quoted: a # or ? in a file name would start a fragment or a query (the fetcher unquotes).
+        return BOOK_URL + quote(path.resolve().relative_to(self.project.root.resolve()).as_posix())
 
     def link_words(self) -> dict[str, str]:
         """Return, for each target a link can lead to, words that say where it goes."""

@@ -1,0 +1,84 @@
+"""Check that the theme's fonts can show every character the book's files hold.
+
+A character the theme's fonts lack is printed in whatever font the machine happens to
+have (different bytes on every machine), or as an empty box, and WeasyPrint can only
+blame its stylesheet. So each text in the input files is checked against the characters
+of the fonts in the theme's fonts/ folder, and a missing one is named with its line.
+"""
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import yaml
+
+from ..errors import Location, Problems
+
+FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
+_SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's scanner where PyYAML has it: seven times faster, and these files have been loaded already."""
+
+
+def font_files(theme_files: Iterable[Path]) -> list[Path]:
+    """Return the theme's font files (those in its fonts/ folder)."""
+    return sorted(path for path in theme_files if path.parent.name == "fonts" and path.suffix in FONT_SUFFIXES)
+
+
+def check_glyphs(files: Iterable[Path], fonts: list[Path], problems: Problems) -> None:
+    """Record each character of the files' texts that none of the fonts has, once per line."""
+    if not fonts:
+        return  # a theme without font files of its own: the fonts are the reader's choice
+    known = _coverage(tuple((path, path.stat().st_mtime, path.stat().st_size) for path in fonts))
+    if not known:
+        return  # no font fontTools can read: WeasyPrint will say what is wrong with them
+    for path in dict.fromkeys(files):
+        for line, characters in _missing(path, known).items():
+            problems.add(Location(path, line), _message(characters))
+
+
+def _message(characters: list[str]) -> str:
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X}{', ' + unicodedata.name(c, '').lower() if unicodedata.name(c, '') else ''})"
+                      for c in characters[:3])
+    more = f" and {len(characters) - 3} more" if len(characters) > 3 else ""
+    return (f"the theme's fonts have no {shown}{more}: it would print in another font, or as a box; "
+            "write the text without it, or add a font that has it to the book's layouts/fonts/")
+
+
+def _missing(path: Path, known: frozenset[int]) -> dict[int, list[str]]:
+    """Return, by line, the characters no font has in the file's texts (not in its comments)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        tokens = list(yaml.scan(text, Loader=_SCANNER))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}  # the loader has said what is wrong with the file
+    found: dict[int, list[str]] = {}
+    for token in tokens:
+        if isinstance(token, yaml.ScalarToken):
+            for character in unicodedata.normalize("NFC", token.value):
+                if not _needs_no_glyph(character) and ord(character) not in known:
+                    line = found.setdefault(token.start_mark.line + 1, [])
+                    if character not in line:
+                        line.append(character)
+    return found
+
+
+def _needs_no_glyph(character: str) -> bool:
+    """Tell whether a character is shaped without a glyph of its own: spaces, line ends, joiners, marks of direction."""
+    category = unicodedata.category(character)
+    return category in ("Zs", "Zl", "Zp", "Cc", "Cf") or 0xFE00 <= ord(character) <= 0xFE0F
+
+
+@functools.cache
+def _coverage(fonts: tuple[tuple[Path, float, int], ...]) -> frozenset[int]:
+    """Return every character the fonts have (remembered for the process, keyed by file, time and size)."""
+    from fontTools.ttLib import TTFont
+
+    known: set[int] = set()
+    for path, _, _ in fonts:
+        try:
+            known |= set(TTFont(str(path), lazy=True).getBestCmap() or {})
+        except Exception:  # noqa: BLE001 - not a font fontTools can read: WeasyPrint will say so
+            continue  # fontTools raises many kinds of error for a damaged font
+    return frozenset(known)

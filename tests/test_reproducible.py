@@ -1,0 +1,34 @@
+"""The same sources give the same bytes: two builds, each in its own process, in two folders.
+
+The builds differ in everything that must not matter: the folder the book is in, the
+hash seed, the time zone, the working folder. Building twice in one process would share
+caches and the hash seed, and could not catch an output that depends on them.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from test_confinement import CHAPTER
+from test_load import png
+
+
+def test_two_processes_in_two_folders_build_the_same_bytes(tree, tmp_path):
+    tree.write("chapters/en/sample.yaml", CHAPTER)  # a picture, a clinic block, a web link
+    tree.write("chapters/en/images/picture.png", png())
+    elsewhere = tmp_path / "another" / "checkout of the book"
+    shutil.copytree(tree.root, elsewhere)
+    outputs = []
+    for root, seed, zone in ((tree.root, "1", "UTC"), (elsewhere, "2", "Pacific/Kiritimati")):
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600", PYTHONHASHSEED=seed, TZ=zone)
+        result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), "build", "--jobs", "1"],
+                                capture_output=True, text=True, env=env, cwd=root.parent)
+        assert result.returncode == 0, result.stderr
+        out = root / "build"
+        outputs.append({path.relative_to(out).as_posix(): path.read_bytes() for path in sorted(out.rglob("*"))
+                        if path.is_file() and path.suffix in (".pdf", ".epub", ".json") and ".cache" not in path.parts})
+    first, second = outputs
+    assert sorted(first) == ["manifest.json", "sample-handbook.epub", "sample-handbook.pdf"]
+    assert [name for name in first if first[name] != second[name]] == []
