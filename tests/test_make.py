@@ -78,7 +78,7 @@ def write(root: Path, name: str, text: str) -> Path:
 def environment(**more: str) -> dict[str, str]:
     """Return the environment a user's shell would have: none of an outer make's variables."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("MAKE", "MFLAGS", "GNUMAKE")) and key not in ("CLINIC", "LANGUAGE", "LAYOUT", "FORMAT")}
+           if not key.startswith(("MAKE", "MFLAGS", "GNUMAKE")) and key not in ("BOOK", "CLINIC", "LANGUAGE", "LAYOUT", "FORMAT")}
     return env | {"SOURCE_DATE_EPOCH": EPOCH} | more
 
 
@@ -178,6 +178,23 @@ def test_a_no_op_make_runs_nothing(good):
     assert result.returncode == 0
     assert "Nothing to be done" in result.stdout and "handbook" not in result.stdout, result.stdout
     assert {path: path.stat().st_mtime_ns for path in (good / "build").rglob("*")} == before
+
+
+def test_make_builds_another_book_folder_into_its_own_build(good, tmp_path):
+    other = tmp_path / "other-book"
+    for name in ("chapters", "sources"):
+        shutil.copytree(good / name, other / name)
+    book = other / "chapters/book.yaml"
+    book.write_text(book.read_text().replace("slug: sample-handbook", "slug: other-handbook"))
+    before = everything(good)
+    result = make(good, f"BOOK={other}")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (other / "build/other-handbook.pdf").is_file() and (other / "build/other-handbook.epub").is_file()
+    assert everything(good) == before  # the repository's own outputs are not touched
+    again = make(good, f"BOOK={other}")
+    assert "Nothing to be done" in again.stdout, again.stdout
+    assert make(good, "clean", f"BOOK={other}").returncode == 0
+    assert not (other / "build").exists() and everything(good) == before
 
 
 def test_odd_file_names_and_quotes_do_not_trip_make(tmp_path):
