@@ -21,6 +21,7 @@ from ..theme import PrintLayout, Theme
 from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
 from .marks import add_printer_marks
+from .speedups import install as install_speedups
 from .tables import add_id_tree, merge_split_tables, scope_table_headers
 
 PDF_VARIANT = "pdf/ua-1"
@@ -114,6 +115,7 @@ class Layout:
             if self.marks:
                 add_printer_marks(pdf, self.marks)
 
+        install_speedups()  # the tagged writer without its quadratic cost: same bytes
         with weasyprint_warnings() as warnings:
             self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=finish)
         _fail_on(warnings, self.where)

@@ -1,0 +1,60 @@
+"""The local fix for the tagged writer's quadratic cost (handbook/pdf/speedups.py) changes no byte."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pikepdf
+
+from conftest import ROOT
+
+WRITE_BOTH_WAYS = """
+import sys
+sys.path[:0] = [{root!r}, {scripts!r}]
+from pathlib import Path
+from long_book import write_book
+import handbook.pdf.layout
+from handbook.editions import Edition
+from handbook.jobs import Workshop
+from handbook.pdf.speedups import install
+from handbook.prepare import build_date, prepare
+from handbook.project import Project
+from handbook.render.print import render_print
+
+book = prepare(Project.at(write_book(Path({folder!r}), 15)))
+workshop = Workshop(book, build_date(book.settings))
+context = workshop.context(Edition("", "en", "a4", "pdf"))
+layout = workshop.typesetter("a4").lay_out(render_print(workshop.env("en"), context))
+assert layout.page_count > 10, layout.page_count
+handbook.pdf.layout.install_speedups = lambda: None  # "before": WeasyPrint and pydyf as released
+for name in ("before", "after"):
+    if name == "after":
+        install()
+    with open(Path({folder!r}) / (name + ".pdf"), "wb") as target:
+        layout.write(target, context.link_words())
+"""
+
+
+def test_the_tagged_pdf_is_byte_identical_with_and_without_the_fix(tmp_path):
+    script = WRITE_BOTH_WAYS.format(root=str(ROOT), scripts=str(ROOT / "scripts"), folder=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            env={"SOURCE_DATE_EPOCH": "1795305600", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    before, after = (tmp_path / "before.pdf").read_bytes(), (tmp_path / "after.pdf").read_bytes()
+    assert "/StructTreeRoot" in pikepdf.open(tmp_path / "after.pdf").Root and before == after
+
+
+def test_page_references_are_those_a_fresh_call_builds_as_pages_are_added():
+    import pydyf
+
+    from handbook.pdf.speedups import install
+
+    install()
+    pdf = pydyf.PDF()
+    built = []
+    for number in range(5):
+        page = pydyf.Dictionary({"Type": "/Page"})
+        pdf.add_page(page)
+        built.append(f"{page.number} 0 R".encode())
+        assert pdf.page_references == tuple(built)
+        assert pdf.page_references is pdf.page_references  # remembered until the next page
