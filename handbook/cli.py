@@ -154,7 +154,9 @@ def _build(args) -> int:
                    progress=lambda line: print(line, flush=True))
     made = sum(len(result.made) for result in report.made)
     skipped = f", {len(report.skipped)} up to date" if report.skipped else ""
-    print(f"handbook: {made} output{'s' if made != 1 else ''} written to {project.out}{skipped}")
+    layouts = sum(result.layouts for result in report.made)
+    laid_out = f" ({layouts} print layout{'s' if layouts != 1 else ''} made)" if report.made else ""
+    print(f"handbook: {made} output{'s' if made != 1 else ''} written to {project.out}{laid_out}{skipped}")
     return 0
 
 

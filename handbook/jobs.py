@@ -18,7 +18,7 @@ from .i18n import translations
 from .model import Figure
 from .analyse.traverse import blocks
 from .output import folder_digest, write_error, write_folder_atomically, write_together
-from .pdf.pagecache import PageCache, PageMap, layout_key
+from .pdf.pagecache import PageCache, PageMap, layout_key, layout_libraries
 from .prepare import Handbook
 from .render.context import Context
 from .render.env import environment
@@ -46,6 +46,8 @@ class JobResult:
     job: Job
     made: tuple[Made, ...]
     seconds: float
+    layouts: int = 0
+    """How many times the job laid out a print edition (once, or twice where the pages moved)."""
 
 
 class Workshop:
@@ -58,6 +60,8 @@ class Workshop:
         self._envs: dict = {}
         self._typesetters: dict = {}
         self._digests: dict[str, str] = {}
+        self.layouts = 0
+        """How many layouts this workshop has made."""
 
     def env(self, language: str):
         """Return the template environment of a language."""
@@ -92,6 +96,7 @@ class Workshop:
     def run(self, job: Job) -> JobResult:
         """Make and write every edition of a job."""
         start = time.perf_counter()
+        layouts_before = self.layouts
         outputs: list[tuple[Edition, bytes, int | None, float]] = []
         print_edition = Edition(job.clinic, job.language, job.layout, "pdf")
         if "pdf" in job.formats or "epub" in job.formats:
@@ -128,7 +133,7 @@ class Workshop:
                 write_folder_atomically(path, site)
             except OSError as error:
                 raise write_error(path, error) from None
-        return JobResult(job, tuple(made), time.perf_counter() - start)
+        return JobResult(job, tuple(made), time.perf_counter() - start, self.layouts - layouts_before)
 
     def site(self, edition: Edition) -> dict[str, bytes]:
         """Return the files of a web edition, by their paths in its folder."""
@@ -140,38 +145,39 @@ class Workshop:
 
     def paginate(self, context: Context, env, need_layout: bool):
         """Return an edition's layout (if needed) and page map, laying it out once where the cache allows."""
-        typesetter = self.typesetter(context.edition.layout)
         every_marker = render_print(env, context)
         key = layout_key(every_marker, self.digest(context.book.language))
         name = f"{context.edition.clinic or '-'}/{context.edition.language}/{context.edition.layout}"
         cached = self.cache.read(name)
         if cached and cached.key == key and not need_layout:
-            return None, cached  # the e-book alone needs only the page numbers
+            return None, cached  # the e-book alone needs only the page numbers: WeasyPrint is not even loaded
+        typesetter = self.typesetter(context.edition.layout)
         guess = cached.anchor_pages if cached and _covers(cached.anchor_pages, context.index) else None
         if guess is None:
-            guess = typesetter.lay_out(every_marker).anchor_pages()
-        layout = typesetter.lay_out(render_print(env, context, guess))
+            guess = self._lay_out(typesetter, every_marker).anchor_pages()
+        layout = self._lay_out(typesetter, render_print(env, context, guess))
         actual = layout.anchor_pages()
         # Footnotes take room on their page, so the markers move more: allow more rounds.
         for _ in range(3 if context.layout.notes == "footnotes" else 1):
             if _appendix(context.index, guess) == _appendix(context.index, actual):
                 break
             guess = actual
-            layout = typesetter.lay_out(render_print(env, context, actual))  # the citations moved: once more
+            layout = self._lay_out(typesetter, render_print(env, context, actual))  # the citations moved: once more
             actual = layout.anchor_pages()
         pages = PageMap(key, actual, layout.page_count)
         self.cache.write(name, pages)
         return layout, pages
 
+    def _lay_out(self, typesetter, html: str):
+        self.layouts += 1
+        return typesetter.lay_out(html)
+
     def digest(self, language: str) -> str:
         """Return a hash of everything besides the HTML that shapes a layout: the theme, the
         pictures, and the versions of the libraries that lay out and draw text."""
         if language not in self._digests:
-            import weasyprint
-            from weasyprint.text.ffi import pango
-
             digest = hashlib.sha256()
-            digest.update(f"{weasyprint.__version__} {pango.pango_version()}".encode())
+            digest.update(layout_libraries().encode())
             for path in self.handbook.theme.files():
                 digest.update(path.name.encode() + path.read_bytes())
             for chapter in self.handbook.books[language].chapters:

@@ -6,26 +6,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..render.context import Context
+from .fonts import truetype
 
 SIZE = (1600, 2560)
 """Width and height in pixels: the 1:1.6 shape e-book shops ask for."""
 MARGIN = 130
 
 
-def pillow_font(path: Path, size: int):
+def pillow_font(path: Path, size: int, cache: Path | None = None):
     """Return a font file (TrueType, OpenType, WOFF or WOFF2) as a Pillow font.
 
-    Pillow cannot read WOFF2 itself, so fontTools unpacks it first.
+    Pillow cannot read WOFF2 itself, so fontTools unpacks it first (fonts.py, which keeps the result).
     """
-    from fontTools.ttLib import TTFont
     from PIL import ImageFont
 
-    font = TTFont(str(path))
-    font.flavor = None
-    data = io.BytesIO()
-    font.save(data)
-    data.seek(0)
-    return ImageFont.truetype(data, size)
+    return ImageFont.truetype(io.BytesIO(truetype(path, cache)), size)
 
 
 def wrap(draw, text: str, font, width: int) -> list[str]:
@@ -58,7 +53,7 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     for y, line, font in cover_lines(context, gettext, draw):
         draw.text((MARGIN, y), line, font=font, fill=cover.ink)
     draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
-    publisher = pillow_font(cover.regular_font, 60)
+    publisher = pillow_font(cover.regular_font, 60, context.project.cache)
     for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3]):
         draw.text((MARGIN, RULE + 50 + number * 72), line, font=publisher, fill=cover.ink)
     out = io.BytesIO()
@@ -78,19 +73,19 @@ def cover_lines(context: Context, gettext: Callable[[str], str], draw) -> list[t
               (f"{book.edition} · {gettext('e-book')}", cover.regular_font, 64, 0, 0)]
     scale = 1.0
     while True:
-        lines, bottom = _arrange(draw, parts, scale)
+        lines, bottom = _arrange(draw, parts, scale, context.project.cache)
         if bottom <= RULE - 60 or scale < 0.3:
             return lines
         scale *= 0.9
 
 
-def _arrange(draw, parts, scale: float) -> tuple[list, int]:
+def _arrange(draw, parts, scale: float, cache: Path | None) -> tuple[list, int]:
     """Return each line to draw, as (top, text, font), and the height below the last one."""
     lines = []
     y = 300
     for text, font_file, size, after, highest in parts:
         size = round(size * scale)
-        font = pillow_font(font_file, size)
+        font = pillow_font(font_file, size, cache)
         y = max(y, round(highest * scale) if highest else y)
         for line in wrap(draw, text, font, SIZE[0] - 2 * MARGIN):
             lines.append((y, line, font))

@@ -8,31 +8,58 @@ theme's fonts.css that names them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import re
 from pathlib import Path
 
 from ..errors import HandbookError, Location, Problem
+from ..output import write_atomically
 
 TRUETYPE = "font/ttf"
 
 
+def truetype(path: Path, cache: Path | None = None) -> bytes:
+    """Return a WOFF or WOFF2 font file as TrueType.
+
+    Unpacking WOFF2 takes fontTools a tenth of a second a font, so the result is kept in
+    memory for the process's other e-books and under the cache folder (build/.cache/fonts/,
+    safe to delete) for later builds, named by a hash of the font's bytes and fontTools'
+    version: the same input always gives the same bytes, so a kept copy is the fresh result.
+    """
+    stat = path.stat()  # a font changed while `handbook serve` runs is read again
+    return _truetype(path, stat.st_size, stat.st_mtime_ns, cache)
+
+
 @functools.cache
-def truetype(path: Path, size: int, mtime: float) -> bytes:
-    """Return a WOFF or WOFF2 font file as TrueType (remembered for the process's other e-books)."""
+def _truetype(path: Path, size: int, mtime: int, cache: Path | None) -> bytes:
+    import fontTools
+
+    data = path.read_bytes()
+    if path.suffix in (".ttf", ".otf"):
+        return data
+    key = hashlib.sha256(fontTools.version.encode() + b"\0" + data).hexdigest()
+    kept = cache / "fonts" / f"{key}.ttf" if cache is not None else None
+    if kept is not None and kept.is_file():
+        return kept.read_bytes()
     from fontTools.ttLib import TTFont
 
     try:
-        font = TTFont(str(path), recalcTimestamp=False)  # the same bytes on every build
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the same bytes on every build
         font.flavor = None
         out = io.BytesIO()
         font.save(out, reorderTables=True)
     except Exception as error:  # fontTools raises many kinds for a damaged file (struct, brotli, TTLib)
         raise HandbookError([Problem(Location(path, 0), f"cannot read this font: {error}")]) from None
+    if kept is not None:
+        try:
+            write_atomically(kept, out.getvalue())
+        except OSError:
+            pass  # a cache that cannot be written is only a missed saving
     return out.getvalue()
 
 
-def font_files(theme_files: list[Path]) -> list[tuple[str, bytes]]:
+def font_files(theme_files: list[Path], cache: Path | None = None) -> list[tuple[str, bytes]]:
     """Return the theme's fonts as (file name, TrueType bytes).
 
     The theme's files were checked when it was loaded (theme.py): each resolves inside the
@@ -40,9 +67,7 @@ def font_files(theme_files: list[Path]) -> list[tuple[str, bytes]]:
     fonts = []
     for path in sorted(theme_files):
         if path.parent.name == "fonts" and path.suffix in (".woff2", ".woff", ".ttf", ".otf"):
-            stat = path.stat()
-            data = path.read_bytes() if path.suffix in (".ttf", ".otf") else truetype(path, stat.st_size, stat.st_mtime)
-            fonts.append((path.with_suffix(".ttf" if path.suffix != ".otf" else ".otf").name, data))
+            fonts.append((path.with_suffix(".ttf" if path.suffix != ".otf" else ".otf").name, truetype(path, cache)))
     return fonts
 
 

@@ -9,8 +9,11 @@ stale cache can cost time but never a wrong page number.
 """
 from __future__ import annotations
 
+import ctypes
+import functools
 import hashlib
 import json
+from importlib.metadata import version
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +41,28 @@ def layout_key(html: str, *parts: bytes | str) -> str:
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+@functools.cache
+def layout_libraries() -> str:
+    """Return the versions of the libraries that lay out and draw text: WeasyPrint, pydyf and Pango.
+
+    Read without importing WeasyPrint (half a second), so that an e-book whose page map is
+    known is made without it: Pango's version is asked of the library itself, which
+    WeasyPrint would load by the same names.
+    """
+    found = "pango ?"
+    for name in ("libpango-1.0.so.0", "libpango-1.0.0.dylib", "libpango-1.0-0.dll", "pango-1.0"):
+        try:
+            found = f"pango {ctypes.CDLL(name).pango_version()}"
+            break
+        except (OSError, AttributeError):
+            continue
+    else:
+        from weasyprint.text.ffi import pango  # where the names above do not find it
+
+        found = f"pango {pango.pango_version()}"
+    return f"weasyprint {version('weasyprint')} pydyf {version('pydyf')} {found}"
 
 
 class PageCache:

@@ -1,0 +1,119 @@
+"""Each edition laid out once where the page map is known, and never a wrong page number.
+
+The books here are made by scripts/long_book.py: a score of pages whose citations fall on
+many pages, so that a page map can really be stale. Each build runs in its own process,
+as `make` runs it, and says how many layouts it made.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+import pikepdf
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from conftest import EPOCH, ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from long_book import write_book  # noqa: E402
+
+X = "{http://www.w3.org/1999/xhtml}"
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+NAME = "long-test-book"
+
+
+def build(root, out, *args):
+    """Build in a fresh process; return how many print layouts it made."""
+    result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), "build", *args, "--out", str(out)],
+                            capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH))
+    assert result.returncode == 0, result.stderr
+    found = re.search(r"\((\d+) print layouts? made\)", result.stdout)
+    return int(found.group(1)) if found else 0
+
+
+def outputs(out):
+    return {name: (out / name).read_bytes() for name in (f"{NAME}.pdf", f"{NAME}.epub")}
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    return write_book(tmp_path_factory.mktemp("long"), 15)
+
+
+def test_a_known_page_map_lays_out_once_and_the_ebook_not_at_all_with_the_bytes_of_a_cold_build(book, tmp_path):
+    warm = tmp_path / "warm"
+    assert build(book, warm) == 2  # nothing known: every citation listed, then the pages they fell on
+    assert build(book, warm, "--force") == 1
+    warmed = outputs(warm)
+    assert build(book, warm, "epub", "--force") == 0
+    assert outputs(warm) == warmed
+    cold = tmp_path / "cold"
+    build(book, cold)
+    assert outputs(cold) == warmed
+
+
+def test_a_stale_page_map_never_prints_a_wrong_page_number(book, tmp_path):
+    out = tmp_path / "out"
+    build(book, out)
+    # Pages of new text at the start of the first chapter: every citation after it moves on.
+    chapter = book / "chapters" / "en" / "part-001.yaml"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text.replace("    blocks:\n", "    blocks:\n" + "".join(
+        f"      - paragraph: An added paragraph, number {n}, long enough to fill two lines or three of a "
+        f"page of the book, with no citation, so that the page map knows every marker but not its page.\n"
+        f"        guidance: true\n" for n in range(30)), 1), encoding="utf-8")
+    try:
+        assert build(book, out) == 2  # the old pages, found wrong after one layout, then the right ones
+        pdf, epub = out / f"{NAME}.pdf", out / f"{NAME}.epub"
+        assert_cited_on_pages_are_where_the_citations_are(pdf)
+        assert_page_list_follows_the_pdf(pdf, epub)
+        cold = tmp_path / "cold"
+        build(book, cold)
+        assert outputs(cold) == outputs(out)
+    finally:
+        chapter.write_text(text, encoding="utf-8")
+
+
+def assert_cited_on_pages_are_where_the_citations_are(pdf_path):
+    """Each source's "Cited on pages" are the pages whose citation links point to it, read from the PDF."""
+    pdf = pikepdf.open(pdf_path)
+    citing: dict[str, set[int]] = {}
+    for number, page in enumerate(pdf.pages, start=1):
+        for annotation in page.obj.get("/Annots", []):
+            destination = str(annotation.get("/Dest", ""))
+            if destination.startswith("source-"):
+                citing.setdefault(destination, set()).add(number)
+    text = "".join(page.extract_text() for page in PdfReader(pdf_path).pages[-3:])
+    printed = [sorted(int(n) for n in re.findall(r"\d+", match))
+               for match in re.findall(r"Cited on pages? ([\d,\s]+)\.", text)]
+    assert printed == [sorted(citing[f"source-{n}"]) for n in range(1, len(citing) + 1)]
+    assert len(printed) == 4 and max(map(max, printed)) > 10
+
+
+def assert_page_list_follows_the_pdf(pdf_path, epub_path):
+    """The e-book's page list counts the PDF's pages, and each chapter starts after the marker of
+    the page its bookmark in the PDF points to."""
+    reader = PdfReader(pdf_path)
+    starts = {item.title: reader.get_destination_page_number(item) + 1
+              for item in reader.outline if not isinstance(item, list)}
+    with zipfile.ZipFile(epub_path) as archive:
+        nav = etree.fromstring(archive.read("EPUB/nav.xhtml"))
+        numbers = [a.text for nav_element in nav.iter(f"{X}nav") if nav_element.get("role") == "doc-pagelist"
+                   for a in nav_element.iter(f"{X}a")]
+        assert numbers == [str(n) for n in range(1, len(reader.pages) + 1)]
+        checked = 0
+        for name in archive.namelist():
+            if not re.fullmatch(r"EPUB/part-\d+\.xhtml", name):
+                continue
+            document = etree.fromstring(archive.read(name))
+            section = next(document.iter(f"{X}section"))
+            title = "".join(next(section.iter(f"{X}h1")).itertext()).strip()
+            assert section[0].get(EPUB_TYPE) == "pagebreak"
+            assert section[0].get("id") == f"page-{starts[title]}", title
+            checked += 1
+        assert checked == 2
