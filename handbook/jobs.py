@@ -71,7 +71,8 @@ class Workshop:
         """Return a language's template environment and translations, made once."""
         if language not in self._envs:
             labels = translations(self.handbook.theme, language)
-            self._envs[language] = (environment(self.handbook.theme, language, labels), labels)
+            self._envs[language] = (environment(self.handbook.theme, language, labels, self.handbook.project.cache),
+                                    labels)
         return self._envs[language]
 
     def typesetter(self, layout: str):

@@ -161,6 +161,9 @@ def remove_temporaries(out: Path) -> None:
                 shutil.rmtree(path)
             else:
                 path.unlink()
+    for path in (out / ".cache" / "templates").glob("*.tmp"):  # Jinja's own, named its own way
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _restore_moved_aside(temporary: Path) -> None:

@@ -1,11 +1,14 @@
 """Draw the e-book's cover image: the title, subtitle, edition and clinic, in the theme's font."""
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from ..render.context import Context
+from ..output import write_atomically
 from .fonts import truetype
 
 SIZE = (1600, 2560)
@@ -20,7 +23,9 @@ def pillow_font(path: Path, size: int, cache: Path | None = None):
     """
     from PIL import ImageFont
 
-    return ImageFont.truetype(io.BytesIO(truetype(path, cache)), size)
+    font = ImageFont.truetype(io.BytesIO(truetype(path, cache)), size)
+    font.handbook_file = path  # which file it is, for the cover's cache key
+    return font
 
 
 def wrap(draw, text: str, font, width: int) -> list[str]:
@@ -44,20 +49,38 @@ RULE = SIZE[1] - 420
 
 
 def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
-    """Return the cover as PNG bytes."""
+    """Return the cover as PNG bytes.
+
+    Compressing the picture well takes a sixth of a second, so the result is kept under the
+    cache folder (build/.cache/covers/), named by a hash of everything drawn: each line's
+    words, place, font file and size, the colours, and Pillow's version.
+    """
+    import PIL
     from PIL import Image, ImageDraw
 
     book, cover = context.book, context.theme.cover
     image = Image.new("RGB", SIZE, cover.background)
     draw = ImageDraw.Draw(image)
-    for y, line, font in cover_lines(context, gettext, draw):
-        draw.text((MARGIN, y), line, font=font, fill=cover.ink)
-    draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
     publisher = pillow_font(cover.regular_font, 60, context.project.cache)
-    for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3]):
-        draw.text((MARGIN, RULE + 50 + number * 72), line, font=publisher, fill=cover.ink)
+    lines = [(MARGIN, y, line, font) for y, line, font in cover_lines(context, gettext, draw)]
+    lines += [(MARGIN, RULE + 50 + number * 72, line, publisher)
+              for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3])]
+    recipe = [PIL.__version__, SIZE, cover.background, cover.ink, MARGIN, RULE]
+    recipe += [(x, y, line, hashlib.sha256(truetype(font.handbook_file)).hexdigest(), font.size)
+               for x, y, line, font in lines]
+    key = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()
+    kept = context.project.cache / "covers" / f"{key}.png"
+    if kept.is_file():
+        return kept.read_bytes()
+    for x, y, line, font in lines:
+        draw.text((x, y), line, font=font, fill=cover.ink)
+    draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
+    try:
+        write_atomically(kept, out.getvalue())
+    except OSError:
+        pass  # a cache that cannot be written is only a missed saving
     return out.getvalue()
 
 

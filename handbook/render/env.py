@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
-from jinja2 import pass_context
+from jinja2 import FileSystemBytecodeCache, pass_context
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
@@ -49,9 +49,23 @@ _KINDS = {
 }
 
 
-def environment(theme: Theme, language: str = "en", translations: Any = None) -> Environment:
-    """Return the environment for a theme in a language, with its translations (or none: the labels as written)."""
+def environment(theme: Theme, language: str = "en", translations: Any = None,
+                cache: Path | None = None) -> Environment:
+    """Return the environment for a theme in a language, with its translations (or none: the labels as written).
+
+    With a cache folder, compiled templates are kept in its templates/ (Jinja's own bytecode
+    cache, which checks each template's source before it uses the compiled form, and writes
+    atomically), so a new process does not compile every template again.
+    """
+    bytecode_cache = None
+    if cache is not None:
+        try:
+            (cache / "templates").mkdir(parents=True, exist_ok=True)
+            bytecode_cache = FileSystemBytecodeCache(str(cache / "templates"))
+        except OSError:
+            pass  # a cache that cannot be made is only a missed saving
     env = _Environment(
+        bytecode_cache=bytecode_cache,
         loader=ThemeLoader(theme),
         undefined=StrictUndefined,
         autoescape=True,
