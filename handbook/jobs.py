@@ -145,27 +145,35 @@ class Workshop:
         return render_site(self.env(edition.language), context, downloads, languages)
 
     def paginate(self, context: Context, env, need_layout: bool):
-        """Return an edition's layout (if needed) and page map, laying it out once where the cache allows."""
-        every_marker = render_print(env, context)
-        key = layout_key(every_marker, self.digest(context.book.language))
+        """Return an edition's layout (if needed) and page map, laying it out once where the cache allows.
+
+        A page map is kept with the hash of the HTML it is the layout of (and of the theme,
+        pictures and libraries). The HTML is rendered with the kept pages as its guess: if
+        it hashes the same, the kept pages are this very HTML's, and the e-book needs no
+        layout at all; else one layout of the guess shows whether the pages moved.
+        """
+        digest = self.digest(context.book.language)
         name = f"{context.edition.clinic or '-'}/{context.edition.language}/{context.edition.layout}"
         cached = self.cache.read(name)
-        if cached and cached.key == key and not need_layout:
+        guess = cached.anchor_pages if cached and _covers(cached.anchor_pages, context.index) else None
+        html = render_print(env, context, guess)  # with no guess, the appendix lists every citation
+        if guess is not None and cached.key == layout_key(html, digest) and not need_layout:
             return None, cached  # the e-book alone needs only the page numbers: WeasyPrint is not even loaded
         typesetter = self.typesetter(context.edition.layout)
-        guess = cached.anchor_pages if cached and _covers(cached.anchor_pages, context.index) else None
         if guess is None:
-            guess = self._lay_out(typesetter, every_marker).anchor_pages()
-        layout = self._lay_out(typesetter, render_print(env, context, guess))
+            guess = self._lay_out(typesetter, html).anchor_pages()
+            html = render_print(env, context, guess)
+        layout = self._lay_out(typesetter, html)
         actual = layout.anchor_pages()
         # Footnotes take room on their page, so the markers move more: allow more rounds.
         for _ in range(3 if context.layout.notes == "footnotes" else 1):
             if _appendix(context.index, guess) == _appendix(context.index, actual):
                 break
             guess = actual
-            layout = self._lay_out(typesetter, render_print(env, context, actual))  # the citations moved: once more
+            html = render_print(env, context, actual)
+            layout = self._lay_out(typesetter, html)  # the citations moved: once more
             actual = layout.anchor_pages()
-        pages = PageMap(key, actual, layout.page_count)
+        pages = PageMap(layout_key(html, digest), actual, layout.page_count)
         self.cache.write(name, pages)
         return layout, pages
 

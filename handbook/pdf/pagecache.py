@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..output import write_atomically
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the file layout changes; older files are ignored."""
 
 
@@ -28,7 +28,8 @@ class PageMap:
     """Where a layout put each anchor."""
 
     key: str
-    """A hash of everything that shaped the layout: the HTML, the theme's files, the libraries."""
+    """A hash of everything that shaped the layout: the HTML laid out, the theme's files, the
+    pictures, the libraries."""
     anchor_pages: dict[str, int]
     page_count: int
 
