@@ -144,6 +144,7 @@ class Typesetter:
         """Return the laid-out document; WeasyPrint warnings fail the build."""
         from weasyprint import HTML
 
+        install_speedups()  # page references laid out without their quadratic cost: same pages
         with weasyprint_warnings() as warnings:
             document = HTML(string=html, base_url=BOOK_URL, url_fetcher=self.fetcher).render(
                 font_config=self.fonts, stylesheets=self.stylesheets, pdf_variant=PDF_VARIANT
