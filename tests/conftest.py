@@ -83,6 +83,16 @@ def pytest_addoption(parser):
                      help="rewrite tests/golden/ from the current output instead of comparing")
 
 
+REAL_BOOK_LAYOUTS: list[int] = []
+"""The print layouts each build of the real handbook in this session made (docs/speed.md)."""
+
+
+def pytest_terminal_summary(terminalreporter):
+    if REAL_BOOK_LAYOUTS:
+        terminalreporter.write_line(f"the real handbook was laid out {sum(REAL_BOOK_LAYOUTS)} times in this run "
+                                    f"({len(REAL_BOOK_LAYOUTS)} build of every English edition)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: sets a .venv up from nothing (a minute or more); `make test` runs "
                             "it, -m 'not slow' leaves it out")
@@ -171,7 +181,8 @@ def built(tmp_path_factory) -> Built:
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
         project = Project.at(ROOT, out)
-        build(project, Request(languages=("en",)), progress=lambda line: None)
+        report = build(project, Request(languages=("en",)), progress=lambda line: None)
+        REAL_BOOK_LAYOUTS.append(sum(result.layouts for result in report.made))
         handbook = prepare(project)
     finally:
         if previous is None:
