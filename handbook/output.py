@@ -16,7 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import HandbookError, Location, Problem
@@ -33,6 +33,22 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def kept(path: Path | None, make: Callable[[], bytes]) -> bytes:
+    """Return what a cache file holds, or make it and keep it there for the next build.
+
+    For files named by a hash of everything that makes them (under build/.cache/, safe to
+    delete): a kept file is then the fresh result. With no path, or a cache that cannot be
+    written, the bytes are made and simply not kept: a missed saving, never an error.
+    """
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    data = make()
+    if path is not None:
+        with contextlib.suppress(OSError):
+            write_atomically(path, data)
+    return data
 
 
 def write_together(files: list[tuple[Path, bytes]]) -> None:

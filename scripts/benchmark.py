@@ -38,13 +38,8 @@ def run(*args: str, cwd: Path = ROOT) -> tuple[float, str]:
     return time.perf_counter() - start, done.stdout
 
 
-def handbook(root: Path, out: Path, *args: str) -> float:
-    """Time `handbook build` in a fresh process."""
-    return build(root, out, *args)[0]
-
-
 def build(root: Path, out: Path, *args: str) -> tuple[float, int]:
-    """Time `handbook build` in a fresh process; return seconds and the print layouts it made."""
+    """Time `handbook build` in a fresh process; return its seconds and the print layouts it made."""
     seconds, output = run(sys.executable, "-m", "handbook", "--root", str(root), "build", *args, "--out", str(out))
     found = re.search(r"\((\d+) print layouts? made\)", output)
     return seconds, int(found.group(1)) if found else 0
@@ -58,25 +53,25 @@ def child(*args: str) -> dict:
 
 # --- what a child process measures -------------------------------------------------------------
 
-def _edition(root: Path):
+def _edition(root: Path, out: Path):
     sys.path.insert(0, str(ROOT))
     from handbook.editions import Edition
     from handbook.jobs import Workshop
     from handbook.prepare import build_date, prepare
     from handbook.project import Project
 
-    handbook = prepare(Project.at(root, Path(tempfile.mkdtemp())), ("en",))
+    handbook = prepare(Project.at(root, out), ("en",))
     workshop = Workshop(handbook, build_date(handbook.settings))
     edition = Edition("", "en", handbook.settings.standard_layout, "pdf")
     return workshop, workshop.context(edition), workshop.env("en")
 
 
-def write_html(root: Path, folder: Path) -> None:
+def write_html(root: Path, folder: Path, out: Path) -> None:
     """Write the A4 edition's final HTML, stylesheets linked by real file addresses, for WeasyPrint alone."""
     from handbook.render.context import BOOK_URL, THEME_URL
     from handbook.render.print import render_print
 
-    workshop, context, env = _edition(root)
+    workshop, context, env = _edition(root, out)  # the page map the timed build kept: no layout
     _, pages = workshop.paginate(context, env, need_layout=False)
     theme = workshop.handbook.theme
     html = render_print(env, context, pages.anchor_pages)
@@ -102,7 +97,7 @@ def long_book(root: Path, variant: str, fixed: bool) -> dict:
     from handbook.pdf.layout import Typesetter
     from handbook.render.print import render_print
 
-    workshop, context, env = _edition(root)
+    workshop, context, env = _edition(root, root / "build")
     html = render_print(env, context)
     typesetter = Typesetter(workshop.handbook.project, workshop.handbook.theme, context.layout)
     if fixed:
@@ -126,7 +121,7 @@ def long_book(root: Path, variant: str, fixed: bool) -> dict:
 def child_main(args: list[str]) -> None:
     mode, *rest = args
     if mode == "write-html":
-        write_html(Path(rest[0]), Path(rest[1]))
+        write_html(Path(rest[0]), Path(rest[1]), Path(rest[2]))
         result = {}
     elif mode == "weasyprint-alone":
         result = weasyprint_alone(Path(rest[0]))
@@ -140,18 +135,18 @@ def child_main(args: list[str]) -> None:
 def real_book(folder: Path) -> list[tuple[str, str]]:
     rows = []
     out = folder / "out"
-    cold = handbook(ROOT, out, "pdf", *A4_ENGLISH, "--force")
-    warm = handbook(ROOT, out, "pdf", *A4_ENGLISH, "--force")
+    cold = build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0]
+    warm = build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0]
     html = folder / "html"
     html.mkdir()
-    child("write-html", str(ROOT), str(html))
+    child("write-html", str(ROOT), str(html), str(out))
     alone = min(child("weasyprint-alone", str(html))["wall"] for _ in range(2))
     rows.append(("A4 PDF, page map known ÷ WeasyPrint alone on the same HTML",
                  f"{warm / alone:.2f}  ({warm:.2f} s ÷ {alone:.2f} s; cold, no page map: {cold:.2f} s)"))
 
-    epub_warm = min(handbook(ROOT, out, "epub", *A4_ENGLISH, "--force") for _ in range(2))
+    epub_warm = min(build(ROOT, out, "epub", *A4_ENGLISH, "--force")[0] for _ in range(2))
     shutil.rmtree(out / ".cache")
-    epub_cold = handbook(ROOT, out, "epub", *A4_ENGLISH, "--force")
+    epub_cold = build(ROOT, out, "epub", *A4_ENGLISH, "--force")[0]
     pandoc = pandoc_epub(folder)
     against = f"; Pandoc on the same chapters: {pandoc:.2f} s, ratio {epub_warm / pandoc:.2f}" if pandoc else \
         "; Pandoc not installed"
@@ -160,7 +155,7 @@ def real_book(folder: Path) -> list[tuple[str, str]]:
     every = folder / "every"
     cold_all, cold_layouts = build(ROOT, every, "--force")
     warm_all, warm_layouts = build(ROOT, every, "--force")
-    nothing = handbook(ROOT, every)
+    nothing = build(ROOT, every)[0]
     rows.append(("every edition (2 languages × 4 layouts, PDF + EPUB + web)",
                  f"cold {cold_all:.1f} s, {cold_layouts} layouts; warm {warm_all:.1f} s, {warm_layouts} layouts; "
                  f"nothing changed {nothing:.2f} s"))

@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from ..output import kept
 from ..render.context import Context
-from ..output import write_atomically
 from .fonts import truetype
 
 SIZE = (1600, 2560)
@@ -66,22 +66,19 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     lines += [(MARGIN, RULE + 50 + number * 72, line, publisher)
               for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3])]
     recipe = [PIL.__version__, SIZE, cover.background, cover.ink, MARGIN, RULE]
-    recipe += [(x, y, line, hashlib.sha256(truetype(font.handbook_file)).hexdigest(), font.size)
+    recipe += [(x, y, line, hashlib.sha256(font.handbook_file.read_bytes()).hexdigest(), font.size)
                for x, y, line, font in lines]
+
+    def draw_cover() -> bytes:
+        for x, y, line, font in lines:
+            draw.text((x, y), line, font=font, fill=cover.ink)
+        draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue()
+
     key = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()
-    kept = context.project.cache / "covers" / f"{key}.png"
-    if kept.is_file():
-        return kept.read_bytes()
-    for x, y, line, font in lines:
-        draw.text((x, y), line, font=font, fill=cover.ink)
-    draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    try:
-        write_atomically(kept, out.getvalue())
-    except OSError:
-        pass  # a cache that cannot be written is only a missed saving
-    return out.getvalue()
+    return kept(context.project.cache / "covers" / f"{key}.png", draw_cover)
 
 
 def cover_lines(context: Context, gettext: Callable[[str], str], draw) -> list[tuple[int, str, object]]:

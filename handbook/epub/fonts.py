@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from ..errors import HandbookError, Location, Problem
-from ..output import write_atomically
+from ..output import kept
 
 TRUETYPE = "font/ttf"
 
@@ -39,9 +39,10 @@ def _truetype(path: Path, size: int, mtime: int, cache: Path | None) -> bytes:
     if path.suffix in (".ttf", ".otf"):
         return data
     key = hashlib.sha256(fontTools.version.encode() + b"\0" + data).hexdigest()
-    kept = cache / "fonts" / f"{key}.ttf" if cache is not None else None
-    if kept is not None and kept.is_file():
-        return kept.read_bytes()
+    return kept(cache / "fonts" / f"{key}.ttf" if cache is not None else None, lambda: _unpack(path, data))
+
+
+def _unpack(path: Path, data: bytes) -> bytes:
     from fontTools.ttLib import TTFont
 
     try:
@@ -51,11 +52,6 @@ def _truetype(path: Path, size: int, mtime: int, cache: Path | None) -> bytes:
         font.save(out, reorderTables=True)
     except Exception as error:  # fontTools raises many kinds for a damaged file (struct, brotli, TTLib)
         raise HandbookError([Problem(Location(path, 0), f"cannot read this font: {error}")]) from None
-    if kept is not None:
-        try:
-            write_atomically(kept, out.getvalue())
-        except OSError:
-            pass  # a cache that cannot be written is only a missed saving
     return out.getvalue()
 
 

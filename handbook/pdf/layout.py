@@ -115,7 +115,6 @@ class Layout:
             if self.marks:
                 add_printer_marks(pdf, self.marks)
 
-        install_speedups()  # the tagged writer without its quadratic cost: same bytes
         with weasyprint_warnings() as warnings:
             self.document.write_pdf(target, pdf_variant=PDF_VARIANT, finisher=finish)
         _fail_on(warnings, self.where)
@@ -144,7 +143,7 @@ class Typesetter:
         """Return the laid-out document; WeasyPrint warnings fail the build."""
         from weasyprint import HTML
 
-        install_speedups()  # page references laid out without their quadratic cost: same pages
+        install_speedups()  # layout and tagged writer without their quadratic costs: same bytes
         with weasyprint_warnings() as warnings:
             document = HTML(string=html, base_url=BOOK_URL, url_fetcher=self.fetcher).render(
                 font_config=self.fonts, stylesheets=self.stylesheets, pdf_variant=PDF_VARIANT
