@@ -88,7 +88,7 @@ def test_quotes_are_printers_quotes(built):
             assert '"' not in words and "'" not in words, name  # typographer's “ ” ‘ ’ only
 
 
-def test_print_shop_marks_sit_outside_the_bleed_and_the_bleed_holds_only_the_page(built, tmp_path):
+def test_print_shop_marks_sit_outside_the_bleed_and_the_bleed_holds_only_the_page(built):
     """Render the cover at 1 pixel a point: the cover colour fills the bleed and stops at its
     edge; the crop marks are in the slug beyond it, in every ink (/Separation /All)."""
     import pypdfium2
