@@ -1,6 +1,7 @@
 """The one place that knows the order of a build: prepare, plan, make, record.
 
-1. prepare.py loads and checks the book in every language and every clinic file;
+1. prepare.py loads and checks the book in every language and every clinic file (or
+   bookcache.py gives back the checked book an earlier build kept, if nothing it read changed);
 2. editions.py expands the matrix into jobs, and editions whose inputs have not changed
    since the manifest was written are skipped;
 3. jobs.py makes each job's editions, in a pool of worker processes over every core;
@@ -11,16 +12,12 @@ either as it was or complete. The first failing job's message is shown once.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
-import multiprocessing
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .editions import Edition, Job, jobs, matrix, output_path
 from .errors import HandbookError, Problem
 from .jobs import JobResult, Made, Workshop
@@ -30,9 +27,11 @@ from .analyse.traverse import blocks
 from .depfile import write_depfile
 from .output import check_writable, output_folder, write_atomically, write_error
 from .output import digest as output_digest
-from .prepare import Handbook, build_date, prepare
+from .bookcache import prepare_kept
+from .checked import Handbook, build_date
 from .project import Project
 from .theme import default_theme_dir
+from .versions import code_files, code_hash
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class Request:
 def prepare_request(project: Project, request: Request) -> Handbook:
     """Return the checked book in the languages a request needs, with any clinic files it names."""
     clinic_files = tuple(Path(name) for name in request.clinics or () if name.endswith((".yaml", ".yml")))
-    return prepare(project, request.languages, clinic_files, draft=request.draft)
+    return prepare_kept(project, request.languages, clinic_files, draft=request.draft)
 
 
 @dataclass
@@ -103,7 +102,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         if request.make_stamp is not None:
             try:
                 files = [path for edition in editions for path in inputs.files(edition)]
-                write_depfile(request.make_stamp, handbook, files, _code_files())
+                write_depfile(request.make_stamp, handbook, files, code_files())
                 write_atomically(request.make_stamp, b"")
             except OSError as error:
                 raise write_error(request.make_stamp.parent, error) from None
@@ -148,6 +147,9 @@ def _run(handbook: Handbook, date, todo: list[Job], workers: int | None):
     """
     if not todo:
         return
+    import concurrent.futures
+    import multiprocessing
+
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         workshop = Workshop(handbook, date)
@@ -223,7 +225,7 @@ class Inputs:
     def of(self, edition: Edition) -> dict[str, str]:
         """Return the inputs of an edition by name, with the build date and the code that made it."""
         if self._common is None:
-            self._common = {"(build date)": self.date.isoformat(), "(handbook)": _code_hash(),
+            self._common = {"(build date)": self.date.isoformat(), "(handbook)": code_hash(),
                             "(draft)": str(self.handbook.settings.draft).lower()}
         found = {self.name(path): self.hash(path) for path in self.files(edition)}
         return found | self._common
@@ -239,22 +241,6 @@ class Inputs:
                 if candidate.is_relative_to(base):
                     return prefix + candidate.relative_to(base).as_posix()
         return f"(clinic)/{path.name}"
-
-
-def _code_files() -> list[Path]:
-    """Return the handbook package's code and schemas."""
-    package = Path(__file__).parent
-    return [path for path in sorted(package.rglob("*"))
-            if path.suffix in (".py", ".json") and "__pycache__" not in path.parts]
-
-
-def _code_hash() -> str:
-    """Return the version of the handbook package and a hash of its code and schemas."""
-    package = Path(__file__).parent
-    digest = hashlib.sha256(__version__.encode())
-    for path in _code_files():
-        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()[:16]}"
 
 
 def _up_to_date(project: Project, handbook: Handbook, edition: Edition, inputs: dict[str, str],

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .output import write_atomically
-from .prepare import Handbook
+from .checked import Handbook
 
 _ESCAPED = " :#?*[]"
 """Characters a Make rule would otherwise read as separators, comments or wildcards."""

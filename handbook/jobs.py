@@ -19,7 +19,7 @@ from .model import Figure
 from .analyse.traverse import blocks
 from .output import folder_digest, write_error, write_folder_atomically, write_together
 from .pdf.pagecache import PageCache, PageMap, layout_key, layout_libraries
-from .prepare import Handbook
+from .checked import Handbook
 from .render.context import Context
 from .render.env import environment
 from .render.print import cited_on, render_print

@@ -29,7 +29,7 @@ from pathlib import Path
 from .build import Request, plan, prepare_request
 from .editions import Edition
 from .errors import HandbookError
-from .prepare import build_date
+from .checked import build_date
 from .project import Project
 from .theme import default_theme_dir
 

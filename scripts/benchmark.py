@@ -57,7 +57,8 @@ def _edition(root: Path, out: Path):
     sys.path.insert(0, str(ROOT))
     from handbook.editions import Edition
     from handbook.jobs import Workshop
-    from handbook.prepare import build_date, prepare
+    from handbook.checked import build_date
+    from handbook.prepare import prepare
     from handbook.project import Project
 
     handbook = prepare(Project.at(root, out), ("en",))

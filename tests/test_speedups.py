@@ -17,7 +17,8 @@ import handbook.pdf.layout
 from handbook.editions import Edition
 from handbook.jobs import Workshop
 from handbook.pdf.speedups import install
-from handbook.prepare import build_date, prepare
+from handbook.checked import build_date
+from handbook.prepare import prepare
 from handbook.project import Project
 from handbook.render.print import render_print
 

@@ -5,7 +5,7 @@ import datetime
 import glob
 from pathlib import Path
 
-from ..errors import Location, Problems
+from ..errors import Problems
 from ..model import Language, Settings
 from ..project import Project
 from .schema import Document, read

@@ -13,11 +13,11 @@ import ctypes
 import functools
 import hashlib
 import json
-from importlib.metadata import version
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import write_atomically
+from ..versions import libraries
 
 FORMAT = 2
 """Bump when the file layout changes; older files are ignored."""
@@ -46,7 +46,7 @@ def layout_key(html: str, *parts: bytes | str) -> str:
 
 @functools.cache
 def layout_libraries() -> str:
-    """Return the versions of the libraries that lay out and draw text: WeasyPrint, pydyf and Pango.
+    """Return the versions of the libraries that lay out and draw text: every Python library's and Pango's.
 
     Read without importing WeasyPrint (half a second), so that an e-book whose page map is
     known is made without it: Pango's version is asked of the library itself, which
@@ -63,7 +63,7 @@ def layout_libraries() -> str:
         from weasyprint.text.ffi import pango  # where the names above do not find it
 
         found = f"pango {pango.pango_version()}"
-    return f"weasyprint {version('weasyprint')} pydyf {version('pydyf')} {found}"
+    return f"{libraries()} {found}"
 
 
 class PageCache:

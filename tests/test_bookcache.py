@@ -1,0 +1,124 @@
+"""The checked book a build keeps is reused only while everything it was made from is unchanged."""
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+import handbook.prepare
+import handbook.theme
+from handbook.bookcache import prepare_kept
+from handbook.build import Request, build
+from handbook.errors import HandbookError
+
+from conftest import EPOCH, SAMPLE_CHAPTER
+
+
+@pytest.fixture
+def prepares(monkeypatch):
+    """Count the times the book is really read and checked."""
+    calls = []
+    real = handbook.prepare.prepare
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(handbook.prepare, "prepare", counting)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return calls
+
+
+def test_a_second_build_reuses_the_checked_book_and_writes_the_same_bytes(tree, prepares):
+    request = Request(formats=("epub",), force=True)
+    build(tree.project, request, progress=lambda line: None)
+    first = (tree.root / "build" / "sample-handbook.epub").read_bytes()
+    build(tree.project, request, progress=lambda line: None)
+    assert len(prepares) == 1
+    assert (tree.root / "build" / "sample-handbook.epub").read_bytes() == first
+    kept = list((tree.root / "build" / ".cache" / "book").glob("*.pickle"))
+    assert len(kept) == 1
+
+
+@pytest.mark.parametrize("change", ["chapter", "sources", "new clinic defaults", "theme override",
+                                    "chapter made a link"])
+def test_any_change_to_what_was_read_checks_the_book_again(tree, prepares, change):
+    prepare_kept(tree.project)
+    prepare_kept(tree.project)
+    assert len(prepares) == 1
+    if change == "chapter":
+        tree.write("chapters/en/sample.yaml", SAMPLE_CHAPTER.replace("A third", "A fourth"))
+    elif change == "sources":
+        text = (tree.root / "sources/sources.yaml").read_text()
+        tree.write("sources/sources.yaml", text.replace("A test source.", "A changed note."))
+    elif change == "new clinic defaults":  # a file appears that the build only looked for
+        clinic = (tree.chapters / "clinic.yaml").read_text()
+        tree.write("chapters/en/sample.yaml", SAMPLE_CHAPTER.replace("      - clinic: fasting\n", ""))
+        (tree.chapters / "clinic.yaml").unlink()
+        prepare_kept(tree.project)
+        prepare_kept(tree.project)
+        assert len(prepares) == 2
+        tree.write("chapters/en/clinic.yaml", clinic)
+    elif change == "theme override":  # a file of the book's own appears where the theme is looked for
+        tree.write("layouts/theme.yaml", (handbook.theme.default_theme_dir() / "theme.yaml").read_text())
+    elif change == "chapter made a link":
+        (tree.root / "elsewhere.yaml").write_text(SAMPLE_CHAPTER)
+        (tree.chapters / "sample.yaml").unlink()
+        (tree.chapters / "sample.yaml").symlink_to(tree.root / "elsewhere.yaml")
+    before = len(prepares)
+    prepare_kept(tree.project)
+    assert len(prepares) == before + 1
+
+
+def test_a_mistake_is_reported_even_where_the_last_good_book_was_kept(tree, prepares):
+    prepare_kept(tree.project)
+    tree.write("chapters/en/sample.yaml", SAMPLE_CHAPTER.replace("[@alpha].", "[@gamma]."))
+    with pytest.raises(HandbookError) as error:
+        prepare_kept(tree.project)
+    assert "sample.yaml:6:" in str(error.value) and "gamma" in str(error.value)
+    with pytest.raises(HandbookError):  # and a failed check keeps nothing: it fails again
+        prepare_kept(tree.project)
+
+
+def test_a_picture_changed_in_place_is_decoded_again(tree, prepares):
+    picture = tree.write("chapters/en/images/steps.png", _png(1))
+    chapter = SAMPLE_CHAPTER + "      - figure:\n          src: images/steps.png\n          alt: Three steps.\n" \
+        "          caption: The steps [@alpha].\n"
+    tree.write("chapters/en/sample.yaml", chapter)
+    prepare_kept(tree.project)
+    prepare_kept(tree.project)
+    assert len(prepares) == 1
+    picture.write_bytes(b"not a picture at all")
+    with pytest.raises(HandbookError) as error:
+        prepare_kept(tree.project)
+    assert "steps.png" in str(error.value)
+
+
+def test_the_date_the_reviews_are_checked_against_is_part_of_the_key(tree, prepares, monkeypatch):
+    chapter = tree.chapters / "sample.yaml"
+    chapter.write_text("review:\n  by: Dr Test Reviewer\n  on: 2025-06-01\n  next: 2026-12-01\n" + chapter.read_text())
+    prepare_kept(tree.project)  # built on 2026-11-22: the review is not yet due
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 30 * 86400))
+    with pytest.raises(HandbookError) as error:
+        prepare_kept(tree.project)
+    assert "sample.yaml:2: review overdue since 2026-12-01" in str(error.value)
+
+
+def test_a_damaged_or_foreign_kept_book_is_ignored(tree, prepares):
+    prepare_kept(tree.project)
+    [kept] = (tree.root / "build" / ".cache" / "book").glob("*.pickle")
+    for damage in (b"", b"\x80\x05garbage", pickle.dumps({"format": 0}), pickle.dumps(["not", "an", "entry"])):
+        kept.write_bytes(damage)
+        book = prepare_kept(tree.project)
+        assert book.books["en"].chapters[0].title == "Sample chapter"
+    assert len(prepares) == 5
+
+
+def _png(shade: int) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (40, 30), (shade, shade, shade)).save(out, format="PNG")
+    return out.getvalue()
