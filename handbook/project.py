@@ -5,7 +5,6 @@ default theme file by file (see theme.py).
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,8 @@ class Project:
     """The book folder."""
     out: Path
     """The output folder (default: build/ in the book folder)."""
+    kept: Path | None = None
+    """Where to keep what a build remembers for the next one, if not in the output folder."""
 
     @classmethod
     def at(cls, root: Path, out: Path | None = None) -> Project:
@@ -58,5 +59,8 @@ class Project:
 
     @property
     def cache(self) -> Path:
-        """Return the folder of what a build remembers for the next one; safe to delete."""
-        return self.out / ".cache"
+        """Return the folder of what a build remembers for the next one; safe to delete.
+
+        Everything in it is named by a hash of what made it, or checked against what it was
+        made from, so builds into other output folders may share it (the tests share make's)."""
+        return self.kept if self.kept is not None else self.out / ".cache"

@@ -10,7 +10,8 @@ import pytest
 
 from handbook.build import Request, build
 from handbook.editions import Edition, output_path
-from handbook.prepare import Handbook, prepare
+from handbook.checked import Handbook
+from handbook.prepare import prepare
 from handbook.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,12 +175,17 @@ class Built:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Built:
-    """Build every declared edition of the real handbook into a temporary folder."""
+    """Build every declared English edition of the real handbook into a temporary folder.
+
+    The build keeps its page maps where `make` keeps them (build/.cache): each is checked
+    against the layout it guides, so after a `make` each edition is laid out once here,
+    and a test session still builds from the sources it has, never from make's outputs.
+    """
     out = tmp_path_factory.mktemp("build")
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
-        project = Project.at(ROOT, out)
+        project = Project(ROOT, out, kept=ROOT / "build" / ".cache")
         report = build(project, Request(languages=("en",)), progress=lambda line: None)
         REAL_BOOK_LAYOUTS.append(sum(result.layouts for result in report.made))
         handbook = prepare(project)

@@ -145,7 +145,7 @@ def test_print_shop_has_3mm_bleed_around_the_trim_box(built):
 def test_sources_appendix_lists_the_pages_that_really_cite_each_source(built):
     from handbook.pdf.pagecache import PageCache
 
-    pages = PageCache(built.out / ".cache").read("-/en/a4").anchor_pages
+    pages = PageCache(built.handbook.project.cache).read("-/en/a4").anchor_pages
     reader = PdfReader(built.pdf("a4"))
     appendix = "".join(page.extract_text() for page in reader.pages[-3:])
     printed = [
