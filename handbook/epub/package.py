@@ -126,6 +126,7 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
         "epub2_guide": False,
         "mtime": context.build_date.astimezone(datetime.timezone.utc).replace(tzinfo=None),
         "raise_exceptions": True,
+        "compresslevel": 0,        # _normalise compresses each entry once, as the file is written
     }
     epub.write_epub(out, ebook, options)
     return out.getvalue()
