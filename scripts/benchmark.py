@@ -137,7 +137,7 @@ def real_book(folder: Path) -> list[tuple[str, str]]:
     rows = []
     out = folder / "out"
     cold = build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0]
-    warm = build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0]
+    warm = min(build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0] for _ in range(2))  # as WeasyPrint alone: best of two
     html = folder / "html"
     html.mkdir()
     child("write-html", str(ROOT), str(html), str(out))
