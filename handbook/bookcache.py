@@ -16,6 +16,7 @@ own: build/ is theirs, and a pickle there runs no code of anyone else's.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -38,7 +39,8 @@ KEEP = 8
 def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
                  draft: bool = False) -> Handbook:
     """Return prepare()'s checked book, reused from an earlier build whose inputs were the same."""
-    path = project.cache / "book" / f"{_request_key(project, languages, clinic_files, draft)}.pickle"
+    request = _request_key(project, languages, clinic_files, draft)
+    path = project.cache / "book" / f"{request}.pickle"
     out = os.path.realpath(project.out)
     kept = _read(path, out)
     if kept is not None:
@@ -50,7 +52,9 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
         handbook = prepare(project, languages, clinic_files, draft=draft)
     folders = {*listed_folders(handbook), *(Path(name).parent for name in opened["files"]), *map(Path, opened["folders"])}
     entry = {"format": FORMAT, "files": {name: _file_state(name) for name in sorted(opened["files"])},
-             "folders": {str(folder): _listing(folder, out) for folder in sorted(folders)}, "handbook": handbook}
+             "folders": {str(folder): _listing(folder, out) for folder in sorted(folders)}}
+    handbook = dataclasses.replace(handbook, read_from=hashlib.sha256(repr([request, entry]).encode()).hexdigest())
+    entry["handbook"] = handbook
     try:
         check_writable(project.out)  # a build folder that cannot be written gets nothing, not even this
     except HandbookError:

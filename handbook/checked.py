@@ -36,6 +36,9 @@ class Handbook:
     """Every clinic file of the editions, by the clinic's slug."""
     declared_clinics: tuple[str, ...]
     """The slugs of the clinics the book file's editions list."""
+    read_from: str | None = None
+    """A hash of every file and folder listing the checked book was made from, and of the
+    request (bookcache.py); None where it is not known."""
 
     def clinic(self, slug: str, language: str) -> Clinic | None:
         """Return an edition's clinic details: the language's defaults, with the clinic's file over them."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from .checked import Handbook
 from .render.context import Context
 from .render.env import environment
 from .render.print import cited_on, render_print
+from .versions import code_hash
 
 
 @dataclass(frozen=True)
@@ -150,14 +152,25 @@ class Workshop:
         A page map is kept with the hash of the HTML it is the layout of (and of the theme,
         pictures and libraries). The HTML is rendered with the kept pages as its guess: if
         it hashes the same, the kept pages are this very HTML's, and the e-book needs no
-        layout at all; else one layout of the guess shows whether the pages moved.
+        layout at all; else one layout of the guess shows whether the pages moved. An
+        edition never built before guesses from a relative's pages (another clinic's, or
+        another layout's): where they are right it is laid out once, where wrong, twice,
+        as with no guess at all.
         """
         digest = self.digest(context.book.language)
         name = f"{context.edition.clinic or '-'}/{context.edition.language}/{context.edition.layout}"
         cached = self.cache.read(name)
-        guess = cached.anchor_pages if cached and _covers(cached.anchor_pages, context.index) else None
+        if cached and _covers(cached.anchor_pages, context.index):
+            guess = cached.anchor_pages
+        else:  # a first build of this edition: a relative's pages are a better guess than none
+            cached = None
+            guess = next((pages.anchor_pages for pages in self.cache.relatives(name)
+                          if _covers(pages.anchor_pages, context.index)), None)
+        if cached is not None and not need_layout and cached.inputs is not None \
+                and cached.inputs == self.render_key(context, cached.anchor_pages):
+            return None, cached  # the HTML would be the one laid out: the e-book needs neither it nor WeasyPrint
         html = render_print(env, context, guess)  # with no guess, the appendix lists every citation
-        if guess is not None and cached.key == layout_key(html, digest) and not need_layout:
+        if cached is not None and cached.key == layout_key(html, digest) and not need_layout:
             return None, cached  # the e-book alone needs only the page numbers: WeasyPrint is not even loaded
         typesetter = self.typesetter(context.edition.layout)
         if guess is None:
@@ -173,9 +186,23 @@ class Workshop:
             html = render_print(env, context, actual)
             layout = self._lay_out(typesetter, html)  # the citations moved: once more
             actual = layout.anchor_pages()
-        pages = PageMap(layout_key(html, digest), actual, layout.page_count)
+        pages = PageMap(layout_key(html, digest), actual, layout.page_count, self.render_key(context, actual))
         self.cache.write(name, pages)
         return layout, pages
+
+    def render_key(self, context: Context, anchor_pages: dict[str, int]) -> str | None:
+        """Return a hash of everything an edition's print HTML is rendered from, with a page map
+        as its guess; None if the book's own files are not known (it was not prepared by bookcache.py).
+
+        The HTML depends on the guess only through the citations the appendix lists (and the
+        footnotes, which are the same ones), so two maps that list the same have one key.
+        """
+        if self.handbook.read_from is None:
+            return None
+        edition = context.edition
+        return layout_key(json.dumps(_appendix(context.index, anchor_pages)), self.handbook.read_from,
+                          self.digest(context.book.language), code_hash(), context.build_date.isoformat(),
+                          json.dumps([edition.clinic, edition.language, edition.layout]))
 
     def _lay_out(self, typesetter, html: str):
         self.layouts += 1

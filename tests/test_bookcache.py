@@ -5,6 +5,7 @@ import pickle
 
 import pytest
 
+import handbook.jobs
 import handbook.prepare
 import handbook.theme
 from handbook.bookcache import prepare_kept
@@ -122,3 +123,28 @@ def _png(shade: int) -> bytes:
     out = BytesIO()
     Image.new("RGB", (40, 30), (shade, shade, shade)).save(out, format="PNG")
     return out.getvalue()
+
+
+@pytest.mark.parametrize("change", ["chapter", "build date", "template"])
+def test_an_e_book_renders_the_print_html_again_whenever_its_inputs_change(tree, prepares, monkeypatch, change):
+    """With the book unchanged the e-book trusts the kept page map without rendering the print
+    HTML to compare; any change to what that HTML is made of renders it again."""
+    build(tree.project, Request(formats=("pdf", "epub")), progress=lambda line: None)
+    ebook = tree.root / "build" / "sample-handbook.epub"
+    first = ebook.read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the print HTML was rendered")
+
+    monkeypatch.setattr(handbook.jobs, "render_print", refuse)
+    report = build(tree.project, Request(formats=("epub",), force=True), progress=lambda line: None)
+    assert ebook.read_bytes() == first and sum(result.layouts for result in report.made) == 0
+    if change == "chapter":
+        tree.write("chapters/en/sample.yaml", SAMPLE_CHAPTER.replace("A third", "A fourth"))
+    elif change == "build date":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 86400))
+    else:
+        template = handbook.theme.default_theme_dir() / "print" / "book.html.j2"
+        tree.write("layouts/print/book.html.j2", template.read_text().replace("</body>", "<!-- ours --></body>"))
+    with pytest.raises(AssertionError, match="the print HTML was rendered"):
+        build(tree.project, Request(formats=("epub",), force=True), progress=lambda line: None)

@@ -117,3 +117,23 @@ def assert_page_list_follows_the_pdf(pdf_path, epub_path):
             assert section[0].get("id") == f"page-{starts[title]}", title
             checked += 1
         assert checked == 2
+
+
+def test_an_edition_built_for_the_first_time_is_laid_out_once_from_a_relatives_pages(tmp_path):
+    book = write_book(tmp_path / "book", 22)
+    settings = book / "chapters" / "book.yaml"
+    settings.write_text(settings.read_text().replace(
+        "  layouts: [a4]\n  formats: [pdf, epub]\n", "  layouts: [a4, print-shop]\n  formats: [pdf]\n  clinics: [clinics/*.yaml]\n"))
+    for name in ("north", "south"):
+        (book / "clinics").mkdir(exist_ok=True)
+        (book / "clinics" / f"{name}.yaml").write_text(f"name: {name.title()} Clinic\n")
+    out = tmp_path / "out"
+    assert build(book, out, "--clinic", "-", "--layout", "a4") == 2  # nothing known
+    assert build(book, out, "--layout", "a4", "--jobs", "1") == 2  # each clinic once, from the book's own pages
+    assert build(book, out, "--clinic", "-", "--layout", "print-shop") == 1  # from the A4 edition's lines
+    cold = tmp_path / "cold"  # each alone, with nothing known: the same bytes
+    assert build(book, cold, "--clinic", "north", "--layout", "a4") == 2
+    assert build(book, cold, "--clinic", "-", "--layout", "print-shop") == 2
+    for name in (f"north/en/{NAME}.pdf", f"{NAME}-print-shop.pdf"):
+        assert (cold / name).read_bytes() == (out / name).read_bytes(), name
+    assert_cited_on_pages_are_where_the_citations_are(out / f"{NAME}-print-shop.pdf")

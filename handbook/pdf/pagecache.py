@@ -19,7 +19,7 @@ from pathlib import Path
 from ..output import write_atomically
 from ..versions import libraries
 
-FORMAT = 2
+FORMAT = 3
 """Bump when the file layout changes; older files are ignored."""
 
 
@@ -32,6 +32,9 @@ class PageMap:
     pictures, the libraries."""
     anchor_pages: dict[str, int]
     page_count: int
+    inputs: str | None = None
+    """A hash of everything the HTML was rendered from (jobs.py: `Workshop.render_key`), where
+    known: an e-book whose HTML would have the same inputs need not even render it."""
 
 
 def layout_key(html: str, *parts: bytes | str) -> str:
@@ -81,14 +84,43 @@ class PageCache:
             data = json.loads(self._path(name).read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 return None
-            return PageMap(data["key"], {k: int(v) for k, v in data["anchor_pages"].items()}, int(data["page_count"]))
+            return PageMap(data["key"], {k: int(v) for k, v in data["anchor_pages"].items()}, int(data["page_count"]),
+                           data["inputs"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or damaged: lay out from scratch
+
+    def relatives(self, name: str) -> list[PageMap]:
+        """Return the kept page maps of an edition's relatives, the likeliest to share its pages first.
+
+        `name` is clinic/language/layout. First the same language and layout for another
+        clinic (a clinic's name and numbers seldom move a page), then the same clinic and
+        language in another layout (the print-shop master has the A4 edition's lines,
+        with blank pages between chapters); each group newest first. Only a guess: the
+        build checks it against its layout like any other.
+        """
+        clinic, language, layout = name.split("/")
+        found: dict[int, list[tuple[int, Path]]] = {0: [], 1: []}
+        try:
+            paths = list((self.folder / "pages").glob(f"*--{language}--*.json"))
+        except OSError:
+            return []
+        for path in paths:
+            parts = path.stem.rsplit("--", 2)
+            if len(parts) != 3 or parts[1] != language or parts[0] == clinic and parts[2] == layout:
+                continue
+            group = 0 if parts[2] == layout else 1 if parts[0] == clinic else None
+            if group is not None:
+                try:
+                    found[group].append((-path.stat().st_mtime_ns, path))
+                except OSError:
+                    continue
+        maps = [self.read(path.stem.replace("--", "/")) for group in (0, 1) for _, path in sorted(found[group])]
+        return [pages for pages in maps if pages is not None]
 
     def write(self, name: str, pages: PageMap) -> None:
         """Remember a layout's page map; a cache that cannot be written is only a missed saving."""
         data = {"format": FORMAT, "key": pages.key, "page_count": pages.page_count,
-                "anchor_pages": pages.anchor_pages}
+                "anchor_pages": pages.anchor_pages, "inputs": pages.inputs}
         try:
             write_atomically(self._path(name), json.dumps(data, sort_keys=True).encode())
         except OSError:
