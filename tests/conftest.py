@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -161,12 +161,21 @@ class Built:
 
     out: Path
     handbook: Handbook
+    _texts: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def path(self, edition: Edition) -> Path:
         return output_path(Project.at(ROOT, self.out), self.handbook.settings, edition)
 
     def pdf(self, layout: str = "a4") -> Path:
         return self.path(Edition("", "en", layout, "pdf"))
+
+    def page_texts(self, layout: str = "a4") -> list[str]:
+        """Return the text of each page of an edition's PDF as pypdf reads it, read once a session."""
+        if layout not in self._texts:
+            from pypdf import PdfReader
+
+            self._texts[layout] = [page.extract_text() for page in PdfReader(self.pdf(layout)).pages]
+        return self._texts[layout]
 
     @property
     def epub(self) -> Path:

@@ -115,18 +115,14 @@ def _words(text: str) -> str:
 
 @pytest.mark.parametrize("layout", ["a4", "letter", "large-print", "print-shop"])
 def test_the_first_crisis_page_gives_the_numbers_to_call(built, layout):
-    from pypdf import PdfReader
-
-    pages = [_words(page.extract_text()) for page in PdfReader(built.pdf(layout)).pages]
+    pages = [_words(text) for text in built.page_texts(layout)]
     first = next(index for index, text in enumerate(pages) if "Do this now" in text)
     assert "911" in pages[first] and "988" in pages[first]
     assert "Your clinic" in pages[first] + pages[first + 1]  # the box with the clinic's own lines follows
 
 
 def test_the_sources_appendix_counts_only_the_articles(built, book):
-    from pypdf import PdfReader
-
-    text = _words("\n".join(page.extract_text() for page in PdfReader(built.pdf("a4")).pages))
+    text = _words("\n".join(built.page_texts("a4")))
     articles = [source for source in book.sources if not source.added_by_publisher]
     assert f"This handbook is based on {len(articles)} sources." in text
     assert text.count("Added by the publisher") == len(book.sources) - len(articles)

@@ -22,10 +22,6 @@ def book(built):
     return built.handbook.books["en"]
 
 
-def text_of(reader: PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
-
-
 def font_sizes(reader: PdfReader, pages) -> Counter:
     """Count the characters drawn at each effective font size, in points."""
     sizes: Counter = Counter()
@@ -53,7 +49,7 @@ def fonts(reader: PdfReader) -> dict[str, bool]:
 @pytest.mark.parametrize("edition", LAYOUTS)
 def test_every_edition_has_the_chapters_and_the_sources(built, book, edition):
     reader = PdfReader(built.pdf(edition))
-    text = text_of(reader)
+    text = "\n".join(built.page_texts(edition))
     for chapter in book.chapters:
         assert chapter.title in text
     assert "Sources" in text and "Cited on page" in text
@@ -93,7 +89,7 @@ def test_contents_page_numbers_are_where_chapters_start(built, edition):
     reader = PdfReader(built.pdf(edition))
     starts = {item.title: reader.get_destination_page_number(item) + 1
               for item in reader.outline if not isinstance(item, list)}
-    contents = next(page.extract_text() for page in reader.pages if page.extract_text().startswith("Contents"))
+    contents = next(text for text in built.page_texts(edition) if text.startswith("Contents"))
     listed = {}
     for line in contents.splitlines()[1:]:
         match = re.fullmatch(r"(.+?)[ .]*\s(\d+)", line.strip())
@@ -147,7 +143,7 @@ def test_sources_appendix_lists_the_pages_that_really_cite_each_source(built):
 
     pages = PageCache(built.handbook.project.cache).read("-/en/a4").anchor_pages
     reader = PdfReader(built.pdf("a4"))
-    appendix = "".join(page.extract_text() for page in reader.pages[-3:])
+    appendix = "".join(built.page_texts("a4")[-3:])
     printed = [
         [int(n) for n in re.findall(r"\d+", match)]
         for match in re.findall(r"Cited on pages? ([\d,\s]+)\.", appendix)
@@ -221,7 +217,7 @@ def test_running_headers_and_page_numbers_are_artifacts(built):
 
 def test_pages_left_blank_for_double_sided_printing_stay_empty(built, book):
     reader = PdfReader(built.pdf("print-shop"))
-    texts = [page.extract_text().strip() for page in reader.pages]
+    texts = [text.strip() for text in built.page_texts("print-shop")]
     assert "" in texts  # some chapter needed a blank left-hand page before it
     furniture = {book.title} | {chapter.title for chapter in book.chapters}
     for number, text in enumerate(texts, start=1):
@@ -235,7 +231,7 @@ def test_standard_lines_hold_about_60_to_70_characters(built, edition):
 
     reader = PdfReader(built.pdf(edition))
     first = min(reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list))
-    lines = [line for page in reader.pages[first:first + 17] for line in page.extract_text().splitlines()
+    lines = [line for text in built.page_texts(edition)[first:first + 17] for line in text.splitlines()
              if len(line) > 30]
     assert 58 <= statistics.median(len(line) for line in lines) <= 70
     assert max(len(line) for line in lines) <= 78
@@ -279,9 +275,9 @@ def test_the_crisis_chapter_prints_numbers_anyone_can_call(built, book):
     reader = PdfReader(built.pdf("a4"))
     crisis = next(item for item in reader.outline if not isinstance(item, list) and item.title == book.help_now_chapter.title)
     first = reader.get_destination_page_number(crisis)
-    text = " ".join(" ".join(page.extract_text() for page in reader.pages[first:first + 2]).split())
+    text = " ".join(" ".join(built.page_texts("a4")[first:first + 2]).split())
     for number in ("911", "988", "1-800-222-1222"):
         assert number in text, number
     assert "Suicide & Crisis Lifeline" in text and "Poison Help" in text
-    appendix = " ".join(" ".join(page.extract_text() for page in reader.pages[-4:]).split())
+    appendix = " ".join(" ".join(built.page_texts("a4")[-4:]).split())
     assert appendix.count("Added by the publisher") == 3  # 911, 988 and Poison Help, apart from the articles

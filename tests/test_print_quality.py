@@ -78,7 +78,7 @@ def test_quotes_are_printers_quotes(built):
 
     from lxml import etree
 
-    text = "\n".join(page.extract_text() for page in PdfReader(built.pdf("a4")).pages)
+    text = "\n".join(built.page_texts("a4"))
     assert '"' not in text
     assert "“" in text and "”" in text
     book = zipfile.ZipFile(built.epub)
