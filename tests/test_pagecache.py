@@ -120,7 +120,7 @@ def assert_page_list_follows_the_pdf(pdf_path, epub_path):
 
 
 def test_an_edition_built_for_the_first_time_is_laid_out_once_from_a_relatives_pages(tmp_path):
-    book = write_book(tmp_path / "book", 22)
+    book = write_book(tmp_path / "book", 15)
     settings = book / "chapters" / "book.yaml"
     settings.write_text(settings.read_text().replace(
         "  layouts: [a4]\n  formats: [pdf, epub]\n", "  layouts: [a4, print-shop]\n  formats: [pdf]\n  clinics: [clinics/*.yaml]\n"))
