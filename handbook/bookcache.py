@@ -8,7 +8,8 @@ its bytes and where it really is, and each folder whose listing could change the
 with that listing. The next build with the same request reuses the kept book only if every
 one of those files and listings is as it was; else it prepares the book afresh. So a kept
 book is always the one prepare() would return now, mistakes included: a book with a
-mistake is never kept, and its build runs the checks that name it.
+mistake is never kept, and its build runs the checks that name it. Nor is a book whose
+files were saved while it was being read, since what was read may not be what was hashed.
 
 The pickle holds only the book's own data. Like every cache, it is trusted as the user's
 own: build/ is theirs, and a pickle there runs no code of anyone else's.
@@ -21,6 +22,7 @@ import hashlib
 import os
 import pickle
 import sys
+import time
 from pathlib import Path
 
 from .checked import Handbook, check_date
@@ -48,6 +50,7 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
     from .depfile import listed_folders
     from .prepare import prepare
 
+    started = time.time_ns()
     with _recording() as opened:
         handbook = prepare(project, languages, clinic_files, draft=draft)
     folders = {*listed_folders(handbook), *(Path(name).parent for name in opened["files"]), *map(Path, opened["folders"])}
@@ -55,6 +58,8 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
              "folders": {str(folder): _listing(folder, out) for folder in sorted(folders)}}
     handbook = dataclasses.replace(handbook, read_from=hashlib.sha256(repr([request, entry]).encode()).hexdigest())
     entry["handbook"] = handbook
+    if _changed_since(started, [*entry["files"], *entry["folders"]]):
+        return handbook  # saved while it was being read: what was read may not be what was hashed
     try:
         check_writable(project.out)  # a build folder that cannot be written gets nothing, not even this
     except HandbookError:
@@ -85,6 +90,17 @@ def _write(path: Path, data: bytes) -> None:
     kept = sorted(path.parent.glob("*.pickle"), key=lambda other: other.stat().st_mtime_ns, reverse=True)
     for old in kept[KEEP:]:
         old.unlink(missing_ok=True)
+
+
+def _changed_since(started: int, names: list[str]) -> bool:
+    """Tell whether any of these files or folders was changed (or is gone) since a moment."""
+    for name in names:
+        try:
+            if os.stat(name).st_mtime_ns >= started:
+                return True
+        except OSError:
+            continue  # a file looked for and not there: its folder's listing says if it appears
+    return False
 
 
 def _request_key(project: Project, languages, clinic_files, draft: bool) -> str:
@@ -123,14 +139,14 @@ _opened: dict[str, set[str]] | None = None
 def _audit(event: str, args: tuple) -> None:
     if _opened is None:
         return
-    if event == "open" and isinstance(args[0], (str, os.PathLike)):
+    if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
         path, mode, flags = args
         writes = any(letter in mode for letter in "wax+") if isinstance(mode, str) else \
             bool((flags or 0) & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
         if not writes:
-            _opened["files"].add(os.fspath(path))
-    elif event in ("os.listdir", "os.scandir") and isinstance(args[0], (str, os.PathLike)):
-        _opened["folders"].add(os.fspath(args[0]))
+            _opened["files"].add(os.fsdecode(path))
+    elif event in ("os.listdir", "os.scandir") and isinstance(args[0], (str, bytes, os.PathLike)):
+        _opened["folders"].add(os.fsdecode(args[0]))
 
 
 @contextlib.contextmanager

@@ -148,3 +148,16 @@ def test_an_e_book_renders_the_print_html_again_whenever_its_inputs_change(tree,
         tree.write("layouts/print/book.html.j2", template.read_text().replace("</body>", "<!-- ours --></body>"))
     with pytest.raises(AssertionError, match="the print HTML was rendered"):
         build(tree.project, Request(formats=("epub",), force=True), progress=lambda line: None)
+
+
+def test_a_book_saved_while_it_was_being_read_is_not_kept(tree, prepares, monkeypatch):
+    real = handbook.prepare.prepare
+
+    def saved_meanwhile(*args, **kwargs):
+        book = real(*args, **kwargs)
+        tree.write("chapters/en/sample.yaml", SAMPLE_CHAPTER.replace("A third", "A fourth"))  # the editor saves
+        return book
+
+    monkeypatch.setattr(handbook.prepare, "prepare", saved_meanwhile)
+    prepare_kept(tree.project)
+    assert not list((tree.root / "build" / ".cache" / "book").glob("*.pickle"))
