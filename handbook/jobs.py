@@ -164,7 +164,7 @@ class Workshop:
             guess = cached.anchor_pages
         else:  # a first build of this edition: a relative's pages are a better guess than none
             cached = None
-            guess = next((pages.anchor_pages for pages in self.cache.relatives(name)
+            guess = next((pages.anchor_pages for pages in self.cache.relatives(name, self._likeness(context.edition.layout))
                           if _covers(pages.anchor_pages, context.index)), None)
         if cached is not None and not need_layout and cached.inputs is not None \
                 and cached.inputs == self.render_key(context, cached.anchor_pages):
@@ -189,6 +189,17 @@ class Workshop:
         pages = PageMap(layout_key(html, digest), actual, layout.page_count, self.render_key(context, actual))
         self.cache.write(name, pages)
         return layout, pages
+
+    def _likeness(self, layout: str) -> list[str]:
+        """Return the theme's other print layouts, those whose stylesheets are most like this one's first."""
+        layouts = self.handbook.theme.layouts
+        mine = set(layouts[layout].stylesheets)
+
+        def unlikeness(other: str):
+            theirs = set(layouts[other].stylesheets)
+            return -len(mine & theirs), len(theirs - mine), other
+
+        return sorted((other for other in layouts if other != layout), key=unlikeness)
 
     def render_key(self, context: Context, anchor_pages: dict[str, int]) -> str | None:
         """Return a hash of everything an edition's print HTML is rendered from, with a page map

@@ -89,33 +89,26 @@ class PageCache:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or damaged: lay out from scratch
 
-    def relatives(self, name: str) -> list[PageMap]:
+    def relatives(self, name: str, likeness: list[str]) -> list[PageMap]:
         """Return the kept page maps of an edition's relatives, the likeliest to share its pages first.
 
         `name` is clinic/language/layout. First the same language and layout for another
-        clinic (a clinic's name and numbers seldom move a page), then the same clinic and
-        language in another layout (the print-shop master has the A4 edition's lines,
-        with blank pages between chapters); each group newest first. Only a guess: the
-        build checks it against its layout like any other.
+        clinic, newest first (a clinic's name and numbers seldom move a page); then the
+        same clinic and language in the other layouts, in the order of `likeness` (the
+        print-shop master has the A4 edition's lines, with blank pages between chapters).
+        Only a guess: the build checks it against its layout like any other.
         """
         clinic, language, layout = name.split("/")
-        found: dict[int, list[tuple[int, Path]]] = {0: [], 1: []}
+        others: list[tuple[int, str]] = []
         try:
-            paths = list((self.folder / "pages").glob(f"*--{language}--*.json"))
+            for path in (self.folder / "pages").glob(f"*--{language}--{layout}.json"):
+                parts = path.stem.rsplit("--", 2)
+                if parts[0] != clinic and parts[1:] == [language, layout]:
+                    others.append((-path.stat().st_mtime_ns, "/".join(parts)))
         except OSError:
-            return []
-        for path in paths:
-            parts = path.stem.rsplit("--", 2)
-            if len(parts) != 3 or parts[1] != language or parts[0] == clinic and parts[2] == layout:
-                continue
-            group = 0 if parts[2] == layout else 1 if parts[0] == clinic else None
-            if group is not None:
-                try:
-                    found[group].append((-path.stat().st_mtime_ns, path))
-                except OSError:
-                    continue
-        maps = [self.read(path.stem.replace("--", "/")) for group in (0, 1) for _, path in sorted(found[group])]
-        return [pages for pages in maps if pages is not None]
+            pass
+        names = [other for _, other in sorted(others)] + [f"{clinic}/{language}/{other}" for other in likeness]
+        return [pages for pages in map(self.read, names) if pages is not None]
 
     def write(self, name: str, pages: PageMap) -> None:
         """Remember a layout's page map; a cache that cannot be written is only a missed saving."""
