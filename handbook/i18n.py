@@ -91,15 +91,30 @@ def check_catalogue(theme: Theme, language: str, problems: Problems) -> None:
             problems.add(where, f"the label {text!r} {why} in {path.name} for {language!r}; translate its msgstr")
 
 
-def translations(theme: Theme, language: str):
-    """Return the gettext translations of a language, compiled from its catalogue."""
-    from babel.messages.mofile import write_mo
-    from babel.support import Translations
+def translations(theme: Theme, language: str, cache: Path | None = None):
+    """Return the gettext translations of a language, compiled from its catalogue.
+
+    The compiled catalogue is kept in the cache folder (labels/), named by a hash of the
+    catalogue and of the libraries that compile it, so that a build whose labels have not
+    changed neither parses the catalogue nor loads Babel's reader for it.
+    """
+    import gettext
+    import hashlib
+
+    from .output import kept
+    from .versions import libraries
 
     path = catalogue_file(theme, language)
     if path is None:
-        return Translations()
+        return gettext.NullTranslations()
+    key = hashlib.sha256(libraries().encode() + b"\0" + language.encode() + b"\0" + path.read_bytes()).hexdigest()
+    compiled = kept(cache / "labels" / f"{key}.mo" if cache is not None else None, lambda: _compile(path, language))
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def _compile(path: Path, language: str) -> bytes:
+    from babel.messages.mofile import write_mo
+
     compiled = io.BytesIO()
     write_mo(compiled, _read(path, language))
-    compiled.seek(0)
-    return Translations(compiled)
+    return compiled.getvalue()

@@ -72,7 +72,7 @@ class Workshop:
     def _language(self, language: str):
         """Return a language's template environment and translations, made once."""
         if language not in self._envs:
-            labels = translations(self.handbook.theme, language)
+            labels = translations(self.handbook.theme, language, self.handbook.project.cache)
             self._envs[language] = (environment(self.handbook.theme, language, labels, self.handbook.project.cache),
                                     labels)
         return self._envs[language]
