@@ -186,7 +186,10 @@ class Workshop:
             html = render_print(env, context, actual)
             layout = self._lay_out(typesetter, html)  # the citations moved: once more
             actual = layout.anchor_pages()
-        pages = PageMap(layout_key(html, digest), actual, layout.page_count, self.render_key(context, actual))
+        # The inputs of the HTML laid out are those of `guess`, what it was rendered from: where
+        # the rounds ran out before the pages settled, they differ from those of `actual`, and a
+        # later e-book renders the HTML again instead of taking these pages as its own.
+        pages = PageMap(layout_key(html, digest), actual, layout.page_count, self.render_key(context, guess))
         self.cache.write(name, pages)
         return layout, pages
 
