@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..output import kept
 from ..render.context import Context
+from ..versions import libraries
 from .fonts import truetype
 
 SIZE = (1600, 2560)
@@ -53,9 +54,8 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
 
     Compressing the picture well takes a sixth of a second, so the result is kept under the
     cache folder (build/.cache/covers/), named by a hash of everything drawn: each line's
-    words, place, font file and size, the colours, and Pillow's version.
+    words, place, font file and size, the colours, and the libraries' versions (Pillow's among them).
     """
-    import PIL
     from PIL import Image, ImageDraw
 
     book, cover = context.book, context.theme.cover
@@ -65,7 +65,7 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     lines = [(MARGIN, y, line, font) for y, line, font in cover_lines(context, gettext, draw)]
     lines += [(MARGIN, RULE + 50 + number * 72, line, publisher)
               for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3])]
-    recipe = [PIL.__version__, SIZE, cover.background, cover.ink, MARGIN, RULE]
+    recipe = [libraries(), SIZE, cover.background, cover.ink, MARGIN, RULE]
     recipe += [(x, y, line, hashlib.sha256(font.handbook_file.read_bytes()).hexdigest(), font.size)
                for x, y, line, font in lines]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import HandbookError, Location, Problem
 from ..output import kept
+from ..versions import libraries
 
 TRUETYPE = "font/ttf"
 
@@ -24,8 +25,9 @@ def truetype(path: Path, cache: Path | None = None) -> bytes:
 
     Unpacking WOFF2 takes fontTools a tenth of a second a font, so the result is kept in
     memory for the process's other e-books and under the cache folder (build/.cache/fonts/,
-    safe to delete) for later builds, named by a hash of the font's bytes and fontTools'
-    version: the same input always gives the same bytes, so a kept copy is the fresh result.
+    safe to delete) for later builds, named by a hash of the font's bytes and of the
+    installed libraries (versions.py), fontTools among them: the same input always gives
+    the same bytes, so a kept copy is the fresh result.
     """
     stat = path.stat()  # a font changed while `handbook serve` runs is read again
     return _truetype(path, stat.st_size, stat.st_mtime_ns, cache)
@@ -33,12 +35,10 @@ def truetype(path: Path, cache: Path | None = None) -> bytes:
 
 @functools.cache
 def _truetype(path: Path, size: int, mtime: int, cache: Path | None) -> bytes:
-    import fontTools
-
     data = path.read_bytes()
     if path.suffix in (".ttf", ".otf"):
         return data
-    key = hashlib.sha256(fontTools.version.encode() + b"\0" + data).hexdigest()
+    key = hashlib.sha256(libraries().encode() + b"\0" + data).hexdigest()
     return kept(cache / "fonts" / f"{key}.ttf" if cache is not None else None, lambda: _unpack(path, data))
 
 
