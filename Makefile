@@ -83,7 +83,9 @@ matrix: $(VENV)/.installed
 # The virtual environment is remade only when the declared dependencies change. A second
 # `make` started at the same time waits for the first one's set-up (scripts/locked.py, a
 # portable flock), then finds it done; the system libraries are checked under the same lock,
-# so two apt-get never run at once. An interrupted set-up is simply done again next time.
+# so two apt-get never run at once. An interrupted set-up is done again next time, from
+# nothing: one stopped while pip replaced itself leaves a pip half old and half new that
+# cannot run, so a .venv whose set-up never finished is emptied first (all but the lock).
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "make: Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11" >&2; exit 1; }
@@ -92,8 +94,9 @@ $(VENV)/.installed: pyproject.toml
 	  if [ -f $@ ] && [ $@ -nt pyproject.toml ]; then exit 0; fi; \
 	  $(MAKE) --no-print-directory pango && \
 	  echo "make: setting up $(VENV) (the handbook and its tests; a few minutes the first time)" && \
+	  if [ ! -f $@ ]; then find $(VENV) -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +; fi && \
 	  $(PYTHON) -m venv $(VENV) && \
-	  $(BIN)/pip install --quiet --upgrade pip && \
+	  $(BIN)/python -m pip install --quiet --upgrade pip && \
 	  $(BIN)/pip install --quiet -e ".[test]" && \
 	  touch $@'
 

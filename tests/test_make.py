@@ -410,6 +410,13 @@ def test_two_makes_in_a_fresh_clone_set_up_one_venv_and_both_succeed(good, tmp_p
         assert not (root / ".venv/.installed").exists()
         assert outputs(root) == before
 
+    # The worst moment to be stopped is pip replacing itself, which leaves it half old, half new.
+    # Whenever the kills above fell, leave the half-made .venv's pip so: the next make must begin again.
+    [site] = (root / ".venv").glob("lib/python*/site-packages")  # pip may be there, or set aside as ~ip
+    half = site / "pip" / "_internal" / "cli" / "spinners.py"
+    half.parent.mkdir(parents=True, exist_ok=True)
+    half.write_text("raise ImportError('pip was stopped while it replaced itself')\n")
+
     first, second = _start(root, **pip), _start(root, **pip)
     said = [process.communicate(timeout=1200)[0] for process in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], said
