@@ -3,7 +3,8 @@
 1. prepare.py loads and checks the book in every language and every clinic file (or
    bookcache.py gives back the checked book an earlier build kept, if nothing it read changed);
 2. editions.py expands the matrix into jobs, and editions whose inputs have not changed
-   since the manifest was written are skipped;
+   since the manifest was written are skipped; a PDF or e-book an earlier build made from
+   the very same inputs is copied from the cache (outputstore.py);
 3. jobs.py makes each job's editions, in a pool of worker processes over every core;
 4. the manifest, and a dependency list for Make, are written last.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,8 @@ from .manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
 from .depfile import write_depfile
-from .output import check_writable, output_folder, write_atomically, write_error
+from .output import check_writable, output_folder, write_atomically, write_error, write_together
+from .outputstore import OutputStore
 from .output import digest as output_digest
 from .bookcache import prepare_kept
 from .checked import Handbook, build_date
@@ -64,6 +67,8 @@ class Report:
     """What a build did."""
 
     made: list[JobResult] = field(default_factory=list)
+    copied: list[Made] = field(default_factory=list)
+    """Outputs an earlier build made from the same inputs, copied from the cache (outputstore.py)."""
     skipped: list[Edition] = field(default_factory=list)
 
 
@@ -81,14 +86,26 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         wanted = {edition: inputs.of(edition) for edition in editions}
         todo = [e for e in editions if request.force or not _up_to_date(project, handbook, e, wanted[e], manifest)]
         report.skipped = [e for e in editions if e not in todo]
+        store = OutputStore(project.cache)
         finished = False
         try:
+            for edition in report.skipped:  # up to date here: kept too, for a build in another folder
+                _keep_skipped(project, handbook, store, edition, wanted[edition], manifest)
+            if not request.force:
+                report.copied = _copy_kept(project, handbook, store, todo, wanted)
+                todo = [edition for edition in todo if edition not in {made.edition for made in report.copied}]
+            for made in report.copied:
+                name = made.path.relative_to(project.out).as_posix()
+                manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
+                                       wanted[made.edition])
+                progress(_progress_line(project, made, copied=True))
             for result in _run(handbook, date, jobs(todo), request.workers):
                 report.made.append(result)
                 for made in result.made:
                     name = made.path.relative_to(project.out).as_posix()
                     manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
                                            wanted[made.edition])
+                    store.put(made.edition, wanted[made.edition], made.path, made.sha256, made.size, made.pages)
                     progress(_progress_line(project, made))
             finished = True
         finally:
@@ -185,10 +202,37 @@ def _heaviest_first(todo: list[Job]) -> list[Job]:
     return sorted(todo, key=lambda job: -len(job.formats))
 
 
-def _progress_line(project: Project, made: Made) -> str:
+def _keep_skipped(project: Project, handbook: Handbook, store: OutputStore, edition: Edition,
+                  inputs: dict[str, str], manifest: dict[str, Entry]) -> None:
+    """Keep an up-to-date output in the cache if it is not kept yet (built before the cache kept outputs)."""
+    if store.has(edition, inputs):
+        return
+    path = output_path(project, handbook.settings, edition)
+    entry = manifest[path.relative_to(project.out).as_posix()]
+    store.put(edition, inputs, path, entry.sha256, entry.size, entry.pages)
+
+
+def _copy_kept(project: Project, handbook: Handbook, store: OutputStore, todo: list[Edition],
+               wanted: dict[Edition, dict[str, str]]) -> list[Made]:
+    """Write the editions an earlier build made from the same inputs, from the cache, all at once."""
+    found = []
+    for edition in todo:
+        start = time.perf_counter()
+        kept = store.get(edition, wanted[edition])
+        if kept is not None:
+            path = output_path(project, handbook.settings, edition)
+            found.append((Made(edition, path, kept.sha256, len(kept.data), kept.pages, time.perf_counter() - start),
+                          kept.data))
+    write_together([(made.path, data) for made, data in found])
+    return [made for made, _ in found]
+
+
+def _progress_line(project: Project, made: Made, copied: bool = False) -> str:
     """Return the line that says an edition is done: its name, pages, seconds and file."""
     counted = f"{made.pages} pages, " if made.pages else ""
     file = made.path.relative_to(project.out).as_posix()
+    if copied:
+        return f"kept {made.edition.name}: {counted}made before from the same inputs -> {file}"
     return f"built {made.edition.name}: {counted}{made.seconds:.1f} s -> {file}"
 
 

@@ -152,10 +152,12 @@ def _build(args) -> int:
     report = build(project, _request(args, force=args.force, workers=args.jobs, make_stamp=args.make_stamp,
                                      draft=args.draft),
                    progress=lambda line: print(line, flush=True))
-    made = sum(len(result.made) for result in report.made)
+    made = sum(len(result.made) for result in report.made) + len(report.copied)
     skipped = f", {len(report.skipped)} up to date" if report.skipped else ""
     layouts = sum(result.layouts for result in report.made)
     laid_out = f" ({layouts} print layout{'s' if layouts != 1 else ''} made)" if report.made else ""
+    if report.copied:
+        laid_out += f" ({len(report.copied)} made before from the same inputs, copied from the cache)"
     print(f"handbook: {made} output{'s' if made != 1 else ''} written to {project.out}{laid_out}{skipped}")
     return 0
 
