@@ -1,10 +1,12 @@
 """Shared fixtures: a small book in tmp_path, and the real handbook built once per session."""
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -86,16 +88,20 @@ def pytest_addoption(parser):
 
 REAL_BOOK_LAYOUTS: list[int] = []
 """The print layouts each build of the real handbook in this session made (docs/speed.md)."""
+REAL_BOOK_COPIED: list[int] = []
+"""The outputs each build of the real handbook copied from make's cache, made before from the same inputs."""
 
 
 def pytest_terminal_summary(terminalreporter):
     if REAL_BOOK_LAYOUTS:
-        terminalreporter.write_line(f"the real handbook was laid out {sum(REAL_BOOK_LAYOUTS)} times in this run")
+        copied = f" ({sum(REAL_BOOK_COPIED)} outputs made before by make, copied)" if sum(REAL_BOOK_COPIED) else ""
+        terminalreporter.write_line(f"the real handbook was laid out {sum(REAL_BOOK_LAYOUTS)} times in this run{copied}")
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: sets a .venv up from nothing (a minute or more); `make test` runs "
-                            "it, -m 'not slow' leaves it out")
+    config.addinivalue_line("markers", "slow: runs for seconds by its nature (a real make, builds in fresh or killed "
+                            "processes, a browser, EPUBCheck, generated books); `make test` leaves these out, "
+                            "`make test-slow` runs only these, CI runs both (docs/testing.md)")
 
 
 @pytest.fixture
@@ -155,6 +161,27 @@ def tree(tmp_path) -> Tree:
     return tree
 
 
+class PageRuns(NamedTuple):
+    """A PDF page as pypdf draws it: its text line by line, and every run of text in it."""
+
+    text: str
+    runs: list[tuple[float, float, str]]
+    """(size in points, height on the page, text) of each run, the size scaled as drawn."""
+
+
+def page_runs(page) -> PageRuns:
+    """Return a pypdf page's text and its runs of text with their effective sizes."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = math.sqrt(abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2]))
+            found.append((round(size * scale, 1), tm[5] * cm[3] + cm[5], text.strip()))
+
+    text = page.extract_text(visitor_text=visit)
+    return PageRuns(text, found)
+
+
 @dataclass
 class Built:
     """The real handbook, built once for the whole test session."""
@@ -162,6 +189,8 @@ class Built:
     out: Path
     handbook: Handbook
     _texts: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _runs: dict[str, dict[int, PageRuns]] = field(default_factory=dict, repr=False)
+    _readers: dict = field(default_factory=dict, repr=False)
 
     def path(self, edition: Edition) -> Path:
         return output_path(Project.at(ROOT, self.out), self.handbook.settings, edition)
@@ -170,12 +199,46 @@ class Built:
         return self.path(Edition("", "en", layout, "pdf"))
 
     def page_texts(self, layout: str = "a4") -> list[str]:
-        """Return the text of each page of an edition's PDF as pypdf reads it, read once a session."""
+        """Return the text of each page of an edition's PDF, read once a session.
+
+        PDFium (Chromium's PDF engine) reads it, twenty times faster than pypdf; it joins a
+        word hyphenated at the end of a line, so tests of the lines as printed use page_runs.
+        """
         if layout not in self._texts:
+            import pypdfium2
+
+            document = pypdfium2.PdfDocument(self.pdf(layout))
+            try:
+                self._texts[layout] = [page.get_textpage().get_text_bounded().replace("\r\n", "\n")
+                                       for page in document]
+            finally:
+                document.close()
+        return self._texts[layout]
+
+    def reader(self, layout: str = "a4"):
+        """Return a pypdf reader of an edition's PDF, opened once a session: tests only read it.
+
+        pypdf takes most of a second to open one of these PDFs; some fifty tests open one.
+        """
+        if layout not in self._readers:
             from pypdf import PdfReader
 
-            self._texts[layout] = [page.extract_text() for page in PdfReader(self.pdf(layout)).pages]
-        return self._texts[layout]
+            self._readers[layout] = PdfReader(self.pdf(layout))
+        return self._readers[layout]
+
+    def page_runs(self, layout: str = "a4", first: int = 0, last: int | None = None) -> list[PageRuns]:
+        """Return pages first to last (not included) as pypdf draws them, each read once a session.
+
+        A page's lines as printed and its runs of text with their sizes: half a second for
+        ten pages, so only the pages asked for are read.
+        """
+        pages = self.reader(layout).pages
+        runs = self._runs.setdefault(layout, {})
+        wanted = range(len(pages))[first:last]
+        for number in wanted:
+            if number not in runs:
+                runs[number] = page_runs(pages[number])
+        return [runs[number] for number in wanted]
 
     @property
     def epub(self) -> Path:
@@ -186,9 +249,11 @@ class Built:
 def built(tmp_path_factory) -> Built:
     """Build every declared English edition of the real handbook into a temporary folder.
 
-    The build keeps its page maps where `make` keeps them (build/.cache): each is checked
-    against the layout it guides, so after a `make` each edition is laid out once here,
-    and a test session still builds from the sources it has, never from make's outputs.
+    The build shares `make`'s cache (build/.cache). An edition make built from these very
+    inputs (every file's hash, the build date, the code, the libraries) is copied from it,
+    as the build would copy it into any folder (handbook/outputstore.py); any other edition
+    is laid out here, once where make's page map still holds. Either way the session
+    checks what the sources it has give, never an output of older sources.
     """
     out = tmp_path_factory.mktemp("build")
     previous = os.environ.get("SOURCE_DATE_EPOCH")
@@ -197,6 +262,7 @@ def built(tmp_path_factory) -> Built:
         project = Project(ROOT, out, kept=ROOT / "build" / ".cache")
         report = build(project, Request(languages=("en",)), progress=lambda line: None)
         REAL_BOOK_LAYOUTS.append(sum(result.layouts for result in report.made))
+        REAL_BOOK_COPIED.append(len(report.copied))
         handbook = prepare(project)
     finally:
         if previous is None:

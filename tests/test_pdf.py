@@ -1,16 +1,11 @@
 """Open the built PDFs and check what a reader, a screen reader and a print shop get."""
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
 import pytest
 from pypdf import PdfReader
-
-from conftest import ROOT
-from handbook.prepare import prepare
-from handbook.project import Project
 
 LAYOUTS = ("a4", "large-print", "letter", "print-shop")
 
@@ -22,15 +17,12 @@ def book(built):
     return built.handbook.books["en"]
 
 
-def font_sizes(reader: PdfReader, pages) -> Counter:
+def font_sizes(pages) -> Counter:
     """Count the characters drawn at each effective font size, in points."""
     sizes: Counter = Counter()
     for page in pages:
-        def visit(text, cm, tm, font, size):
-            if text.strip():
-                scale = math.sqrt(abs(tm[0] * tm[3] - tm[1] * tm[2]) * abs(cm[0] * cm[3] - cm[1] * cm[2]))
-                sizes[round(size * scale, 1)] += len(text.strip())
-        page.extract_text(visitor_text=visit)
+        for size, _, text in page.runs:
+            sizes[size] += len(text)
     return sizes
 
 
@@ -48,7 +40,7 @@ def fonts(reader: PdfReader) -> dict[str, bool]:
 
 @pytest.mark.parametrize("edition", LAYOUTS)
 def test_every_edition_has_the_chapters_and_the_sources(built, book, edition):
-    reader = PdfReader(built.pdf(edition))
+    reader = built.reader(edition)
     text = "\n".join(built.page_texts(edition))
     for chapter in book.chapters:
         assert chapter.title in text
@@ -58,7 +50,7 @@ def test_every_edition_has_the_chapters_and_the_sources(built, book, edition):
 
 @pytest.mark.parametrize("edition", LAYOUTS)
 def test_tagged_pdf_ua_essentials(built, book, edition):
-    reader = PdfReader(built.pdf(edition))
+    reader = built.reader(edition)
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert root["/Lang"] == book.language
@@ -70,14 +62,14 @@ def test_tagged_pdf_ua_essentials(built, book, edition):
 
 @pytest.mark.parametrize("edition", LAYOUTS)
 def test_only_the_shipped_font_is_used_and_it_is_embedded(built, edition):
-    found = fonts(PdfReader(built.pdf(edition)))
+    found = fonts(built.reader(edition))
     assert found and all(embedded for embedded in found.values())
     assert all("Atkinson-Hyperlegible" in name for name in found), found
 
 
 @pytest.mark.parametrize("edition", LAYOUTS)
 def test_bookmarks_are_the_chapters_in_order(built, book, edition):
-    reader = PdfReader(built.pdf(edition))
+    reader = built.reader(edition)
     top = [item.title for item in reader.outline if not isinstance(item, list)]
     assert top == [chapter.title for chapter in book.chapters] + ["Sources"]
     sections = [item for item in reader.outline if isinstance(item, list)]
@@ -86,7 +78,7 @@ def test_bookmarks_are_the_chapters_in_order(built, book, edition):
 
 @pytest.mark.parametrize("edition", LAYOUTS)
 def test_contents_page_numbers_are_where_chapters_start(built, edition):
-    reader = PdfReader(built.pdf(edition))
+    reader = built.reader(edition)
     starts = {item.title: reader.get_destination_page_number(item) + 1
               for item in reader.outline if not isinstance(item, list)}
     contents = next(text for text in built.page_texts(edition) if text.startswith("Contents"))
@@ -99,21 +91,20 @@ def test_contents_page_numbers_are_where_chapters_start(built, edition):
 
 
 def test_chapters_start_on_right_hand_pages_when_printed_double_sided(built):
-    reader = PdfReader(built.pdf("print-shop"))
+    reader = built.reader("print-shop")
     for item in reader.outline:
         if not isinstance(item, list):
             assert (reader.get_destination_page_number(item) + 1) % 2 == 1, item.title
 
 
 def test_standard_body_text_is_12_point(built):
-    reader = PdfReader(built.pdf("a4"))
-    size, _ = font_sizes(reader, reader.pages[3:12]).most_common(1)[0]
+    size, _ = font_sizes(built.page_runs("a4", 3, 12)).most_common(1)[0]
     assert 11 <= size <= 12
 
 
 def test_large_print_body_is_at_least_18_point_without_italics(built):
-    reader = PdfReader(built.pdf("large-print"))
-    sizes = font_sizes(reader, reader.pages[3:])
+    reader = built.reader("large-print")
+    sizes = font_sizes(built.page_runs("large-print", 3))
     size, _ = sizes.most_common(1)[0]
     assert size >= 18
     body = sum(count for s, count in sizes.items() if s >= 18)
@@ -122,14 +113,14 @@ def test_large_print_body_is_at_least_18_point_without_italics(built):
 
 
 def test_page_sizes(built):
-    a4 = PdfReader(built.pdf("a4")).pages[0].mediabox
-    letter = PdfReader(built.pdf("letter")).pages[0].mediabox
+    a4 = built.reader("a4").pages[0].mediabox
+    letter = built.reader("letter").pages[0].mediabox
     assert (round(a4.width), round(a4.height)) == (595, 842)
     assert (round(letter.width), round(letter.height)) == (612, 792)
 
 
 def test_print_shop_has_3mm_bleed_around_the_trim_box(built):
-    for page in PdfReader(built.pdf("print-shop")).pages:
+    for page in built.reader("print-shop").pages:
         trim, bleed = page.trimbox, page.bleedbox
         assert (round(trim.width), round(trim.height)) == (595, 842)
         for inner, outer in ((trim.left, bleed.left), (trim.bottom, bleed.bottom)):
@@ -142,7 +133,6 @@ def test_sources_appendix_lists_the_pages_that_really_cite_each_source(built):
     from handbook.pdf.pagecache import PageCache
 
     pages = PageCache(built.handbook.project.cache).read("-/en/a4").anchor_pages
-    reader = PdfReader(built.pdf("a4"))
     appendix = "".join(built.page_texts("a4")[-3:])
     printed = [
         [int(n) for n in re.findall(r"\d+", match)]
@@ -170,7 +160,7 @@ def struct_elements(reader: PdfReader):
 
 
 def test_structure_tree_has_headings_lists_and_figures_with_alt_text(built, book):
-    reader = PdfReader(built.pdf("a4"))
+    reader = built.reader("a4")
     tags = Counter()
     figures = []
     for element in struct_elements(reader):
@@ -183,7 +173,7 @@ def test_structure_tree_has_headings_lists_and_figures_with_alt_text(built, book
 
 
 def test_page_content_is_marked_for_the_structure_tree(built):
-    reader = PdfReader(built.pdf("a4"))
+    reader = built.reader("a4")
     content = reader.pages[5].get_contents().get_data()
     assert b"/MCID" in content and b"BDC" in content and b"EMC" in content
 
@@ -191,7 +181,7 @@ def test_page_content_is_marked_for_the_structure_tree(built):
 def test_running_headers_and_page_numbers_are_artifacts(built):
     from pypdf.generic import ContentStream
 
-    reader = PdfReader(built.pdf("a4"))
+    reader = built.reader("a4")
     reachable = {id(element) for element in struct_elements(reader)}
     parent_tree = reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"]["/Nums"]
     page_number = 6  # a chapter's second page: a header on each side and a page number
@@ -216,7 +206,6 @@ def test_running_headers_and_page_numbers_are_artifacts(built):
 
 
 def test_pages_left_blank_for_double_sided_printing_stay_empty(built, book):
-    reader = PdfReader(built.pdf("print-shop"))
     texts = [text.strip() for text in built.page_texts("print-shop")]
     assert "" in texts  # some chapter needed a blank left-hand page before it
     furniture = {book.title} | {chapter.title for chapter in book.chapters}
@@ -229,9 +218,9 @@ def test_pages_left_blank_for_double_sided_printing_stay_empty(built, book):
 def test_standard_lines_hold_about_60_to_70_characters(built, edition):
     import statistics
 
-    reader = PdfReader(built.pdf(edition))
+    reader = built.reader(edition)
     first = min(reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list))
-    lines = [line for text in built.page_texts(edition)[first:first + 17] for line in text.splitlines()
+    lines = [line for page in built.page_runs(edition, first, first + 17) for line in page.text.splitlines()
              if len(line) > 30]
     assert 58 <= statistics.median(len(line) for line in lines) <= 70
     assert max(len(line) for line in lines) <= 78
@@ -272,7 +261,7 @@ def test_a_weasyprint_warning_fails_the_build_naming_the_stylesheet(tree):
 
 
 def test_the_crisis_chapter_prints_numbers_anyone_can_call(built, book):
-    reader = PdfReader(built.pdf("a4"))
+    reader = built.reader("a4")
     crisis = next(item for item in reader.outline if not isinstance(item, list) and item.title == book.help_now_chapter.title)
     first = reader.get_destination_page_number(crisis)
     text = " ".join(" ".join(built.page_texts("a4")[first:first + 2]).split())
