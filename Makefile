@@ -1,5 +1,7 @@
 # Build the handbook:   make            every edition the book file declares, into build/
-# Run the tests:        make test
+# Run the tests:        make test       (the quick tier, about half a minute after a make)
+# Run the slow tests:   make test-slow  (real make, killed builds, browsers, validators; CI runs both)
+# Run every test:       make test-all
 # Validate the e-books: make check      (EPUBCheck and Ace by DAISY)
 # Browser test tools:   make browser    (Chromium and axe-core, for the web edition's tests)
 # Preview while writing: make serve      (the web edition on http://127.0.0.1:8000/)
@@ -33,7 +35,7 @@ STAMP := $(BOOK)/build/.handbook-stamp
 # shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
 export BOOK CLINIC LANGUAGE LAYOUT FORMAT
 
-.PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test browser check readability docs-images clean distclean pango
+.PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test test-slow test-all browser check readability docs-images clean distclean pango
 .PRECIOUS: $(STAMP) $(VENV)/.installed
 
 ifeq ($(strip $(CLINIC)),)
@@ -115,7 +117,16 @@ pango:
 
 # --- Tests and checks --------------------------------------------------------------
 
+# Two tiers (docs/testing.md): `make test` checks every output of the real handbook and every
+# stage on small books; the tests marked slow each run for seconds by their nature (a real
+# make, builds killed or raced, a book of their own laid out, Chromium, EPUBCheck).
 test: $(VENV)/.installed
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(VENV)/.installed
+	$(BIN)/python -m pytest -m slow
+
+test-all: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 # What the browser tests drive: Debian's Chromium (installed as root) and axe-core from

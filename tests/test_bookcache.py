@@ -30,6 +30,7 @@ def prepares(monkeypatch):
     return calls
 
 
+@pytest.mark.slow  # builds a book of its own twice
 def test_a_second_build_reuses_the_checked_book_and_writes_the_same_bytes(tree, prepares):
     request = Request(formats=("epub",), force=True)
     build(tree.project, request, progress=lambda line: None)
@@ -125,6 +126,7 @@ def _png(shade: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow  # lays out a book of its own
 @pytest.mark.parametrize("change", ["chapter", "build date", "template"])
 def test_an_e_book_renders_the_print_html_again_whenever_its_inputs_change(tree, prepares, monkeypatch, change):
     """With the book unchanged the e-book trusts the kept page map without rendering the print

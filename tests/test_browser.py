@@ -20,6 +20,8 @@ from conftest import EPOCH, ROOT
 from handbook.editions import Edition
 from sitecheck import pages, served, spanish_site
 
+pytestmark = pytest.mark.slow  # Chromium over the web edition and the preview server.
+
 AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]

@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -34,6 +36,7 @@ def test_unknown_command_exits_2(tree):
     assert run(tree, "publish").returncode == 2
 
 
+@pytest.mark.slow  # lays out a book of its own
 def test_failed_build_keeps_the_last_good_outputs(tree):
     good = run(tree, "build")
     assert good.returncode == 0, good.stderr
@@ -64,6 +67,7 @@ def test_editions_json_is_a_ci_matrix(tree):
     ]
 
 
+@pytest.mark.slow  # runs the command in a process of its own
 def test_readability_command_prints_each_chapter(tree):
     result = run(tree, "readability")
     assert result.returncode == 0, result.stderr

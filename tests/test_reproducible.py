@@ -11,8 +11,12 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from test_confinement import CHAPTER
 from test_load import png
+
+pytestmark = pytest.mark.slow  # Two builds, each in a process of its own.
 
 
 def test_two_processes_in_two_folders_build_the_same_bytes(tree, tmp_path):

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT
@@ -28,6 +29,7 @@ def reviewed(tree, next_review: str, policy: bool = True) -> None:
         book.write_text(book.read_text() + "policy:\n  chapter_reviews: required\n")
 
 
+@pytest.mark.slow  # lays out a book of its own
 def test_the_colophon_prints_who_reviewed_each_chapter_and_when(tree):
     reviewed(tree, "2027-06-01")
     result = handbook(tree, "build", "pdf")
@@ -47,6 +49,7 @@ def test_an_overdue_review_fails_the_build_with_its_line(tree):
     assert "Traceback" not in result.stderr and not (tree.root / "build" / "sample-handbook.pdf").exists()
 
 
+@pytest.mark.slow  # lays out a book of its own
 def test_a_draft_may_be_overdue_and_says_it_is_a_draft(tree):
     reviewed(tree, "2026-12-01")
     result = handbook(tree, "build", "pdf", "epub", "--draft")

@@ -63,10 +63,12 @@ def files(root):
             if path.is_file() and not path.name.startswith(".") and ".cache" not in path.parts}
 
 
+@pytest.mark.slow  # the second book's editions, laid out
 def test_every_edition_of_the_matrix_has_its_own_file(second):
     assert files(second) == OUTPUTS | {"manifest.json"}
 
 
+@pytest.mark.slow  # the second book's editions, laid out
 def test_outputs_carry_the_books_own_name_and_no_word_of_the_first_book(second):
     for name in OUTPUTS:
         path = second / "build" / name
@@ -99,6 +101,7 @@ def text_of(path: Path) -> str:
     return " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xhtml"))
 
 
+@pytest.mark.slow  # the second book's editions, laid out
 def test_the_clinic_and_crisis_framing_follows_the_books_own_settings(second, tree):
     own = text_of(second / "build" / "cast-care-guide.pdf")
     clinic = text_of(second / "build" / "harbour" / "en" / "cast-care-guide.pdf")
@@ -118,6 +121,7 @@ def test_the_clinic_and_crisis_framing_follows_the_books_own_settings(second, tr
         assert [phrase for phrase in FRAMING if phrase in text] == [], name
 
 
+@pytest.mark.slow  # the second book's editions, laid out
 def test_each_clinic_and_language_has_its_own_stable_e_book_identifier(second):
     identifiers = {}
     for name in sorted(n for n in OUTPUTS if n.endswith(".epub")):
@@ -127,6 +131,7 @@ def test_each_clinic_and_language_has_its_own_stable_e_book_identifier(second):
     assert len(set(identifiers.values())) == 3
 
 
+@pytest.mark.slow  # the second book's editions, laid out
 def test_the_first_layout_listed_is_the_standard_edition(second):
     letter = PdfReader(second / "build" / "cast-care-guide.pdf").pages[0].mediabox
     a4 = PdfReader(second / "build" / "cast-care-guide-a4.pdf").pages[0].mediabox
@@ -134,6 +139,7 @@ def test_the_first_layout_listed_is_the_standard_edition(second):
     assert (round(a4.width), round(a4.height)) == (595, 842)
 
 
+@pytest.mark.slow  # the second book's editions, laid out
 def test_the_manifest_records_every_output_and_a_rebuild_skips_what_did_not_change(second):
     manifest = json.loads((second / "build" / "manifest.json").read_text())
     assert {entry["path"] for entry in manifest["outputs"]} == OUTPUTS
@@ -149,6 +155,7 @@ def test_the_manifest_records_every_output_and_a_rebuild_skips_what_did_not_chan
     assert again.returncode == 0 and "0 outputs written" in again.stdout and "9 up to date" in again.stdout
 
 
+@pytest.mark.slow  # the second book's editions, laid out
 def test_a_changed_clinic_file_rebuilds_only_that_clinics_editions(second, tmp_path):
     before = tmp_path / "before.json"
     shutil.copy(second / "build" / "manifest.json", before)

@@ -5,8 +5,11 @@ import subprocess
 import sys
 
 import pikepdf
+import pytest
 
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # Lays a generated book out twice in fresh processes.
 
 WRITE_BOTH_WAYS = """
 import sys
