@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Time builds of the real handbook and of a generated long book (timings live here, never in tests).
 
-usage: .venv/bin/python scripts/benchmark.py [--quick] [--pages 100,300,1000]
+usage: .venv/bin/python scripts/benchmark.py [--quick] [--no-tests] [--pages 100,300,1000]
 
 Prints the rows of the speed table in docs/speed.md, each a ratio of times measured in this
 one run on this machine: a print edition against WeasyPrint alone on the same HTML, the
 e-book against Pandoc (where installed), cold and warm builds, how many layouts each
-build made, and the long book at several lengths, tagged and untagged, with peak memory.
+build made, `make test`'s quick tier, and the long book at several lengths, tagged and
+untagged, with peak memory.
 Every timed step runs in its own fresh process, so start-up and imports count on both sides.
 --quick leaves out the long book.
 """
@@ -160,11 +161,27 @@ def real_book(folder: Path) -> list[tuple[str, str]]:
     rows.append(("every edition (2 languages × 4 layouts, PDF + EPUB + web)",
                  f"cold {cold_all:.1f} s, {cold_layouts} layouts; warm {warm_all:.1f} s, {warm_layouts} layouts; "
                  f"nothing changed {nothing:.2f} s"))
+    files = [path for path in every.rglob("*") if path.suffix in (".pdf", ".epub") and ".cache" not in path.parts]
+    for path in files:
+        path.unlink()
+    copied, copied_layouts = build(ROOT, every)
+    rows.append(("every edition, its PDFs and e-books deleted (made before: copied from build/.cache)",
+                 f"{copied:.2f} s, {copied_layouts} layouts, {len(files)} files"))
     rows.append(("preview: rebuild after one chapter changed", f"{preview_rebuild(folder / 'preview'):.2f} s"))
     make = no_op_make()
     if make is not None:
         rows.append(("`make`, nothing changed since the last one", f"{make:.2f} s"))
     return rows
+
+
+def quick_tests() -> tuple[str, str]:
+    """Time `make test`'s tier of the tests, as it runs after a `make`, and count its real-book layouts."""
+    seconds, output = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow")
+    found = re.search(r"laid out (\d+) times? in this run(.*)", output)
+    layouts = f"; the real book laid out {found.group(1)} times{found.group(2)}" if found else ""
+    passed = re.search(r"(\d+) passed", output)
+    return ("`make test` (the quick tier; run after `make`, as .ci/run does)",
+            f"{seconds:.1f} s, {passed.group(1) if passed else '?'} tests{layouts}")
 
 
 def preview_rebuild(folder: Path) -> float:
@@ -254,11 +271,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="leave out the long book")
     parser.add_argument("--pages", default="100,300,1000", help="the long book's lengths")
+    parser.add_argument("--no-tests", action="store_true", help="leave out the timing of `make test`")
     arguments = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         rows = real_book(folder)
+        if not arguments.no_tests:
+            rows.append(quick_tests())
         if not arguments.quick:
             rows += long_books(folder, [int(size) for size in arguments.pages.split(",")])
     width = max(len(row) for row, _ in rows)
