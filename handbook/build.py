@@ -91,20 +91,22 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         try:
             for edition in report.skipped:  # up to date here: kept too, for a build in another folder
                 _keep_skipped(project, handbook, store, edition, wanted[edition], manifest)
-            if not request.force:
-                report.copied = _copy_kept(project, handbook, store, todo, wanted)
-                todo = [edition for edition in todo if edition not in {made.edition for made in report.copied}]
-            for made in report.copied:
+            def record(made: Made) -> None:
                 name = made.path.relative_to(project.out).as_posix()
                 manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
                                        wanted[made.edition])
+
+            if not request.force:
+                report.copied = _copy_kept(project, handbook, store, todo, wanted)
+                copied = {made.edition for made in report.copied}
+                todo = [edition for edition in todo if edition not in copied]
+            for made in report.copied:
+                record(made)
                 progress(_progress_line(project, made, copied=True))
             for result in _run(handbook, date, jobs(todo), request.workers):
                 report.made.append(result)
                 for made in result.made:
-                    name = made.path.relative_to(project.out).as_posix()
-                    manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
-                                           wanted[made.edition])
+                    record(made)
                     store.put(made.edition, wanted[made.edition], made.path, made.sha256, made.size, made.pages)
                     progress(_progress_line(project, made))
             finished = True

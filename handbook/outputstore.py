@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .editions import Edition
 from .output import TEMPORARY_SUFFIX, write_atomically
+from .pdf.pagecache import layout_libraries  # Python's libraries and Pango, without loading WeasyPrint
 
 FORMAT = 1
 """Bump when what a record holds, or what the key covers, changes; older ones are never matched."""
@@ -91,7 +92,7 @@ class OutputStore:
             self._prune(edition)
 
     def _paths(self, edition: Edition, inputs: dict[str, str]) -> tuple[Path, Path]:
-        key = hashlib.sha256(json.dumps([FORMAT, edition.as_json(), sorted(inputs.items()), _libraries(),
+        key = hashlib.sha256(json.dumps([FORMAT, edition.as_json(), sorted(inputs.items()), layout_libraries(),
                                          sys.version]).encode()).hexdigest()[:32]
         stem = f"{_prefix(edition)}{key}"
         return self.folder / f"{stem}.json", self.folder / f"{stem}.{edition.format}"
@@ -113,12 +114,6 @@ def _prefix(edition: Edition) -> str:
     return edition.name.replace("/", "--").replace(".", "-") + "--"
 
 
-def _libraries() -> str:
-    from .pdf.pagecache import layout_libraries  # Python's libraries and Pango, without loading WeasyPrint
-
-    return layout_libraries()
-
-
 def _mtime(path: Path) -> int:
     try:
         return path.stat().st_mtime_ns
@@ -129,12 +124,10 @@ def _mtime(path: Path) -> int:
 def _link_or_copy(source: Path, target: Path) -> None:
     """Put a file at target, as a hard link to source where the file system allows, else a copy."""
     temporary = target.with_name(f".{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")  # what a killed build leaves
-    temporary.unlink(missing_ok=True)
     try:
-        try:
-            os.link(source, temporary)
-        except OSError:
-            temporary.write_bytes(source.read_bytes())
-        os.replace(temporary, target)
-    finally:
         temporary.unlink(missing_ok=True)
+        os.link(source, temporary)
+        os.replace(temporary, target)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        write_atomically(target, source.read_bytes())  # another file system, or no hard links

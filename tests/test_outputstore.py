@@ -1,6 +1,7 @@
 """A PDF or e-book made before from the very same inputs is copied, never a stale one (outputstore.py)."""
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -18,8 +19,6 @@ INPUTS = {"chapters/en/sample.yaml": "aa" * 32, "(build date)": "2026-11-22T00:0
 
 
 def _store_with(tmp_path, data: bytes = b"%PDF-1.7 pages", inputs=INPUTS) -> OutputStore:
-    import hashlib
-
     output = tmp_path / "out.pdf"
     output.write_bytes(data)
     store = OutputStore(tmp_path / "cache")
