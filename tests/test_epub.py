@@ -180,6 +180,7 @@ window.addEventListener("load", function () {
 </script></head>"""
 
 
+@pytest.mark.slow  # starts Chromium
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
 def test_note_markers_and_back_links_are_targets_a_finger_can_hit(epub, tmp_path):
     """Lay the chapter with the most notes out in Chromium on a phone-sized screen:
