@@ -19,11 +19,7 @@ def book(built):
 
 def font_sizes(pages) -> Counter:
     """Count the characters drawn at each effective font size, in points."""
-    sizes: Counter = Counter()
-    for page in pages:
-        for size, _, text in page.runs:
-            sizes[size] += len(text)
-    return sizes
+    return Counter(size for page in pages for size, _ in page.sized())
 
 
 def fonts(reader: PdfReader) -> dict[str, bool]:
@@ -98,18 +94,36 @@ def test_chapters_start_on_right_hand_pages_when_printed_double_sided(built):
 
 
 def test_standard_body_text_is_12_point(built):
-    size, _ = font_sizes(built.page_runs("a4", 3, 12)).most_common(1)[0]
+    size, _ = font_sizes(built.printed_pages("a4")[3:12]).most_common(1)[0]
     assert 11 <= size <= 12
 
 
 def test_large_print_body_is_at_least_18_point_without_italics(built):
     reader = built.reader("large-print")
-    sizes = font_sizes(built.page_runs("large-print", 3))
+    sizes = font_sizes(built.printed_pages("large-print")[3:])
     size, _ = sizes.most_common(1)[0]
     assert size >= 18
     body = sum(count for s, count in sizes.items() if s >= 18)
     assert body / sum(sizes.values()) > 0.9
     assert not any("Italic" in name for name in fonts(reader))
+
+
+@pytest.mark.parametrize("layout", ["a4", "large-print"])
+def test_pdfium_reads_the_sizes_and_broken_words_that_pypdf_reads(built, layout):
+    """The tests of sizes and lines read PDFium's text, ten times faster than pypdf's; on
+    some pages, pypdf, which reads the drawing operators itself, must find the same."""
+    for number in range(4, 9):
+        printed = built.printed_pages(layout)[number]
+        drawn = built.page_runs(layout, number, number + 1)[0]
+        pdfium_sizes = font_sizes([printed])
+        pypdf_sizes: Counter = Counter()
+        for size, _, text in drawn.runs:
+            pypdf_sizes[size] += len(text.replace(" ", ""))
+        assert set(pdfium_sizes) == set(pypdf_sizes), f"page {number + 1}"
+        for size, count in pypdf_sizes.items():
+            assert abs(pdfium_sizes[size] - count) <= max(3, count // 50), f"page {number + 1}, {size} pt"
+        broken = [line.split()[-1] for line in printed.lines if line.endswith("-")]
+        assert broken == [line.split()[-1] for line in drawn.text.splitlines() if line.endswith("-")]
 
 
 def test_page_sizes(built):
@@ -220,7 +234,7 @@ def test_standard_lines_hold_about_60_to_70_characters(built, edition):
 
     reader = built.reader(edition)
     first = min(reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list))
-    lines = [line for page in built.page_runs(edition, first, first + 17) for line in page.text.splitlines()
+    lines = [line for page in built.printed_pages(edition)[first:first + 17] for line in page.lines
              if len(line) > 30]
     assert 58 <= statistics.median(len(line) for line in lines) <= 70
     assert max(len(line) for line in lines) <= 78

@@ -57,9 +57,9 @@ def test_large_print_is_18_point_everywhere_and_never_hyphenated(built, book):
                  for word in chapter_prose(chapter).split() if "-" in word}
     lines = []
     small: list = []
-    for number, page in enumerate(built.page_runs("large-print"), start=1):
-        small += [(number, size, text[:30]) for size, _, text in page.runs if size < 18]
-        lines += page.text.splitlines()
+    for number, page in enumerate(built.printed_pages("large-print"), start=1):
+        small += [(number, size, char) for size, char in page.sized() if size < 18]
+        lines += page.lines
     assert small == []
     for line, following in zip(lines, lines[1:]):
         if re.search(r"[a-záéíóúñ]-$", line) and following.split():
