@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Location, Problems
+from ..load.yamlsource import compose_text
 
 KEY = "translated_from"
 MATCHING_KEYS = ("also", "explained_in")
@@ -77,7 +79,7 @@ def _without_matching_keys(data):
 def read_parts(path: Path) -> Part | None:
     """Return a chapter file as parts, or None if it cannot be read (the loader reports why)."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8-sig"))
+        root = compose_text(path.read_text(encoding="utf-8-sig"))  # libyaml: the Python composer took a second
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(root, MappingNode):
@@ -138,7 +140,7 @@ def check_clinic_translation(source: Path, translation: Path, problems: Problems
     if not source.is_file() or not translation.is_file():
         return
     try:
-        mine = yaml.compose(translation.read_text(encoding="utf-8-sig"))
+        mine = compose_text(translation.read_text(encoding="utf-8-sig"))
         theirs = yaml.safe_load(source.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return  # the loader reports it
@@ -228,7 +230,7 @@ def _data(node: Node):
     if isinstance(node, SequenceNode):
         return [_data(item) for item in node.value]
     if isinstance(node, ScalarNode):
-        return yaml.safe_load(yaml.serialize(node)) if node.tag != "tag:yaml.org,2002:str" else node.value
+        return SafeConstructor().construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
     return None
 
 

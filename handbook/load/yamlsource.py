@@ -34,7 +34,7 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _compose(text: str) -> Node | None:
+def compose_text(text: str) -> Node | None:
     """Return the node tree of a text, with libyaml's parser where PyYAML has it (many times faster).
 
     libyaml's composer cannot refuse aliases as it meets them, but an alias leaves the node
@@ -89,7 +89,7 @@ def compose(path: Path, problems: Problems) -> Node | None:
         problems.add(Location(path, line), "the file is not UTF-8 text")
         return None
     try:
-        node = _compose(text)
+        node = compose_text(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         # An error found at the end of the stream is reported on the file's last line.
