@@ -16,8 +16,8 @@ MAX_GRADE = 8.0
 
 
 @pytest.fixture(scope="module")
-def book():
-    return prepare(Project.at(ROOT)).books["en"]
+def book(built):
+    return built.handbook.books["en"]  # the session's own load of the real handbook
 
 
 def test_the_handbook_loads_and_every_source_is_cited(book):
@@ -72,8 +72,8 @@ def test_every_chapter_records_its_content_review(book):
 
 
 @pytest.fixture(scope="module")
-def spanish():
-    return prepare(Project.at(ROOT), ("es",)).books["es"]
+def spanish(built):
+    return built.handbook.books["es"]
 
 
 def test_the_spanish_handbook_is_complete_in_step_and_easy_to_read(spanish, book):
