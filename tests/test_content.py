@@ -122,7 +122,19 @@ def test_the_first_crisis_page_gives_the_numbers_to_call(built, layout):
 
 
 def test_the_sources_appendix_counts_only_the_articles(built, book):
-    text = _words("\n".join(built.page_texts("a4")))
+    import re
+    import zipfile
+
+    from handbook.editions import Edition
+
+    site = built.path(Edition("", "en", "", "web"))
+    appendices = {
+        "PDF": "\n".join(built.page_texts("a4")),
+        "e-book": zipfile.ZipFile(built.epub).read("EPUB/sources.xhtml").decode(),
+        "web": (site / "sources.html").read_text(encoding="utf-8"),
+    }
     articles = [source for source in book.sources if not source.added_by_publisher]
-    assert f"This handbook is based on {len(articles)} sources." in text
-    assert text.count("Added by the publisher") == len(book.sources) - len(articles)
+    for edition, text in appendices.items():
+        text = _words(re.sub(r"<[^>]+>", " ", text))
+        assert f"This handbook is based on {len(articles)} sources." in text, edition
+        assert text.count("Added by the publisher") == len(book.sources) - len(articles), edition

@@ -50,6 +50,11 @@ class SourceIndex:
         """Return a chapter's notes, in reading order."""
         return [note for note in self.notes if note.chapter_id == chapter_id]
 
+    @property
+    def based_on(self) -> int:
+        """Return how many sources the book is based on: those the publisher did not add."""
+        return sum(not entry.source.added_by_publisher for entry in self.entries)
+
     def number(self, source_id: str) -> int:
         """Return the number a source has in the appendix."""
         return self._numbers[source_id]
