@@ -155,7 +155,9 @@ def _build(args) -> int:
     made = sum(len(result.made) for result in report.made) + len(report.copied)
     skipped = f", {len(report.skipped)} up to date" if report.skipped else ""
     layouts = sum(result.layouts for result in report.made)
-    laid_out = f" ({layouts} print layout{'s' if layouts != 1 else ''} made)" if report.made else ""
+    appendices = sum(result.appendices for result in report.made)
+    again = f", {appendices} sources appendix{'es' if appendices != 1 else ''} laid out again" if appendices else ""
+    laid_out = f" ({layouts} print layout{'s' if layouts != 1 else ''} made{again})" if report.made else ""
     if report.copied:
         laid_out += f" ({len(report.copied)} made before from the same inputs, copied from the cache)"
     print(f"handbook: {made} output{'s' if made != 1 else ''} written to {project.out}{laid_out}{skipped}")

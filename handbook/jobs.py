@@ -50,6 +50,8 @@ class JobResult:
     seconds: float
     layouts: int = 0
     """How many times the job laid out a print edition (once, or twice where the pages moved)."""
+    appendices: int = 0
+    """How many times it made only the sources appendix's pages again (see pdf/relayout.py)."""
 
 
 class Workshop:
@@ -64,6 +66,8 @@ class Workshop:
         self._digests: dict[str, str] = {}
         self.layouts = 0
         """How many layouts this workshop has made."""
+        self.appendices = 0
+        """How many times it has made only an appendix's pages again."""
 
     def env(self, language: str):
         """Return the template environment of a language."""
@@ -99,7 +103,7 @@ class Workshop:
     def run(self, job: Job) -> JobResult:
         """Make and write every edition of a job."""
         start = time.perf_counter()
-        layouts_before = self.layouts
+        layouts_before, appendices_before = self.layouts, self.appendices
         outputs: list[tuple[Edition, bytes, int | None, float]] = []
         print_edition = Edition(job.clinic, job.language, job.layout, "pdf")
         if "pdf" in job.formats or "epub" in job.formats:
@@ -136,7 +140,8 @@ class Workshop:
                 write_folder_atomically(path, site)
             except OSError as error:
                 raise write_error(path, error) from None
-        return JobResult(job, tuple(made), time.perf_counter() - start, self.layouts - layouts_before)
+        return JobResult(job, tuple(made), time.perf_counter() - start, self.layouts - layouts_before,
+                         self.appendices - appendices_before)
 
     def site(self, edition: Edition) -> dict[str, bytes]:
         """Return the files of a web edition, by their paths in its folder."""
@@ -154,8 +159,10 @@ class Workshop:
         it hashes the same, the kept pages are this very HTML's, and the e-book needs no
         layout at all; else one layout of the guess shows whether the pages moved. An
         edition never built before guesses from a relative's pages (another clinic's, or
-        another layout's): where they are right it is laid out once, where wrong, twice,
-        as with no guess at all.
+        another layout's): where they are right it is laid out once, where wrong, twice.
+        With no guess, the first layout lists every citation; then only the appendix's pages
+        are made again with one citation per page, where that is the same as a second
+        layout (pdf/relayout.py), and another layout's pages are not taken as a guess.
         """
         digest = self.digest(context.book.language)
         name = f"{context.edition.clinic or '-'}/{context.edition.language}/{context.edition.layout}"
@@ -164,7 +171,12 @@ class Workshop:
             guess = cached.anchor_pages
         else:  # a first build of this edition: a relative's pages are a better guess than none
             cached = None
-            guess = next((pages.anchor_pages for pages in self.cache.relatives(name, self._likeness(context.edition.layout))
+            # Another clinic's pages in this layout are nearly always right. Another layout's
+            # often are not, and where the appendix can be made again alone, listing every
+            # citation costs less than the second layout a wrong guess takes.
+            own = context.edition.layout
+            likeness = [] if self._shortens(context) else self._likeness(own)
+            guess = next((pages.anchor_pages for pages in self.cache.relatives(name, likeness)
                           if _covers(pages.anchor_pages, context.index)), None)
         if cached is not None and not need_layout and cached.inputs is not None \
                 and cached.inputs == self.render_key(context, cached.anchor_pages):
@@ -173,10 +185,17 @@ class Workshop:
         if cached is not None and cached.key == layout_key(html, digest) and not need_layout:
             return None, cached  # the e-book alone needs only the page numbers: WeasyPrint is not even loaded
         typesetter = self.typesetter(context.edition.layout)
-        if guess is None:
-            guess = self._lay_out(typesetter, html).anchor_pages()
-            html = render_print(env, context, guess)
-        layout = self._lay_out(typesetter, html)
+        if guess is None:  # lay out the appendix listing every citation, then cut each list to one per page
+            first = self._lay_out(typesetter, html, keep=self._shortens(context))
+            guess = first.anchor_pages()
+            first_html, html = html, render_print(env, context, guess)
+            layout = typesetter.shorten_appendix(first, first_html, html, self._cut(context, guess))
+            if layout is None:  # a theme or a WeasyPrint it cannot be shown safe for: all again
+                layout = self._lay_out(typesetter, html)
+            elif layout is not first:
+                self.appendices += 1
+        else:
+            layout = self._lay_out(typesetter, html)
         actual = layout.anchor_pages()
         # Footnotes take room on their page, so the markers move more: allow more rounds.
         for _ in range(3 if context.layout.notes == "footnotes" else 1):
@@ -218,9 +237,34 @@ class Workshop:
                           self.digest(context.book.language), code_hash(), context.build_date.isoformat(),
                           json.dumps([edition.clinic, edition.language, edition.layout]))
 
-    def _lay_out(self, typesetter, html: str):
+    def _shortens(self, context: Context) -> bool:
+        """Tell whether an edition's appendix can be made again alone (see pdf/relayout.py): not
+        where footnotes, whose markers are in the body, follow the appendix's lists."""
+        return context.layout.notes != "footnotes" and self.typesetter(context.edition.layout).can_shorten_appendix()
+
+    def _lay_out(self, typesetter, html: str, keep: bool = False):
         self.layouts += 1
-        return typesetter.lay_out(html)
+        return typesetter.lay_out(html, keep)
+
+    def _cut(self, context: Context, anchor_pages: dict[str, int]):
+        """Return what the appendix drops when its lists, which named every citation, keep one per page."""
+        from .pdf.relayout import Cut
+
+        ngettext = self._language(context.edition.language)[1].ngettext
+        removed: set[str] = set()
+        relabelled: dict[str, tuple[str, str]] = {}
+        changed = []
+        for entry in context.index.entries:
+            kept = cited_on(entry, anchor_pages)
+            if len(kept) == len(entry.places):
+                continue
+            name = f"source-{entry.number}"
+            changed.append(name)
+            removed |= {place.anchor for place in entry.places} - {place.anchor for place in kept}
+            before, after = (ngettext("Cited on page", "Cited on pages", len(places)) for places in (entry.places, kept))
+            if before != after:
+                relabelled[name] = (before, after)
+        return Cut(frozenset(removed), relabelled, tuple(changed))
 
     def digest(self, language: str) -> str:
         """Return a hash of everything besides the HTML that shapes a layout: the theme, the

@@ -39,11 +39,14 @@ def run(*args: str, cwd: Path = ROOT) -> tuple[float, str]:
     return time.perf_counter() - start, done.stdout
 
 
-def build(root: Path, out: Path, *args: str) -> tuple[float, int]:
-    """Time `handbook build` in a fresh process; return its seconds and the print layouts it made."""
+def build(root: Path, out: Path, *args: str) -> tuple[float, str]:
+    """Time `handbook build` in a fresh process; return its seconds and the print layouts it made
+    ("8 layouts", "1 layout + 1 appendix again": the sources appendix's pages alone made again)."""
     seconds, output = run(sys.executable, "-m", "handbook", "--root", str(root), "build", *args, "--out", str(out))
-    found = re.search(r"\((\d+) print layouts? made\)", output)
-    return seconds, int(found.group(1)) if found else 0
+    found = re.search(r"\((\d+) print layouts? made(?:, (\d+) sources appendix(?:es)? laid out again)?\)", output)
+    layouts, appendices = (int(found.group(1)), int(found.group(2) or 0)) if found else (0, 0)
+    made = f"{layouts} layout{'s' if layouts != 1 else ''}"
+    return seconds, made + (f" + {appendices} appendix{'es' if appendices != 1 else ''} again" if appendices else "")
 
 
 def child(*args: str) -> dict:
@@ -137,36 +140,36 @@ def child_main(args: list[str]) -> None:
 def real_book(folder: Path) -> list[tuple[str, str]]:
     rows = []
     out = folder / "out"
-    cold = build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0]
+    cold, cold_layouts = build(ROOT, out, "pdf", *A4_ENGLISH, "--force")
     warm = min(build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0] for _ in range(3))  # as WeasyPrint alone: best of three
     html = folder / "html"
     html.mkdir()
     child("write-html", str(ROOT), str(html), str(out))
     alone = min(child("weasyprint-alone", str(html))["wall"] for _ in range(3))
     rows.append(("A4 PDF, page map known ÷ WeasyPrint alone on the same HTML",
-                 f"{warm / alone:.2f}  ({warm:.2f} s ÷ {alone:.2f} s; cold, no page map: {cold:.2f} s)"))
+                 f"{warm / alone:.2f}  ({warm:.2f} s ÷ {alone:.2f} s; cold, no page map: {cold:.2f} s, {cold_layouts})"))
 
     epub_warm = min(build(ROOT, out, "epub", *A4_ENGLISH, "--force")[0] for _ in range(3))
     shutil.rmtree(out / ".cache")
-    epub_cold = build(ROOT, out, "epub", *A4_ENGLISH, "--force")[0]
+    epub_cold, epub_cold_layouts = build(ROOT, out, "epub", *A4_ENGLISH, "--force")
     pandoc = pandoc_epub(folder)
     against = f"; Pandoc on the same chapters: {pandoc:.2f} s, ratio {epub_warm / pandoc:.2f}" if pandoc else \
         "; Pandoc not installed"
-    rows.append(("EPUB, A4 layout known", f"{epub_warm:.2f} s  (cold: {epub_cold:.2f} s{against})"))
+    rows.append(("EPUB, A4 layout known", f"{epub_warm:.2f} s  (cold: {epub_cold:.2f} s, {epub_cold_layouts}{against})"))
 
     every = folder / "every"
     cold_all, cold_layouts = build(ROOT, every, "--force")
     warm_all, warm_layouts = build(ROOT, every, "--force")
     nothing = build(ROOT, every)[0]
     rows.append(("every edition (2 languages × 4 layouts, PDF + EPUB + web)",
-                 f"cold {cold_all:.1f} s, {cold_layouts} layouts; warm {warm_all:.1f} s, {warm_layouts} layouts; "
+                 f"cold {cold_all:.1f} s, {cold_layouts}; warm {warm_all:.1f} s, {warm_layouts}; "
                  f"nothing changed {nothing:.2f} s"))
     files = [path for path in every.rglob("*") if path.suffix in (".pdf", ".epub") and ".cache" not in path.parts]
     for path in files:
         path.unlink()
     copied, copied_layouts = build(ROOT, every)
     rows.append(("every edition, its PDFs and e-books deleted (made before: copied from build/.cache)",
-                 f"{copied:.2f} s, {copied_layouts} layouts, {len(files)} files"))
+                 f"{copied:.2f} s, {copied_layouts}, {len(files)} files"))
     rows.append(("preview: rebuild after one chapter changed", f"{preview_rebuild(folder / 'preview'):.2f} s"))
     make = no_op_make()
     if make is not None:

@@ -41,8 +41,8 @@ def hold(reason):
 if mode == "after-layout":
     from handbook.pdf import layout
     original = layout.Typesetter.lay_out
-    def lay_out(self, html):
-        result = original(self, html)
+    def lay_out(self, html, *args, **kwargs):
+        result = original(self, html, *args, **kwargs)
         hold("laid out")
         return result
     layout.Typesetter.lay_out = lay_out

@@ -243,7 +243,7 @@ def hold():
 if MOMENT == "layout":  # before the first page is laid out: nothing is written yet
     from handbook.pdf.layout import Typesetter
     lay_out = Typesetter.lay_out
-    Typesetter.lay_out = lambda self, html: (hold(), lay_out(self, html))[1]
+    Typesetter.lay_out = lambda self, html, *args: (hold(), lay_out(self, html, *args))[1]
 else:  # "write": the new PDF is in place, the e-book waits in its temporary file for its rename
     replace = os.replace
     def held(source, target, *args, **kwargs):

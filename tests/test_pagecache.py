@@ -30,12 +30,13 @@ NAME = "long-test-book"
 
 
 def build(root, out, *args):
-    """Build in a fresh process; return how many print layouts it made."""
+    """Build in a fresh process; return how many print layouts it made, and how many times it made
+    only the sources appendix again (pdf/relayout.py)."""
     result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), "build", *args, "--out", str(out)],
                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH))
     assert result.returncode == 0, result.stderr
-    found = re.search(r"\((\d+) print layouts? made\)", result.stdout)
-    return int(found.group(1)) if found else 0
+    found = re.search(r"\((\d+) print layouts? made(?:, (\d+) sources appendix(?:es)? laid out again)?\)", result.stdout)
+    return (int(found.group(1)), int(found.group(2) or 0)) if found else (0, 0)
 
 
 def outputs(out):
@@ -49,14 +50,18 @@ def book(tmp_path_factory):
 
 def test_a_known_page_map_lays_out_once_and_the_ebook_not_at_all_with_the_bytes_of_a_cold_build(book, tmp_path):
     warm = tmp_path / "warm"
-    assert build(book, warm) == 2  # nothing known: every citation listed, then the pages they fell on
-    assert build(book, warm, "--force") == 1
+    # Nothing known: one layout listing every citation, then only the appendix's pages made
+    # again with one citation per page.
+    assert build(book, warm) == (1, 1)
+    assert build(book, warm, "--force") == (1, 0)  # the final HTML laid out from scratch
     warmed = outputs(warm)
-    assert build(book, warm, "epub", "--force") == 0
+    assert build(book, warm, "epub", "--force") == (0, 0)
     assert outputs(warm) == warmed
     cold = tmp_path / "cold"
-    build(book, cold)
+    assert build(book, cold) == (1, 1)
     assert outputs(cold) == warmed
+    assert_cited_on_pages_are_where_the_citations_are(cold / f"{NAME}.pdf")
+    assert_page_list_follows_the_pdf(cold / f"{NAME}.pdf", cold / f"{NAME}.epub")
 
 
 def test_a_stale_page_map_never_prints_a_wrong_page_number(book, tmp_path):
@@ -70,7 +75,7 @@ def test_a_stale_page_map_never_prints_a_wrong_page_number(book, tmp_path):
         f"page of the book, with no citation, so that the page map knows every marker but not its page.\n"
         f"        guidance: true\n" for n in range(30)), 1), encoding="utf-8")
     try:
-        assert build(book, out) == 2  # the old pages, found wrong after one layout, then the right ones
+        assert build(book, out) == (2, 0)  # the old pages, found wrong after one layout, then the right ones
         pdf, epub = out / f"{NAME}.pdf", out / f"{NAME}.epub"
         assert_cited_on_pages_are_where_the_citations_are(pdf)
         assert_page_list_follows_the_pdf(pdf, epub)
@@ -130,12 +135,48 @@ def test_an_edition_built_for_the_first_time_is_laid_out_once_from_a_relatives_p
         (book / "clinics").mkdir(exist_ok=True)
         (book / "clinics" / f"{name}.yaml").write_text(f"name: {name.title()} Clinic\n")
     out = tmp_path / "out"
-    assert build(book, out, "--clinic", "-", "--layout", "a4") == 2  # nothing known
-    assert build(book, out, "--layout", "a4", "--jobs", "1") == 2  # each clinic once, from the book's own pages
-    assert build(book, out, "--clinic", "-", "--layout", "print-shop") == 1  # from the A4 edition's lines
+    assert build(book, out, "--clinic", "-", "--layout", "a4") == (1, 1)  # nothing known
+    assert build(book, out, "--layout", "a4", "--jobs", "1") == (2, 0)  # each clinic once, from the book's own pages
+    # Another layout's pages are seldom right: every citation listed, then the appendix again.
+    assert build(book, out, "--clinic", "-", "--layout", "print-shop") == (1, 1)
+    assert build(book, out, "--clinic", "-", "--layout", "print-shop", "--force") == (1, 0)  # from scratch
     cold = tmp_path / "cold"  # each alone, with nothing known: the same bytes
-    assert build(book, cold, "--clinic", "north", "--layout", "a4") == 2
-    assert build(book, cold, "--clinic", "-", "--layout", "print-shop") == 2
+    assert build(book, cold, "--clinic", "north", "--layout", "a4") == (1, 1)
+    assert build(book, cold, "--clinic", "-", "--layout", "print-shop") == (1, 1)
     for name in (f"north/en/{NAME}.pdf", f"{NAME}-print-shop.pdf"):
         assert (cold / name).read_bytes() == (out / name).read_bytes(), name
     assert_cited_on_pages_are_where_the_citations_are(out / f"{NAME}-print-shop.pdf")
+
+
+def test_a_source_left_with_one_page_is_cited_on_page_not_pages(tmp_path):
+    """The appendix made again says "page" where every citation of a source fell on one page,
+    as the HTML laid out from scratch says it."""
+    book = write_book(tmp_path / "book", 15)
+    with (book / "sources" / "sources.yaml").open("a", encoding="utf-8") as sources:
+        sources.write("  - id: fifth\n    title: The fifth generated article\n    author: Nobody\n"
+                      '    date: "2026"\n    kind: web article\n    note: Made up for this test.\n')
+    chapter = book / "chapters" / "en" / "part-002.yaml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("    blocks:\n", (
+        "    blocks:\n      - paragraph: This one short paragraph cites the fifth article [@fifth], and then"
+        " the fifth article again [@fifth].\n"), 1), encoding="utf-8")
+    cold, warm = tmp_path / "cold", tmp_path / "warm"
+    assert build(book, cold) == (1, 1)
+    text = "".join(page.extract_text() for page in PdfReader(cold / f"{NAME}.pdf").pages[-3:])
+    assert len(re.findall(r"Cited on page \d+\.", text)) == 1
+    assert build(book, warm) == (1, 1)
+    assert build(book, warm, "--force") == (1, 0)
+    assert outputs(cold) == outputs(warm)
+
+
+def test_a_theme_that_styles_page_references_by_their_place_is_laid_out_twice(tmp_path):
+    """Cutting a list changes which reference is last: a theme that styles the last one differently
+    gets the second layout, and what it asked for."""
+    book = write_book(tmp_path / "book", 15)
+    own = book / "layouts" / "print" / "a4.css"
+    own.parent.mkdir(parents=True)
+    own.write_text((ROOT / "layouts" / "print" / "a4.css").read_text(encoding="utf-8")
+                   + ".cited-on a.page-ref:last-child { font-weight: bold; }\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert build(book, out) == (2, 0)
+    assert_cited_on_pages_are_where_the_citations_are(out / f"{NAME}.pdf")
+    assert_page_list_follows_the_pdf(out / f"{NAME}.pdf", out / f"{NAME}.epub")

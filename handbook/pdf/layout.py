@@ -10,7 +10,7 @@ import logging
 import mimetypes
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +21,7 @@ from ..theme import PrintLayout, Theme
 from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
 from .marks import add_printer_marks
+from .relayout import Cut, can_relay, kept_pagination, plan, relay
 from .speedups import install as install_speedups
 from .tables import add_id_tree, merge_split_tables, scope_table_headers
 
@@ -84,11 +85,13 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 class Layout:
     """A laid-out print edition: its pages, and where each anchor falls."""
 
-    def __init__(self, document, where: Location, marks: tuple[str, ...] = ()):
+    def __init__(self, document, where: Location, marks: tuple[str, ...] = (), pagination: dict | None = None):
         self.document = document
         self.where = where
         self.marks = marks
         """The printer's marks to draw outside the bleed."""
+        self.pagination = pagination
+        """What WeasyPrint needs to make some pages again (see relayout.py), if it was kept."""
 
     @property
     def page_count(self) -> int:
@@ -128,6 +131,8 @@ class Typesetter:
         from weasyprint.text.fonts import FontConfiguration
 
         self.marks = layout.marks
+        self.css_files = [path for path in theme.files() if path.suffix == ".css"]
+        self._can_relay: bool | None = None
         self.fetcher = _fetcher_class()(project, theme)
         self.fonts = FontConfiguration()
         self.where = Location(theme.find(layout.stylesheets[0]), 0)
@@ -139,16 +144,44 @@ class Typesetter:
                 raise HandbookError([Problem(_css_location(message, theme.find(sheet), theme), f"WeasyPrint: {message}")
                                      for message in warnings])
 
-    def lay_out(self, html: str) -> Layout:
-        """Return the laid-out document; WeasyPrint warnings fail the build."""
+    def lay_out(self, html: str, keep: bool = False) -> Layout:
+        """Return the laid-out document; WeasyPrint warnings fail the build. With `keep`, the
+        layout keeps what `shorten_appendix` needs to make its last pages again."""
         from weasyprint import HTML
 
         install_speedups()  # layout and tagged writer without their quadratic costs: same bytes
-        with weasyprint_warnings() as warnings:
+        pagination: dict = {}
+        with weasyprint_warnings() as warnings, kept_pagination(pagination) if keep else nullcontext():
             document = HTML(string=html, base_url=BOOK_URL, url_fetcher=self.fetcher).render(
                 font_config=self.fonts, stylesheets=self.stylesheets, pdf_variant=PDF_VARIANT
             )
         _fail_on(warnings, self.where)
+        return Layout(document, self.where, self.marks, pagination or None)
+
+    def can_shorten_appendix(self) -> bool:
+        """Tell whether this WeasyPrint and the theme's stylesheets let `shorten_appendix` work at all."""
+        if self._can_relay is None:
+            self._can_relay = can_relay(self.css_files)
+        return self._can_relay
+
+    def shorten_appendix(self, layout: Layout, first_html: str, final_html: str, cut: Cut) -> Layout | None:
+        """Return the layout of `final_html`, made from the layout of `first_html` (kept with `keep`)
+        by cutting the appendix's lists and making its pages again; None where that could differ
+        from laying out `final_html` (see relayout.py), and the caller lays it out instead."""
+        from weasyprint.document import Page
+
+        if not (self.can_shorten_appendix() and layout.pagination and plan(first_html, final_html, cut)):
+            return None
+        pagination, layout.pagination = layout.pagination, None  # the box tree is changed: once only
+        if not cut.changed:
+            return layout  # every citation is alone on its page: the first layout is the final one
+        with weasyprint_warnings() as warnings:
+            boxes = relay(pagination, cut, layout.anchor_pages())
+        _fail_on(warnings, self.where)
+        if boxes is None:
+            return None
+        document = layout.document
+        document.pages = [Page(box) for box in boxes]
         return Layout(document, self.where, self.marks)
 
 
