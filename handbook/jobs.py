@@ -5,6 +5,7 @@ stylesheets and fonts of each layout are set up once and reused for every job it
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -183,7 +184,14 @@ class Workshop:
             return None, cached  # the HTML would be the one laid out: the e-book needs neither it nor WeasyPrint
         html = render_print(env, context, guess)  # with no guess, the appendix lists every citation
         if cached is not None and cached.key == layout_key(html, digest) and not need_layout:
-            return None, cached  # the e-book alone needs only the page numbers: WeasyPrint is not even loaded
+            # The e-book alone needs only the page numbers: WeasyPrint is not even loaded. Where
+            # the map was kept by a build that read other files (`make` reads every language),
+            # keep these inputs with it, so that the next such e-book need not render the HTML.
+            inputs = self.render_key(context, cached.anchor_pages)
+            if inputs is not None and inputs != cached.inputs:
+                cached = dataclasses.replace(cached, inputs=inputs)
+                self.cache.write(name, cached)
+            return None, cached
         typesetter = self.typesetter(context.edition.layout)
         if guess is None:  # lay out the appendix listing every citation, then cut each list to one per page
             first = self._lay_out(typesetter, html, keep=self._shortens(context))
