@@ -175,8 +175,7 @@ class Workshop:
             # Another clinic's pages in this layout are nearly always right. Another layout's
             # often are not, and where the appendix can be made again alone, listing every
             # citation costs less than the second layout a wrong guess takes.
-            own = context.edition.layout
-            likeness = [] if self._shortens(context) else self._likeness(own)
+            likeness = [] if self._shortens(context) else self._likeness(context.edition.layout)
             guess = next((pages.anchor_pages for pages in self.cache.relatives(name, likeness)
                           if _covers(pages.anchor_pages, context.index)), None)
         if cached is not None and not need_layout and cached.inputs is not None \

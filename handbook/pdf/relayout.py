@@ -27,8 +27,6 @@ compares the bytes of an edition made this way with one laid out from its final 
 """
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -37,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import escape
+
+from .speedups import source_hash
 
 WEASYPRINT_PAGINATION = {
     "layout_document": "a5cbf437e99caf72",
@@ -59,7 +59,7 @@ class Cut:
     """For each source entry's id left with one reference: its label before and after ("Cited on
     pages", "Cited on page")."""
     changed: tuple[str, ...]
-    """The ids of the source entries whose lists change."""
+    """The ids of the source entries whose lists change (those relabelled among them)."""
 
 
 @contextmanager
@@ -81,11 +81,21 @@ def kept_pagination(state: dict) -> Iterator[None]:
             yield page
         state["pages"] = made
 
-    document_module.layout_document, layout_module.make_all_pages = layout_document, make_all_pages
+    with _swapped(document_module, layout_document=layout_document), _swapped(layout_module, make_all_pages=make_all_pages):
+        yield
+
+
+@contextmanager
+def _swapped(module, **functions) -> Iterator[None]:
+    """Put other functions in a module's namespace while the block runs, and the real ones back after."""
+    real = {name: getattr(module, name) for name in functions}
+    for name, function in functions.items():
+        setattr(module, name, function)
     try:
         yield
     finally:
-        document_module.layout_document, layout_module.make_all_pages = real_layout, real_make
+        for name, function in real.items():
+            setattr(module, name, function)
 
 
 def can_relay(stylesheets: Iterable[Path]) -> bool:
@@ -96,7 +106,7 @@ def can_relay(stylesheets: Iterable[Path]) -> bool:
     functions = {"layout_document": layout_module.layout_document, "make_all_pages": page_module.make_all_pages,
                  "remake_page": page_module.remake_page}
     for name, function in functions.items():
-        if hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16] != WEASYPRINT_PAGINATION[name]:
+        if source_hash(function) != WEASYPRINT_PAGINATION[name]:
             return False
     return not any(_by_place(path.read_text(encoding="utf-8")) for path in stylesheets)
 
@@ -170,14 +180,14 @@ def relay(state: dict, cut: Cut, anchor_pages: Mapping[str, int]):
         context.page_maker[index][-1]["content_changed"] = True
     context.string_set = defaultdict(lambda: defaultdict(list))  # filled again from every page
     kept = [page for page, _, _ in state["pages"]]
-    real_start, real_make = layout_module.initialize_page_maker, layout_module.make_all_pages
-    layout_module.initialize_page_maker = lambda context, root_box: None
-    layout_module.make_all_pages = lambda context, root_box, html, pages: real_make(context, root_box, html,
-                                                                                    pages or kept)
-    try:
+    real_make = layout_module.make_all_pages
+
+    def make_all_pages(context, root_box, html, pages):
+        return real_make(context, root_box, html, pages or kept)  # the first round starts from the kept pages
+
+    # The page maker is kept as the first layout left it, not started afresh.
+    with _swapped(layout_module, initialize_page_maker=lambda context, root_box: None, make_all_pages=make_all_pages):
         return list(layout_module.layout_document(html, root_box, context))
-    finally:
-        layout_module.initialize_page_maker, layout_module.make_all_pages = real_start, real_make
 
 
 def _cut_boxes(root_box, cut: Cut) -> bool:
@@ -187,7 +197,7 @@ def _cut_boxes(root_box, cut: Cut) -> bool:
 
     removals, labels = [], []
     hrefs = {f"#{anchor}" for anchor in cut.removed}
-    for parent, entry in _inside(root_box, set(cut.relabelled) | set(cut.changed)):
+    for parent, entry in _inside(root_box, set(cut.changed)):
         children = list(parent.children)
         for index, child in enumerate(children):
             element = child.element

@@ -63,15 +63,21 @@ CACHE_TARGET_PAGE_COUNTERS = "545eb30bb50f0e49"
 """The first 16 hex digits of the SHA-256 of WeasyPrint 70's method, which the fix replaces."""
 
 
-def _index_target_counters() -> None:
-    import copy
+def source_hash(function) -> str:
+    """Return the first 16 hex digits of the SHA-256 of a function's source: which code a fix was written against."""
     import hashlib
     import inspect
+
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
+
+
+def _index_target_counters() -> None:
+    import copy
 
     from weasyprint.css.targets import TargetCollector
 
     original = TargetCollector.cache_target_page_counters
-    if hashlib.sha256(inspect.getsource(original).encode()).hexdigest()[:16] != CACHE_TARGET_PAGE_COUNTERS:
+    if source_hash(original) != CACHE_TARGET_PAGE_COUNTERS:
         return  # another WeasyPrint: leave its own code in place
 
     def cache_target_page_counters(self, anchor_name, page_counter_values, page_maker_index, page_maker):
