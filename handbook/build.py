@@ -166,10 +166,10 @@ def _run(handbook: Handbook, date, todo: list[Job], workers: int | None):
     """
     if not todo:
         return
-    import concurrent.futures
-    import multiprocessing
-
     workers = min(workers or os.cpu_count() or 1, len(todo))
+    if workers > 1:  # imported only for a pool: a one-edition build (a warm e-book) is not kept waiting
+        import concurrent.futures
+        import multiprocessing
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         workshop = Workshop(handbook, date)
         for job in todo:

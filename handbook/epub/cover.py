@@ -53,25 +53,28 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     """Return the cover as PNG bytes.
 
     Compressing the picture well takes a sixth of a second, so the result is kept under the
-    cache folder (build/.cache/covers/), named by a hash of everything drawn: each line's
-    words, place, font file and size, the colours, and the libraries' versions (Pillow's among them).
+    cache folder (build/.cache/covers/), named by a hash of everything it is drawn from:
+    the words, the font files, the colours, the code of this module and of fonts.py, and
+    the libraries' versions (Pillow's and fontTools' among them). The hash needs no font
+    measured, so a kept cover is found without even loading Pillow.
     """
-    from PIL import Image, ImageDraw
-
     book, cover = context.book, context.theme.cover
-    image = Image.new("RGB", SIZE, cover.background)
-    draw = ImageDraw.Draw(image)
-    publisher = pillow_font(cover.regular_font, 60, context.project.cache)
-    lines = [(MARGIN, y, line, font) for y, line, font in cover_lines(context, gettext, draw)]
-    lines += [(MARGIN, RULE + 50 + number * 72, line, publisher)
-              for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3])]
-    recipe = [libraries(), SIZE, cover.background, cover.ink, MARGIN, RULE]
-    recipe += [(x, y, line, hashlib.sha256(font.handbook_file.read_bytes()).hexdigest(), font.size)
-               for x, y, line, font in lines]
+    parts = _parts(context, gettext)
+    recipe = [libraries(), _code(), SIZE, cover.background, cover.ink, MARGIN, RULE, book.publisher,
+              _file_hash(cover.regular_font)]
+    recipe += [(text, _file_hash(font_file), size, after, highest) for text, font_file, size, after, highest in parts]
 
     def draw_cover() -> bytes:
-        for x, y, line, font in lines:
-            draw.text((x, y), line, font=font, fill=cover.ink)
+        from PIL import Image, ImageDraw
+
+        image = Image.new("RGB", SIZE, cover.background)
+        draw = ImageDraw.Draw(image)
+        publisher = pillow_font(cover.regular_font, 60, context.project.cache)
+        lines = [(y, line, font) for y, line, font in _fitted(draw, parts, context.project.cache)]
+        lines += [(RULE + 50 + number * 72, line, publisher)
+                  for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3])]
+        for y, line, font in lines:
+            draw.text((MARGIN, y), line, font=font, fill=cover.ink)
         draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
         out = io.BytesIO()
         image.save(out, format="PNG", optimize=True)
@@ -81,19 +84,40 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     return kept(context.project.cache / "covers" / f"{key}.png", draw_cover)
 
 
+def _code() -> str:
+    """Return the hash of the code that draws a cover: a change to it draws the cover anew."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(Path(__file__).with_name("fonts.py").read_bytes())
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def cover_lines(context: Context, gettext: Callable[[str], str], draw) -> list[tuple[int, str, object]]:
     """Return the lines above the rule, as (top, text, font): the clinic's name, the title,
     the subtitle and the edition, one under the other, each wrapped to the width, and all
     drawn smaller if they would reach the rule (a long clinic name, a long title)."""
+    return _fitted(draw, _parts(context, gettext), context.project.cache)
+
+
+def _parts(context: Context, gettext: Callable[[str], str]) -> list[tuple[str, Path, int, int, int]]:
+    """Return what goes above the rule, as (text, font file, size, space after, highest start)."""
     book, cover = context.book, context.theme.cover
-    parts = []  # (text, font file, size, space after, highest start)
+    parts = []
     if context.clinic and context.clinic.name:
         parts.append((context.clinic.name, cover.bold_font, 64, 100, 0))
     parts += [(book.title, cover.bold_font, 170, 60, 520), (book.subtitle, cover.regular_font, 84, 120, 0),
               (f"{book.edition} · {gettext('e-book')}", cover.regular_font, 64, 0, 0)]
+    return parts
+
+
+def _fitted(draw, parts, cache: Path | None) -> list[tuple[int, str, object]]:
+    """Return the parts' lines, all drawn smaller until they stay clear of the rule."""
     scale = 1.0
     while True:
-        lines, bottom = _arrange(draw, parts, scale, context.project.cache)
+        lines, bottom = _arrange(draw, parts, scale, cache)
         if bottom <= RULE - 60 or scale < 0.3:
             return lines
         scale *= 0.9
