@@ -120,8 +120,11 @@ pango:
 # Two tiers (docs/testing.md): `make test` checks every output of the real handbook and every
 # stage on small books; the tests marked slow each run for seconds by their nature (a real
 # make, builds killed or raced, a book of their own laid out, Chromium, EPUBCheck).
+# The quick tier runs in a process per core (pytest-xdist). The slow tier runs one test at
+# a time: it kills builds at chosen moments and runs two builds at once, which other tests
+# on the same cores would upset.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 test-slow: $(VENV)/.installed
 	$(BIN)/python -m pytest -m slow

@@ -1,4 +1,10 @@
-"""Shared fixtures: a small book in tmp_path, and the real handbook built once per session."""
+"""Shared fixtures: a small book in tmp_path, and the real handbook built once per session.
+
+`make test` runs the quick tier in a process per core (pytest-xdist). Each worker is a
+session of its own, with its own `built` folder; one at a time builds it (a file lock),
+so that where the real book must be laid out, one worker lays it out and the others copy
+its outputs from the shared cache, as a second build would.
+"""
 from __future__ import annotations
 
 import math
@@ -9,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from filelock import FileLock
 
 from handbook.build import Request, build
 from handbook.editions import Edition, output_path
@@ -92,13 +99,34 @@ REAL_BOOK_COPIED: list[int] = []
 """The outputs each build of the real handbook copied from make's cache, made before from the same inputs."""
 
 
+def pytest_sessionfinish(session):
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand its builds' counts to the summary
+        workeroutput["real_book"] = (REAL_BOOK_LAYOUTS, REAL_BOOK_COPIED)
+
+
+class _WorkerCounts:
+    """Gathers the workers' counts of real-book layouts, for the one summary line."""
+
+    @pytest.hookimpl
+    def pytest_testnodedown(self, node, error):
+        layouts, copied = getattr(node, "workeroutput", {}).get("real_book", ((), ()))
+        REAL_BOOK_LAYOUTS.extend(layouts)
+        REAL_BOOK_COPIED.extend(copied)
+
+
 def pytest_terminal_summary(terminalreporter):
     if REAL_BOOK_LAYOUTS:
-        copied = f" ({sum(REAL_BOOK_COPIED)} outputs made before by make, copied)" if sum(REAL_BOOK_COPIED) else ""
-        terminalreporter.write_line(f"the real handbook was laid out {sum(REAL_BOOK_LAYOUTS)} times in this run{copied}")
+        copied = f"{sum(REAL_BOOK_COPIED)} outputs made before by make, copied" if sum(REAL_BOOK_COPIED) else ""
+        builds = f"{len(REAL_BOOK_LAYOUTS)} builds of it, one per worker" if len(REAL_BOOK_LAYOUTS) > 1 else ""
+        told = "; ".join(part for part in (builds, copied) if part)
+        terminalreporter.write_line(f"the real handbook was laid out {sum(REAL_BOOK_LAYOUTS)} times in this run"
+                                    + (f" ({told})" if told else ""))
 
 
 def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_WorkerCounts())
     config.addinivalue_line("markers", "slow: runs for seconds by its nature (a real make, builds in fresh or killed "
                             "processes, a browser, EPUBCheck, generated books); `make test` leaves these out, "
                             "`make test-slow` runs only these, CI runs both (docs/testing.md)")
@@ -309,9 +337,12 @@ def built(tmp_path_factory) -> Built:
     out = tmp_path_factory.mktemp("build")
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    # The folder all of this run's workers share (each has its own under it).
+    shared = tmp_path_factory.getbasetemp().parent
     try:
         project = Project(ROOT, out, kept=ROOT / "build" / ".cache")
-        report = build(project, Request(languages=("en",)), progress=lambda line: None)
+        with FileLock(str(shared / "real-book-build.lock")):
+            report = build(project, Request(languages=("en",)), progress=lambda line: None)
         REAL_BOOK_LAYOUTS.append(sum(result.layouts for result in report.made))
         REAL_BOOK_COPIED.append(len(report.copied))
         handbook = prepare(project)
