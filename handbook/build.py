@@ -245,7 +245,9 @@ class Inputs:
         self.handbook = handbook
         self.date = date
         self._hashes: dict[Path, str] = {}
+        self._names: dict[Path, str] = {}
         self._common: dict[str, str] | None = None
+        self._bases: tuple[tuple[Path, str], ...] | None = None
 
     def hash(self, path: Path) -> str:
         """Return the SHA-256 of a file (remembered for the rest of the build)."""
@@ -280,10 +282,19 @@ class Inputs:
         """Return how the manifest names an input: the same wherever the book is checked out.
 
         The book's files are named from the book folder, the default theme's as (default theme)/...,
-        and a clinic file from elsewhere by its file name."""
-        root = self.handbook.project.root
-        for base, prefix in ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(default theme)/")):
-            for candidate in (path.absolute(), path.resolve()):
+        and a clinic file from elsewhere by its file name. Each is worked out once a build:
+        most files are inputs of every edition, and resolving a path costs a system call a part."""
+        if path not in self._names:
+            self._names[path] = self._name(path)
+        return self._names[path]
+
+    def _name(self, path: Path) -> str:
+        if self._bases is None:
+            root = self.handbook.project.root
+            self._bases = ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(default theme)/"))
+        candidates = (path.absolute(), path.resolve())
+        for base, prefix in self._bases:
+            for candidate in candidates:
                 if candidate.is_relative_to(base):
                     return prefix + candidate.relative_to(base).as_posix()
         return f"(clinic)/{path.name}"
