@@ -49,3 +49,20 @@ def test_a_long_clinic_name_wraps_onto_lines_that_never_overlap(tree, repeat):
     pixels = image.load()
     for x in list(range(0, MARGIN - 10)) + list(range(SIZE[0] - MARGIN + 10, SIZE[0])):
         assert not any(all(abs(a - b) < 60 for a, b in zip(pixels[x, y], ink)) for y in range(0, SIZE[1], 4))
+
+
+def test_a_kept_cover_is_read_without_drawing_and_new_words_draw_a_new_one(tree, monkeypatch):
+    handbook = prepare(tree.project)
+    context = Workshop(handbook, datetime.datetime(2026, 1, 1)).context(Edition("", "en", "a4", "epub"))
+    drawn = cover_png(context, lambda text: text)
+    assert Image.open(io.BytesIO(drawn)).size == SIZE
+    assert len(list((tree.project.cache / "covers").glob("*.png"))) == 1
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("the cover was drawn again")
+
+    monkeypatch.setattr(ImageDraw, "Draw", no_drawing)
+    assert cover_png(context, lambda text: text) == drawn  # the same words: read from the cache
+    renamed = dataclasses.replace(context, clinic=dataclasses.replace(context.clinic, name="Another Clinic"))
+    with pytest.raises(AssertionError, match="drawn again"):
+        cover_png(renamed, lambda text: text)

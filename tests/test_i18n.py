@@ -232,3 +232,24 @@ def test_missing_blocks_and_different_citations_are_named(spanish, tmp_path):
             "the missing ones or remove the extra ones") in result.stderr
     assert (f"{spanish_file}:{bullets_line}: this block cites [@alpha], [@alpha], [@beta], but {english}:8 cites "
             "[@alpha], [@beta], [@beta]; a translation keeps the same citations") in result.stderr
+
+
+def test_long_dates_are_written_by_babel_once_and_then_kept(tmp_path, monkeypatch):
+    import datetime
+
+    import babel.dates
+
+    from handbook.i18n import long_date
+
+    date = datetime.date(2026, 11, 22)
+    assert long_date(date, "en", tmp_path) == "November 22, 2026"
+    assert long_date(date, "es", tmp_path) == "22 de noviembre de 2026"
+    assert len(list((tmp_path / "dates").iterdir())) == 2
+
+    def no_babel(*args, **kwargs):
+        raise AssertionError("Babel was asked again")
+
+    monkeypatch.setattr(babel.dates, "format_date", no_babel)
+    assert long_date(date, "es", tmp_path) == "22 de noviembre de 2026"  # kept
+    with pytest.raises(AssertionError, match="asked again"):
+        long_date(datetime.date(2026, 11, 23), "es", tmp_path)  # another date is written anew

@@ -76,7 +76,7 @@ def environment(theme: Theme, language: str = "en", translations: Any = None,
     )
     env.install_gettext_translations(translations or gettext.NullTranslations(), newstyle=True)
     env.filters["inline"] = _inline
-    env.filters["longdate"] = lambda date: long_date(date, language)
+    env.filters["longdate"] = lambda date: long_date(date, language, cache)
     env.globals["language_name"] = lambda code: language_name(code, language)
     env.globals["kind"] = block_kind
     env.globals["review_groups"] = review_groups
