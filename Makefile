@@ -120,11 +120,12 @@ pango:
 # Two tiers (docs/testing.md): `make test` checks every output of the real handbook and every
 # stage on small books; the tests marked slow each run for seconds by their nature (a real
 # make, builds killed or raced, a book of their own laid out, Chromium, EPUBCheck).
-# The quick tier runs in a process per core (pytest-xdist). The slow tier runs one test at
-# a time: it kills builds at chosen moments and runs two builds at once, which other tests
-# on the same cores would upset.
+# The quick tier runs in a process per core (pytest-xdist), four at most: each worker reads
+# the real book's outputs for itself (about 330 MB), and past four the gain is small. The
+# slow tier runs one test at a time: it kills builds at chosen moments and runs two builds
+# at once, which other tests on the same cores would upset.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not slow" -n auto
+	$(BIN)/python -m pytest -m "not slow" -n auto --maxprocesses 4
 
 test-slow: $(VENV)/.installed
 	$(BIN)/python -m pytest -m slow
