@@ -36,3 +36,35 @@ def test_two_processes_in_two_folders_build_the_same_bytes(tree, tmp_path):
     first, second = outputs
     assert sorted(first) == ["manifest.json", "sample-handbook.epub", "sample-handbook.pdf"]
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_pausing_the_garbage_collector_changes_no_byte(tree, tmp_path, monkeypatch):
+    """WeasyPrint lays out and writes with Python's cyclic collector paused (pdf/layout.py):
+    the same PDF as with it running, and the collector is running again afterwards."""
+    import contextlib
+    import gc
+
+    from handbook.build import Request, build
+    from handbook.pdf import layout
+    from handbook.project import Project
+
+    tree.write("chapters/en/sample.yaml", CHAPTER)
+    tree.write("chapters/en/images/picture.png", png())
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    made, seen = {}, []
+    real = layout.collector_paused
+
+    @contextlib.contextmanager
+    def paused():
+        with real():
+            seen.append(gc.isenabled())
+            yield
+
+    for name, pause in (("paused", paused), ("running", contextlib.nullcontext)):
+        monkeypatch.setattr(layout, "collector_paused", pause)
+        out = tmp_path / name
+        build(Project.at(tree.root, out), Request(formats=("pdf",), force=True, workers=1), progress=lambda line: None)
+        assert gc.isenabled()
+        made[name] = (out / "sample-handbook.pdf").read_bytes()
+    assert seen and not any(seen)  # laid out and written with the collector paused
+    assert made["paused"] == made["running"]
