@@ -247,7 +247,8 @@ class Inputs:
         self._hashes: dict[Path, str] = {}
         self._names: dict[Path, str] = {}
         self._common: dict[str, str] | None = None
-        self._bases: tuple[tuple[Path, str], ...] | None = None
+        root = handbook.project.root
+        self._bases = ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(default theme)/"))
 
     def hash(self, path: Path) -> str:
         """Return the SHA-256 of a file (remembered for the rest of the build)."""
@@ -289,9 +290,6 @@ class Inputs:
         return self._names[path]
 
     def _name(self, path: Path) -> str:
-        if self._bases is None:
-            root = self.handbook.project.root
-            self._bases = ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(default theme)/"))
         candidates = (path.absolute(), path.resolve())
         for base, prefix in self._bases:
             for candidate in candidates:

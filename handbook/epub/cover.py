@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..output import kept
 from ..render.context import Context
-from ..versions import libraries
+from ..versions import code_hash, libraries
 from .fonts import truetype
 
 SIZE = (1600, 2560)
@@ -54,13 +54,13 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
 
     Compressing the picture well takes a sixth of a second, so the result is kept under the
     cache folder (build/.cache/covers/), named by a hash of everything it is drawn from:
-    the words, the font files, the colours, the code of this module and of fonts.py, and
-    the libraries' versions (Pillow's and fontTools' among them). The hash needs no font
-    measured, so a kept cover is found without even loading Pillow.
+    the words, the font files, the colours, the handbook's code, and the libraries'
+    versions (Pillow's and fontTools' among them). The hash needs no font measured, so a
+    kept cover is found without even loading Pillow.
     """
     book, cover = context.book, context.theme.cover
     parts = _parts(context, gettext)
-    recipe = [libraries(), _code(), SIZE, cover.background, cover.ink, MARGIN, RULE, book.publisher,
+    recipe = [libraries(), code_hash(), SIZE, cover.background, cover.ink, MARGIN, RULE, book.publisher,
               _file_hash(cover.regular_font)]
     recipe += [(text, _file_hash(font_file), size, after, highest) for text, font_file, size, after, highest in parts]
 
@@ -70,7 +70,7 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
         image = Image.new("RGB", SIZE, cover.background)
         draw = ImageDraw.Draw(image)
         publisher = pillow_font(cover.regular_font, 60, context.project.cache)
-        lines = [(y, line, font) for y, line, font in _fitted(draw, parts, context.project.cache)]
+        lines = _fitted(draw, parts, context.project.cache)
         lines += [(RULE + 50 + number * 72, line, publisher)
                   for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3])]
         for y, line, font in lines:
@@ -82,13 +82,6 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
 
     key = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()
     return kept(context.project.cache / "covers" / f"{key}.png", draw_cover)
-
-
-def _code() -> str:
-    """Return the hash of the code that draws a cover: a change to it draws the cover anew."""
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(Path(__file__).with_name("fonts.py").read_bytes())
-    return digest.hexdigest()
 
 
 def _file_hash(path: Path) -> str:
