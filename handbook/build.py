@@ -23,18 +23,18 @@ from pathlib import Path
 from .editions import Edition, Job, jobs, matrix, output_path
 from .errors import HandbookError, Problem
 from .jobs import JobResult, Made, Workshop
-from .manifest import MANIFEST, Entry, read_manifest, write_manifest
+from .incremental.manifest import MANIFEST, Entry, read_manifest, write_manifest
 from .model import Figure
 from .analyse.traverse import blocks
-from .depfile import write_depfile
+from .incremental.depfile import write_depfile
 from .output import check_writable, output_folder, write_atomically, write_error, write_together
-from .outputstore import OutputStore
+from .incremental.outputs import OutputStore
 from .output import digest as output_digest
-from .bookcache import prepare_kept
+from .incremental.book import prepare_kept
 from .checked import Handbook, build_date
 from .project import Project
 from .theme import default_theme_dir
-from .versions import code_files, code_hash
+from .incremental.keys import code_files, code_hash
 
 
 @dataclass(frozen=True)

@@ -205,7 +205,7 @@ def _serve(args) -> int:
 
 
 def _diff(args) -> int:
-    from .manifest import diff, read_manifests
+    from .incremental.manifest import diff, read_manifests
 
     new = args.new or _project(args).out / "manifest.json"
     lines = diff(read_manifests(args.old), read_manifests(new))
@@ -255,7 +255,7 @@ def _translations(args) -> int:
 
 
 def _labels(args) -> int:
-    from .labels import extract, update_catalogue, write_template
+    from .i18n.catalogues import extract, update_catalogue, write_template
     from .theme import default_theme_dir
 
     theme = default_theme_dir()

@@ -16,16 +16,16 @@ from pathlib import Path
 
 from .analyse.numbering import SourceIndex
 from .editions import Edition, Job, identifier, output_path
-from .i18n import translations
+from .i18n.runtime import translations
 from .model import Figure
 from .analyse.traverse import blocks
 from .output import folder_digest, write_error, write_folder_atomically, write_together
-from .pdf.pagecache import PageCache, PageMap, layout_key, layout_libraries
+from .incremental.pages import PageCache, PageMap, layout_key, layout_libraries
 from .checked import Handbook
 from .render.context import Context
 from .render.env import environment
 from .render.print import cited_on, render_print
-from .versions import code_hash
+from .incremental.keys import code_hash
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ class Workshop:
 
     def _cut(self, context: Context, anchor_pages: dict[str, int]):
         """Return what the appendix drops when its lists, which named every citation, keep one per page."""
-        from .pdf.relayout import Cut
+        from .pdf.weasyprint70.relayout import Cut
 
         ngettext = self._language(context.edition.language)[1].ngettext
         removed: set[str] = set()

@@ -19,7 +19,7 @@ from .analyse.translation import check_clinic_translation, check_translation
 from .checked import Handbook, check_date
 from .confine import check_inside
 from .errors import HandbookError, Problem, Problems
-from .i18n import check_catalogue
+from .i18n.runtime import check_catalogue
 from .load.book import load_language
 from .load.clinic import apply_clinic, clinic_slug, read_clinic_file
 from .load.schema import Document

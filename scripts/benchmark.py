@@ -106,7 +106,7 @@ def long_book(root: Path, variant: str, fixed: bool) -> dict:
     html = render_print(env, context)
     typesetter = Typesetter(workshop.handbook.project, workshop.handbook.theme, context.layout)
     if fixed:
-        from handbook.pdf.speedups import install
+        from handbook.pdf.weasyprint70.speedups import install
         install()
     from weasyprint import HTML
     from handbook.render.context import BOOK_URL

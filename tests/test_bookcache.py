@@ -8,7 +8,7 @@ import pytest
 import handbook.jobs
 import handbook.prepare
 import handbook.theme
-from handbook.bookcache import prepare_kept
+from handbook.incremental.book import prepare_kept
 from handbook.build import Request, build
 from handbook.errors import HandbookError
 

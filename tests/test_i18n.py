@@ -16,7 +16,7 @@ from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
 from conftest import ROOT
-from handbook.labels import extract
+from handbook.i18n.catalogues import extract
 from handbook.theme import default_theme_dir
 
 SPANISH_BOOK = """\
@@ -239,7 +239,7 @@ def test_long_dates_are_written_by_babel_once_and_then_kept(tmp_path, monkeypatc
 
     import babel.dates
 
-    from handbook.i18n import long_date
+    from handbook.i18n.runtime import long_date
 
     date = datetime.date(2026, 11, 22)
     assert long_date(date, "en", tmp_path) == "November 22, 2026"

@@ -8,7 +8,7 @@ import pytest
 
 from handbook.build import Request, build
 from handbook.editions import Edition
-from handbook.outputstore import KEEP, OutputStore
+from handbook.incremental.outputs import KEEP, OutputStore
 from handbook.project import Project
 
 from conftest import EPOCH, SAMPLE_CHAPTER

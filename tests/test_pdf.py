@@ -144,7 +144,7 @@ def test_print_shop_has_3mm_bleed_around_the_trim_box(built):
 
 
 def test_sources_appendix_lists_the_pages_that_really_cite_each_source(built):
-    from handbook.pdf.pagecache import PageCache
+    from handbook.incremental.pages import PageCache
 
     pages = PageCache(built.handbook.project.cache).read("-/en/a4").anchor_pages
     appendix = "".join(built.page_texts("a4")[-3:])

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ROOT
-from handbook.pdf import relayout
-from handbook.pdf.relayout import Cut, can_relay, plan
+from handbook.pdf.weasyprint70 import relayout
+from handbook.pdf.weasyprint70.relayout import Cut, can_relay, plan
 
 FIRST = ('<section id="sources"><ol>\n<li id="source-1">\nAn article\n<span class="cited-on">Cited on pages\n'
          '<a class="page-ref" href="#c1"></a>, <a class="page-ref" href="#c2"></a>, '

@@ -17,7 +17,7 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import EPOCH, ROOT
-from handbook.manifest import read_manifest, write_manifest
+from handbook.incremental.manifest import read_manifest, write_manifest
 
 BOOK = ROOT / "tests" / "books" / "cast-care"
 OUTPUTS = {

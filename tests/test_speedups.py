@@ -19,7 +19,7 @@ from long_book import write_book
 import handbook.pdf.layout
 from handbook.editions import Edition
 from handbook.jobs import Workshop
-from handbook.pdf.speedups import install
+from handbook.pdf.weasyprint70.speedups import install
 from handbook.checked import build_date
 from handbook.prepare import prepare
 from handbook.project import Project
@@ -57,16 +57,16 @@ def test_the_layout_fix_is_installed_on_the_weasyprint_the_project_pins():
     """If WeasyPrint's method changes, the fix stands aside; this says so when the pin moves."""
     from weasyprint.css.targets import TargetCollector
 
-    from handbook.pdf.speedups import install
+    from handbook.pdf.weasyprint70.speedups import install
 
     install()
-    assert TargetCollector.cache_target_page_counters.__module__ == "handbook.pdf.speedups"
+    assert TargetCollector.cache_target_page_counters.__module__ == "handbook.pdf.weasyprint70.speedups"
 
 
 def test_page_references_are_those_a_fresh_call_builds_as_pages_are_added():
     import pydyf
 
-    from handbook.pdf.speedups import install
+    from handbook.pdf.weasyprint70.speedups import install
 
     install()
     pdf = pydyf.PDF()

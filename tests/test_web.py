@@ -16,7 +16,7 @@ from lxml import html
 from conftest import EPOCH, ROOT
 from handbook.build import Request, build, plan
 from handbook.editions import Edition
-from handbook.manifest import read_manifest
+from handbook.incremental.manifest import read_manifest
 from handbook.output import digest
 from sitecheck import broken_links, links, pages, spanish_site
 

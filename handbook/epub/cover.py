@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..output import kept
 from ..render.context import Context
-from ..versions import code_hash, libraries
+from ..incremental.keys import code_hash, libraries
 from .fonts import truetype
 
 SIZE = (1600, 2560)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import HandbookError, Location, Problem
 from ..output import kept
-from ..versions import libraries
+from ..incremental.keys import libraries
 
 TRUETYPE = "font/ttf"
 

@@ -32,7 +32,7 @@ from ..model import (
     Questions,
     Table,
 )
-from ..i18n import language_name, long_date
+from ..i18n.runtime import language_name, long_date
 from ..theme import Theme
 from .inline import inline_html
 

@@ -16,7 +16,7 @@ from jinja2 import Environment
 from ..analyse.numbering import CitedSource
 from ..editions import Edition, matrix, output_path
 from ..errors import HandbookError, Problem
-from ..i18n import language_name
+from ..i18n.runtime import language_name
 from ..render.context import Context
 from ..render.documents import Split, is_glossary, split
 from ..render.inline import WebLinker

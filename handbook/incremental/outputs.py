@@ -24,9 +24,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .editions import Edition
-from .output import TEMPORARY_SUFFIX, write_atomically
-from .pdf.pagecache import layout_libraries  # Python's libraries and Pango, without loading WeasyPrint
+from ..editions import Edition
+from ..output import TEMPORARY_SUFFIX, write_atomically
+from .pages import layout_libraries  # Python's libraries and Pango, without loading WeasyPrint
 
 FORMAT = 1
 """Bump when what a record holds, or what the key covers, changes; older ones are never matched."""

@@ -11,9 +11,9 @@ import os
 import sysconfig
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parents[1]
 
 
 def code_files() -> list[Path]:

@@ -16,8 +16,8 @@ import functools
 import io
 from pathlib import Path
 
-from .errors import Location, Problems
-from .theme import Theme
+from ..errors import Location, Problems
+from ..theme import Theme
 
 TEMPLATE = "locales/messages.pot"
 CATALOGUE = "locales/{language}/LC_MESSAGES/messages.po"
@@ -40,8 +40,8 @@ def long_date(date: datetime.date, language: str, cache: Path | None = None) -> 
     """
     import hashlib
 
-    from .output import kept
-    from .versions import libraries
+    from ..output import kept
+    from ..incremental.keys import libraries
 
     def write() -> bytes:
         from babel.dates import format_date
@@ -115,8 +115,8 @@ def translations(theme: Theme, language: str, cache: Path | None = None):
     import gettext
     import hashlib
 
-    from .output import kept
-    from .versions import libraries
+    from ..output import kept
+    from ..incremental.keys import libraries
 
     path = catalogue_file(theme, language)
     if path is None:

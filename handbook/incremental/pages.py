@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import write_atomically
-from ..versions import libraries
+from .keys import libraries
 
 FORMAT = 3
 """Bump when the file layout changes; older files are ignored."""

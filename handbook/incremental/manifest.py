@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import HandbookError, Location, Problem
-from .output import write_atomically
+from ..errors import HandbookError, Location, Problem
+from ..output import write_atomically
 
 MANIFEST = "manifest.json"
 FORMAT = 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .i18n import CATALOGUE, KEYWORDS, TEMPLATE, babel_locale
+from .runtime import CATALOGUE, KEYWORDS, TEMPLATE, babel_locale
 
 SOURCE_LANGUAGE = "en"
 """The language the labels are written in."""

@@ -25,11 +25,11 @@ import sys
 import time
 from pathlib import Path
 
-from .checked import Handbook, check_date
-from .errors import HandbookError
-from .output import check_writable, write_atomically
-from .project import Project
-from .versions import code_hash, libraries
+from ..checked import Handbook, check_date
+from ..errors import HandbookError
+from ..output import check_writable, write_atomically
+from ..project import Project
+from .keys import code_hash, libraries
 
 FORMAT = 1
 """Bump when what an entry holds changes; older entries are ignored."""
@@ -48,7 +48,7 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
     if kept is not None:
         return kept
     from .depfile import listed_folders
-    from .prepare import prepare
+    from ..prepare import prepare
 
     started = time.time_ns()
     with _recording() as opened:

@@ -19,8 +19,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from .output import write_atomically
-from .checked import Handbook
+from ..output import write_atomically
+from ..checked import Handbook
 
 _ESCAPED = " :#?*[]"
 """Characters a Make rule would otherwise read as separators, comments or wildcards."""
