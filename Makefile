@@ -46,8 +46,15 @@ endif
 
 # `handbook build` writes $(STAMP).d: every file the editions were made from. Make then
 # rebuilds when any of them changes, and, since each is also given an empty rule, when one
-# is deleted or replaced by a folder, so the build can say what is missing.
+# is deleted or replaced by a folder, so the build can say what is missing. A list that Make
+# could not read (a `;` in a name, written by an older handbook) is left out, not included:
+# the build then runs and writes a good one.
+ifeq ($(findstring ;,$(file <$(STAMP).d)),)
 -include $(STAMP).d
+else
+$(STAMP): $(STAMP).always
+$(STAMP).always:
+endif
 
 $(STAMP): $(VENV)/.installed
 	$(HANDBOOK) build --make-stamp $(STAMP)

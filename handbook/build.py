@@ -1,40 +1,36 @@
-"""The one place that knows the order of a build: prepare, plan, make, record.
+"""The one place that knows the order of a build: prepare, plan, make, commit, record.
 
 1. prepare.py loads and checks the book in every language and every clinic file (or
-   bookcache.py gives back the checked book an earlier build kept, if nothing it read changed);
-2. editions.py expands the matrix into jobs, and editions whose inputs have not changed
-   since the manifest was written are skipped; a PDF or e-book an earlier build made from
-   the very same inputs is copied from the cache (outputstore.py);
-3. jobs.py makes each job's editions, in a pool of worker processes over every core;
-4. the manifest, and a dependency list for Make, are written last.
+   incremental/book.py gives back the checked book an earlier build kept, if nothing it
+   read changed); every rule runs here, before anything is made;
+2. editions.py expands the matrix; editions whose inputs have not changed since the
+   manifest was written are skipped, and a PDF or e-book an earlier build made from the
+   very same inputs is copied from the cache (incremental/outputs.py);
+3. jobs.py makes each job's editions, in a pool of worker processes over every core, each
+   output staged beside its place;
+4. once every job has succeeded, the outputs are renamed into place together (output.py),
+   and then the manifest, and a dependency list for Make, are written.
 
-Each output is written atomically when its job is done, so a failure leaves every file
-either as it was or complete. The first failing job's message is shown once.
+So a failing build leaves every output as it was; the first failing job's message is shown once.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .editions import Edition, Job, jobs, matrix, output_path
-from .errors import HandbookError, Problem
-from .jobs import JobResult, Made, Workshop
-from .incremental.manifest import MANIFEST, Entry, read_manifest, write_manifest
-from .model import Figure
-from .analyse.traverse import blocks
-from .incremental.depfile import write_depfile
-from .output import check_writable, output_folder, write_atomically, write_error, write_together
+from .editions import Edition, matrix, output_path
+from .errors import HandbookError, Location, Problem, Problems
+from .incremental.inputs import Inputs, input_files
+from .incremental.keys import code_files
+from .incremental.manifest import MANIFEST, Entry, digest, read_manifest, write_manifest
 from .incremental.outputs import OutputStore
-from .output import digest as output_digest
-from .incremental.book import prepare_kept
-from .checked import Handbook, build_date
+from .jobs import Job, JobResult, Made, Workshop, jobs
+from .output import Staged, check_writable, commit, discard, output_folder, stage_file, write_atomically, write_error
+from .prepare import Handbook
 from .project import Project
-from .theme import default_theme_dir
-from .incremental.keys import code_files, code_hash
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ class Request:
     layouts: tuple[str, ...] | None = None
     formats: tuple[str, ...] | None = None
     force: bool = False
-    """Build even the editions whose inputs have not changed."""
+    """Build even the editions whose inputs have not changed, taking nothing kept in build/.cache/."""
     workers: int | None = None
     draft: bool = False
     """Build drafts, whatever the book file says: overdue reviews allowed, marked as drafts."""
@@ -55,11 +51,21 @@ class Request:
     """For Make: touch this file after the build, and list every input of the editions in
     `<stamp>.d` as its prerequisites, so that Make knows when to build again (depfile.py)."""
 
+    @property
+    def clinic_files(self) -> tuple[Path, ...]:
+        """Return the clinic files the request names (a name ending in .yaml or .yml is a file)."""
+        return tuple(Path(name) for name in self.clinics or () if _is_file(name))
+
+
+def _is_file(name: str) -> bool:
+    return name.endswith((".yaml", ".yml"))
+
 
 def prepare_request(project: Project, request: Request) -> Handbook:
     """Return the checked book in the languages a request needs, with any clinic files it names."""
-    clinic_files = tuple(Path(name) for name in request.clinics or () if name.endswith((".yaml", ".yml")))
-    return prepare_kept(project, request.languages, clinic_files, draft=request.draft)
+    from .incremental.book import prepare_kept
+
+    return prepare_kept(project, request.languages, request.clinic_files, draft=request.draft, fresh=request.force)
 
 
 @dataclass
@@ -68,84 +74,134 @@ class Report:
 
     made: list[JobResult] = field(default_factory=list)
     copied: list[Made] = field(default_factory=list)
-    """Outputs an earlier build made from the same inputs, copied from the cache (outputstore.py)."""
+    """Outputs an earlier build made from the same inputs, copied from the cache (incremental/outputs.py)."""
     skipped: list[Edition] = field(default_factory=list)
 
 
 def build(project: Project, request: Request, progress: Callable[[str], None] = print) -> Report:
-    """Build the requested editions; raise HandbookError (nothing half-written) on a user's mistake."""
+    """Build the requested editions; raise HandbookError (nothing written) on a user's mistake."""
+    project.check_out()
     handbook = prepare_request(project, request)
-    date = build_date(handbook.settings)
     editions = plan(handbook, request)
+    inputs = Inputs(handbook)
+    wanted = {edition: inputs.of(edition) for edition in editions}
+    check_inputs(handbook, editions)
     check_writable(project.out)
     report = Report()
     with output_folder(project.out):
         manifest_path = project.out / MANIFEST
-        manifest = read_manifest(manifest_path)
-        inputs = Inputs(handbook, date)
-        wanted = {edition: inputs.of(edition) for edition in editions}
+        manifest = read_manifest(manifest_path, signed=True)
         todo = [e for e in editions if request.force or not _up_to_date(project, handbook, e, wanted[e], manifest)]
         report.skipped = [e for e in editions if e not in todo]
-        store = OutputStore(project.cache)
-        finished = False
+        store = OutputStore(project.cache, fresh=request.force)
+        for edition in report.skipped:  # up to date here: kept too, for a build in another folder
+            _keep_skipped(project, handbook, store, edition, wanted[edition], manifest)
+        report.copied = _copy_kept(project, handbook, store, todo, wanted)
+        copied = {made.edition for made in report.copied}
+        todo = [edition for edition in todo if edition not in copied]
+        for made in report.copied:
+            progress(_progress_line(project, made, copied=True))
+        made = list(report.copied)
         try:
-            for edition in report.skipped:  # up to date here: kept too, for a build in another folder
-                _keep_skipped(project, handbook, store, edition, wanted[edition], manifest)
-            def record(made: Made) -> None:
-                name = made.path.relative_to(project.out).as_posix()
-                manifest[name] = Entry(name, made.edition.as_json(), made.sha256, made.size, made.pages,
-                                       wanted[made.edition])
-
-            if not request.force:
-                report.copied = _copy_kept(project, handbook, store, todo, wanted)
-                copied = {made.edition for made in report.copied}
-                todo = [edition for edition in todo if edition not in copied]
-            for made in report.copied:
-                record(made)
-                progress(_progress_line(project, made, copied=True))
-            for result in _run(handbook, date, jobs(todo), request.workers):
+            for result in _run(handbook, jobs(todo), request.workers, request.force):
                 report.made.append(result)
-                for made in result.made:
-                    record(made)
-                    store.put(made.edition, wanted[made.edition], made.path, made.sha256, made.size, made.pages)
-                    progress(_progress_line(project, made))
-            finished = True
-        finally:
-            _forget_missing(project, manifest)
-            try:
-                write_manifest(manifest_path, handbook.settings.slug, manifest)
-            except OSError as error:
-                if finished:
-                    raise write_error(project.out, error) from None
-                # Else a job's own error (often the same full disk) is the one to show.
+                made += result.made
+                for item in result.made:
+                    progress(_progress_line(project, item))
+        except BaseException:
+            discard([item.staged for item in made if item.staged is not None])
+            raise
+        sites = {project.out / name for name, entry in manifest.items() if entry.edition.get("format") == "web"}
+        commit([item.staged for item in made if item.staged is not None], replaceable=sites)
+        for item in made:
+            name = item.path.relative_to(project.out).as_posix()
+            manifest[name] = Entry(name, item.edition.as_json(), item.sha256, item.size, item.pages,
+                                   wanted[item.edition])
+            if item in report.copied:
+                continue
+            store.put(item.edition, wanted[item.edition], item.path, item.pages)
+        _forget_missing(project, manifest)
+        try:
+            write_manifest(manifest_path, handbook.settings.slug, manifest)
+        except OSError as error:
+            raise write_error(manifest_path, error) from None
         if request.make_stamp is not None:
-            try:
-                files = [path for edition in editions for path in inputs.files(edition)]
-                write_depfile(request.make_stamp, handbook, files, code_files())
-                write_atomically(request.make_stamp, b"")
-            except OSError as error:
-                raise write_error(request.make_stamp.parent, error) from None
+            _write_stamp(request.make_stamp, handbook, inputs, editions)
     return report
 
 
+def check_inputs(handbook: Handbook, editions: list[Edition]) -> None:
+    """Raise HandbookError for an input of any edition that leads out of its place (confine.py):
+    the last check, over the very list of files the editions are made from."""
+    from .confine import check_kind
+
+    problems = Problems()
+    by_kind: dict[str, dict[Path, None]] = {}
+    for edition in editions:
+        for kind, path in input_files(handbook, edition):
+            by_kind.setdefault(kind, {})[path] = None
+    for kind, paths in by_kind.items():
+        if kind != "chosen":  # a clinic file named on the command line is the user's own choice
+            check_kind(kind, paths, handbook.project, problems)
+    problems.raise_if_any()
+
+
+def _write_stamp(stamp: Path, handbook: Handbook, inputs: Inputs, editions: list[Edition]) -> None:
+    """Write Make's dependency list and touch its stamp."""
+    from .incremental.depfile import write_depfile
+
+    project = handbook.project
+    try:
+        files = [path for edition in editions for path in inputs.files(edition)]
+        outputs = [output_path(project, handbook.settings, edition) for edition in editions]
+        write_depfile(stamp, handbook, files, code_files(), outputs)
+        write_atomically(stamp, b"")
+    except OSError as error:
+        raise write_error(stamp.parent, error) from None
+
+
 def plan(handbook: Handbook, request: Request) -> list[Edition]:
-    """Return the editions a request asks for."""
-    return matrix(handbook.settings, handbook.declared_clinics, languages=request.languages,
-                  layouts=request.layouts, formats=request.formats,
-                  only_clinics=_clinic_slugs(handbook, request.clinics))
+    """Return the editions a request asks for; raise HandbookError for a filter that names nothing."""
+    theme_layouts = handbook.theme.layouts
+    for layout in request.layouts or ():
+        if layout not in theme_layouts:
+            raise argument_error(f"--layout {layout!r}: the theme has no such layout"
+                                 f"{_did_you_mean(layout, theme_layouts)}; it has: {', '.join(theme_layouts)}")
+    editions = matrix(handbook.settings, handbook.declared_clinics, languages=request.languages,
+                      layouts=request.layouts, formats=request.formats,
+                      only_clinics=clinic_slugs(handbook, request.clinics))
+    if not editions:
+        asked = " ".join(f"--{name} {' '.join(values)}" for name, values in
+                         (("layout", request.layouts), ("format", request.formats)) if values)
+        raise argument_error(f"no edition matches {asked or 'the request'}: the e-book follows the pages of "
+                             f"the first layout ({handbook.settings.standard_layout}), and the web edition has "
+                             "no layout (`handbook editions` lists them all)")
+    return editions
 
 
-def _clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[str, ...] | None:
+def argument_error(message: str) -> HandbookError:
+    """Return the error for a mistake in the command line's arguments: `handbook: message`."""
+    return HandbookError([Problem(Location(Path("handbook"), 0), message)])
+
+
+def _did_you_mean(name: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name.lower(), list(choices), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[str, ...] | None:
     """Return the clinic slugs the command line asks for (None: the book's own and every declared clinic).
 
     A clinic is named by its slug, by its file, or as "-" for the book's own edition.
     """
     if wanted is None:
         return None
-    by_path = {document.path: slug for slug, document in handbook.clinics.items()}
+    by_path = {path: slug for slug, path in handbook.clinic_files.items()}
     slugs = []
     for name in wanted:
-        if name.endswith((".yaml", ".yml")):
+        if _is_file(name):
             slugs.append(by_path[Path(name)])
         elif name == "-":
             slugs.append("")
@@ -153,12 +209,12 @@ def _clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[s
             slugs.append(name)
         else:
             known = ", ".join(sorted(handbook.clinics)) or "none are declared"
-            raise HandbookError([Problem(handbook.settings.location,
-                                         f"no clinic {name!r} in the editions; known clinics: {known}")])
+            raise argument_error(f"--clinic {name!r}: no such clinic in the editions{_did_you_mean(name, handbook.clinics)};"
+                                 f" known clinics: {known}")
     return tuple(slugs)
 
 
-def _run(handbook: Handbook, date, todo: list[Job], workers: int | None):
+def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool) -> Iterator[JobResult]:
     """Yield each job's result as it finishes, in a pool of processes where there are several jobs.
 
     Workers are forked, so each inherits the loaded, checked book through `_WORKSHOP`:
@@ -167,16 +223,20 @@ def _run(handbook: Handbook, date, todo: list[Job], workers: int | None):
     if not todo:
         return
     workers = min(workers or os.cpu_count() or 1, len(todo))
-    if workers > 1:  # imported only for a pool: a one-edition build (a warm e-book) is not kept waiting
-        import concurrent.futures
-        import multiprocessing
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        workshop = Workshop(handbook, date)
+    if workers == 1:
+        workshop = Workshop(handbook, fresh)
         for job in todo:
             yield workshop.run(job)
         return
+    # Imported only for a pool: a one-edition build (a warm e-book) is not kept waiting.
+    import concurrent.futures
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from _run(handbook, todo, 1, fresh)
+        return
     global _WORKSHOP
-    _WORKSHOP = Workshop(handbook, date)
+    _WORKSHOP = Workshop(handbook, fresh)
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(_run_in_worker, job) for job in _heaviest_first(todo)]
@@ -196,6 +256,7 @@ _WORKSHOP: Workshop | None = None
 
 
 def _run_in_worker(job: Job) -> JobResult:
+    assert _WORKSHOP is not None
     return _WORKSHOP.run(job)
 
 
@@ -211,22 +272,31 @@ def _keep_skipped(project: Project, handbook: Handbook, store: OutputStore, edit
         return
     path = output_path(project, handbook.settings, edition)
     entry = manifest[path.relative_to(project.out).as_posix()]
-    store.put(edition, inputs, path, entry.sha256, entry.size, entry.pages)
+    store.put(edition, inputs, path, entry.pages)
 
 
 def _copy_kept(project: Project, handbook: Handbook, store: OutputStore, todo: list[Edition],
                wanted: dict[Edition, dict[str, str]]) -> list[Made]:
-    """Write the editions an earlier build made from the same inputs, from the cache, all at once."""
-    found = []
-    for edition in todo:
-        start = time.perf_counter()
-        kept = store.get(edition, wanted[edition])
-        if kept is not None:
-            path = output_path(project, handbook.settings, edition)
-            found.append((Made(edition, path, kept.sha256, len(kept.data), kept.pages, time.perf_counter() - start),
-                          kept.data))
-    write_together([(made.path, data) for made, data in found])
-    return [made for made, _ in found]
+    """Stage the editions an earlier build made from the same inputs, from the cache."""
+    import hashlib
+
+    found: list[Made] = []
+    try:
+        for edition in todo:
+            start = time.perf_counter()
+            kept = store.get(edition, wanted[edition])
+            if kept is not None:
+                path = output_path(project, handbook.settings, edition)
+                try:
+                    staged = Staged(stage_file(path, kept.data), path)
+                except OSError as error:
+                    raise write_error(path, error) from None
+                found.append(Made(edition, path, staged, hashlib.sha256(kept.data).hexdigest(), len(kept.data),
+                                  kept.pages, time.perf_counter() - start))
+    except BaseException:
+        discard([made.staged for made in found if made.staged is not None])
+        raise
+    return found
 
 
 def _progress_line(project: Project, made: Made, copied: bool = False) -> str:
@@ -238,74 +308,14 @@ def _progress_line(project: Project, made: Made, copied: bool = False) -> str:
     return f"built {made.edition.name}: {counted}{made.seconds:.1f} s -> {file}"
 
 
-class Inputs:
-    """Every file an edition is made from, with its SHA-256."""
-
-    def __init__(self, handbook: Handbook, date):
-        self.handbook = handbook
-        self.date = date
-        self._hashes: dict[Path, str] = {}
-        self._names: dict[Path, str] = {}
-        self._common: dict[str, str] | None = None
-        root = handbook.project.root
-        self._bases = ((root.absolute(), ""), (root.resolve(), ""), (default_theme_dir().resolve(), "(default theme)/"))
-
-    def hash(self, path: Path) -> str:
-        """Return the SHA-256 of a file (remembered for the rest of the build)."""
-        if path not in self._hashes:
-            self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
-        return self._hashes[path]
-
-    def files(self, edition: Edition) -> list[Path]:
-        """Return the files an edition is made from."""
-        handbook = self.handbook
-        project = handbook.project
-        book = handbook.books[edition.language]
-        files = [project.book_file, project.sources_file, *handbook.theme.files()]
-        files += [book.folder / f"{chapter_id}.yaml" for chapter_id in handbook.settings.chapters]
-        if (book.folder / "clinic.yaml").is_file():
-            files.append(book.folder / "clinic.yaml")
-        files += [path for chapter in book.chapters for block, _ in blocks(chapter) if isinstance(block, Figure)
-                  for path in (block.path, *(variant for _, variant in block.variants))]
-        if edition.clinic:
-            files.append(handbook.clinics[edition.clinic].path)
-        return files
-
-    def of(self, edition: Edition) -> dict[str, str]:
-        """Return the inputs of an edition by name, with the build date and the code that made it."""
-        if self._common is None:
-            self._common = {"(build date)": self.date.isoformat(), "(handbook)": code_hash(),
-                            "(draft)": str(self.handbook.settings.draft).lower()}
-        found = {self.name(path): self.hash(path) for path in self.files(edition)}
-        return found | self._common
-
-    def name(self, path: Path) -> str:
-        """Return how the manifest names an input: the same wherever the book is checked out.
-
-        The book's files are named from the book folder, the default theme's as (default theme)/...,
-        and a clinic file from elsewhere by its file name. Each is worked out once a build:
-        most files are inputs of every edition, and resolving a path costs a system call a part."""
-        if path not in self._names:
-            self._names[path] = self._name(path)
-        return self._names[path]
-
-    def _name(self, path: Path) -> str:
-        candidates = (path.absolute(), path.resolve())
-        for base, prefix in self._bases:
-            for candidate in candidates:
-                if candidate.is_relative_to(base):
-                    return prefix + candidate.relative_to(base).as_posix()
-        return f"(clinic)/{path.name}"
-
-
 def _up_to_date(project: Project, handbook: Handbook, edition: Edition, inputs: dict[str, str],
                 manifest: dict[str, Entry]) -> bool:
     """Tell whether an edition's output is in place and was made from the same inputs."""
     path = output_path(project, handbook.settings, edition)
     entry = manifest.get(path.relative_to(project.out).as_posix())
-    if entry is None or entry.inputs != inputs or not (path.is_file() or path.is_dir()):
+    if entry is None or entry.inputs != inputs or path.is_symlink() or not (path.is_file() or path.is_dir()):
         return False
-    return output_digest(path) == (entry.sha256, entry.size)
+    return digest(path) == (entry.sha256, entry.size)
 
 
 def _forget_missing(project: Project, manifest: dict[str, Entry]) -> None:

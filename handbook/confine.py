@@ -1,47 +1,97 @@
-"""Keep every read inside the book folder and the default theme, symbolic links followed.
+"""Keep every file a build reads inside the folder its kind belongs in, symbolic links followed.
 
 A book is often a repository that others send changes to: a link such as
-`layouts/fonts/x.woff2 -> ~/.ssh/id_rsa` must not carry a file from the builder's disk
-into an e-book. So each file the build reads is resolved first, and one that lands
-outside is a `path: message` problem naming the link and where it leads.
-Clinic files named on the command line are the user's own choice and are not confined.
+`layouts/epub/epub.css -> ../../.git/config` must not carry the git credentials a CI
+checkout keeps there into an e-book, nor `layouts/fonts/x.woff2 -> ~/.ssh/id_rsa` a key.
+So each file is resolved first, and must land in the place its kind belongs in:
+
+| kind      | where it may resolve                                               |
+| --------- | ------------------------------------------------------------------ |
+| book      | the book's chapters/                                               |
+| chapters  | the book's chapters/ (chapters and each language's clinic defaults) |
+| sources   | the book's sources/                                                |
+| theme     | the book's layouts/, or the default theme inside the package       |
+| clinics   | the book folder (the clinic files its editions list)               |
+
+and never inside a folder whose name starts with a dot (`.git`, `.venv`, `.tools`) or in
+the output folder (build/). Pictures are kept inside their chapter's language folder by
+load/images.py. Clinic files named on the command line are the user's own choice and are
+not confined.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Location, Problems
 
+if TYPE_CHECKING:
+    from .project import Project
 
-def roots(project_root: Path, theme_dir: Path) -> tuple[Path, ...]:
-    """Return the folders a build may read from: the book folder and the default theme."""
-    return tuple(dict.fromkeys((project_root.resolve(), theme_dir.resolve())))
+KINDS = {
+    "book": "the book's chapters/ folder",
+    "chapters": "the book's chapters/ folder",
+    "sources": "the book's sources/ folder",
+    "theme": "the book's layouts/ or the default theme",
+    "clinics": "the book folder",
+}
 
 
-def is_inside(path: Path, allowed: tuple[Path, ...]) -> bool:
-    """Tell whether a path, symbolic links followed, is inside one of the allowed folders."""
-    real = path.resolve()
-    return any(real.is_relative_to(root) for root in allowed)
+def places(kind: str, project: Project) -> tuple[Path, ...]:
+    """Return the real folders a file of a kind may resolve into.
+
+    Each is the book folder's own subfolder by name, not where a link in its place leads: a
+    `layouts` that is a link to `.git` is no place for a stylesheet."""
+    root = _real(project.root)
+    if kind in ("book", "chapters"):
+        return (root / project.chapters.name,)
+    if kind == "sources":
+        return (root / project.sources_file.parent.name,)
+    if kind == "theme":
+        from .theme import default_theme_dir
+
+        return tuple(dict.fromkeys((root / project.layouts.name, _real(default_theme_dir()))))
+    return (root,)
 
 
-def check_inside(paths: Iterable[Path], allowed: tuple[Path, ...], problems: Problems) -> bool:
-    """Record a problem for each path that resolves outside the allowed folders; tell whether all are inside.
+def is_inside(path: Path, allowed: tuple[Path, ...], out: Path | None = None) -> bool:
+    """Tell whether a path, symbolic links followed, is inside one of the allowed folders, in no
+    dot-folder there, and not in the output folder."""
+    real = _real(path)
+    if out is not None and real.is_relative_to(_real(out)):
+        return False
+    for root in allowed:
+        if real.is_relative_to(root):
+            return not any(part.startswith(".") for part in real.relative_to(root).parts[:-1])
+    return False
 
-    A folder that is a link out of the book is reported once, not once per file in it.
-    """
+
+def check_kind(kind: str, paths: Iterable[Path], project: Project, problems: Problems) -> bool:
+    """Record a problem for each path that leads out of its kind's place; tell whether all are in it.
+
+    A folder that is a link out is reported once, not once per file in it."""
+    allowed = places(kind, project)
     reported: set[Path] = set()
     inside = True
     for path in paths:
-        if is_inside(path, allowed):
+        if is_inside(path, allowed, project.out):
             continue
         inside = False
         link = _first_link(path)
         if link in reported:
             continue
         reported.add(link)
-        problems.add(Location(path, 0), _message(path, link))
+        problems.add(Location(path, 0), _message(path, link, KINDS[kind]))
     return inside
+
+
+def _real(path: Path) -> Path:
+    """Return where a path really leads; a link loop leads nowhere a build may read."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path("/\0loop")  # inside no folder
 
 
 def _first_link(path: Path) -> Path:
@@ -52,13 +102,15 @@ def _first_link(path: Path) -> Path:
     return path
 
 
-def _message(path: Path, link: Path) -> str:
-    target = link.resolve()
+def _message(path: Path, link: Path, place: str) -> str:
+    target = _real(link)
     if not link.is_symlink():
         where = f"is in {target.parent}"
+    elif str(target).startswith("/\0"):
+        where = "is a link that leads round in a loop"
     elif link == path:
         where = f"is a link to the folder {target}" if target.is_dir() else f"is a link to a file in {target.parent}"
     else:
         where = f"is in {link}, a link to {target}"
-    return (f"{where}, outside the book folder and the theme; a build reads only their files "
-            "(copy the file into the book instead of linking to it)")
+    return (f"{where}, outside {place} (or in a hidden folder or the output folder); a build reads only "
+            "the book's own files (copy the file into its place instead of linking to it)")

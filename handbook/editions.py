@@ -41,27 +41,6 @@ class Edition:
         return {"clinic": self.clinic, "language": self.language, "layout": self.layout, "format": self.format}
 
 
-@dataclass(frozen=True)
-class Job:
-    """The editions one worker makes together: one layout of one clinic and language, and
-    the e-book whose page numbers follow that layout."""
-
-    clinic: str
-    language: str
-    layout: str
-    formats: tuple[str, ...]
-
-    @property
-    def editions(self) -> tuple[Edition, ...]:
-        """Return the editions the job makes."""
-        return tuple(Edition(self.clinic, self.language, "" if f == "web" else self.layout, f) for f in self.formats)
-
-    @property
-    def name(self) -> str:
-        """Return how progress lines name the job."""
-        return "/".join((self.clinic or "-", self.language, self.layout or "site"))
-
-
 def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layouts=None, formats=None,
            only_clinics=None) -> list[Edition]:
     """Return the editions to build: the declared matrix, narrowed by any filter given.
@@ -85,14 +64,6 @@ def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layo
     if layouts is not None:  # `--layout letter` narrows the print editions, and the e-book with them
         editions = [e for e in editions if e.format == "web" or e.layout in layouts]
     return editions
-
-
-def jobs(editions: list[Edition]) -> list[Job]:
-    """Group editions into jobs: the e-book goes with the layout its page numbers follow."""
-    grouped: dict[tuple[str, str, str], list[str]] = {}
-    for edition in editions:
-        grouped.setdefault((edition.clinic, edition.language, edition.layout), []).append(edition.format)
-    return [Job(clinic, language, layout, tuple(formats)) for (clinic, language, layout), formats in grouped.items()]
 
 
 def output_path(project: Project, settings: Settings, edition: Edition) -> Path:

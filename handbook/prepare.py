@@ -1,33 +1,70 @@
-"""Load and check everything a build needs, before anything is written.
+"""Load and check everything a build needs, before anything is written: the checked book.
 
 The theme, the book file, the sources, every language of the book and every clinic file
 are read and checked here, and every problem is reported at once (MkDocs' build gathers
-all pages first for the same reason). Each language is loaded once; a clinic is only an
-overlay, applied per edition later.
+all pages first for the same reason). Each language is loaded once, and each clinic file
+is laid over each language's clinic defaults once.
+
+What it returns, `Handbook`, is everything a build then works from. A build whose inputs
+have not changed gets it back from build/.cache/ instead (incremental/book.py), and must
+not pay for importing the loaders and checkers then: so they are imported inside
+`prepare()`, not at the top of this module.
 """
 from __future__ import annotations
 
 import dataclasses
+import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
-from .analyse.check import check_book
-from .analyse.glyphs import check_glyphs, font_files
-from .analyse.glossary import check_glossary, link_terms
-from .analyse.numbering import number_sources
-from .analyse.reviews import check_reviews
-from .analyse.translation import check_clinic_translation, check_translation
-from .checked import Handbook, check_date
-from .confine import check_inside
+from .analyse.numbering import SourceIndex
 from .errors import HandbookError, Problem, Problems
-from .i18n.runtime import check_catalogue
-from .load.book import load_language
-from .load.clinic import apply_clinic, clinic_slug, read_clinic_file
-from .load.schema import Document
-from .load.settings import load_settings
-from .load.sources import read_sources, sources_in
-from .model import Book, Settings
+from .model import Book, Clinic, Settings
 from .project import Project
-from .theme import load_theme
+from .theme import Theme
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """The checked book in every language it is built in, with its theme and clinic files."""
+
+    project: Project
+    theme: Theme
+    settings: Settings
+    books: dict[str, Book]
+    """The book in each language, by language code."""
+    indexes: dict[str, SourceIndex]
+    """The numbered sources of each language."""
+    clinics: dict[str, dict[str, Clinic]]
+    """Every clinic of the editions, by the clinic's slug: its details in each language,
+    the clinic file laid over the language's defaults."""
+    clinic_files: dict[str, Path]
+    """The file each clinic was read from, by slug."""
+    declared_clinics: tuple[str, ...]
+    """The slugs of the clinics the book file's editions list."""
+    date: datetime.datetime
+    """The build's date, which every output carries (dates.py)."""
+    long_dates: dict[str, str]
+    """Each date the editions print, in full in each language, by `language date`."""
+    read_from: str | None = None
+    """A hash of every file and folder listing the checked book was made from, and of the
+    request (incremental/book.py); None where it is not known."""
+
+    def clinic(self, slug: str, language: str) -> Clinic | None:
+        """Return an edition's clinic details: the language's defaults, or a clinic's over them."""
+        if not slug:
+            return self.books[language].clinic
+        return self.clinics[slug][language]
+
+    def long_date(self, date: datetime.date, language: str) -> str:
+        """Return a date as a language writes it in full."""
+        found = self.long_dates.get(f"{language} {date.isoformat()}")
+        if found is not None:
+            return found
+        from .i18n.runtime import long_date
+
+        return long_date(date, language)
+
 
 def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
             all_languages: bool = False, draft: bool = False) -> Handbook:
@@ -38,18 +75,33 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     language of the book, not just those its editions list. `draft` makes the editions
     drafts whatever the book file says.
     """
+    from .analyse.check import check_book
+    from .analyse.glossary import check_glossary, link_terms
+    from .analyse.glyphs import check_glyphs, font_files
+    from .analyse.numbering import number_sources
+    from .analyse.reviews import check_reviews
+    from .confine import check_kind
+    from .dates import build_date, check_date
+    from .i18n.runtime import check_catalogue
+    from .load.book import load_language
+    from .load.settings import load_settings
+    from .load.sources import read_sources, sources_in
+    from .theme import load_theme
+
     problems = Problems()
     theme = load_theme(project, problems)
     problems.raise_if_any()
-    check_inside((project.book_file, project.sources_file), theme.allowed, problems)
+    check_kind("book", (project.book_file,), project, problems)
+    check_kind("sources", (project.sources_file,), project, problems)
     problems.raise_if_any()
     settings = load_settings(project, tuple(theme.layouts), problems)
     sources_file = read_sources(project, problems)
     if settings is not None:
-        check_inside(book_files(project, settings), theme.allowed, problems)
+        check_book_files(project, theme, settings, problems)
     problems.raise_if_any()
     if draft:
         settings = dataclasses.replace(settings, draft=True)
+    date = build_date(settings)
     today = check_date()
     codes = tuple(language.code for language in settings.languages)
     wanted = languages or (codes if all_languages else settings.edition_languages)
@@ -66,7 +118,8 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if book is not None:
             books[code] = book
     # The clinic files are read with the rest, so their mistakes are shown with the chapters'.
-    clinics = _clinic_files(settings.clinics + tuple(clinic_files), books, settings, problems)
+    clinics, clinic_paths = _clinics(project, theme, settings.clinics + tuple(clinic_files), books, settings,
+                                     problems)
     problems.raise_if_any()
     for book in books.values():
         check_book(book, problems)
@@ -75,47 +128,56 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
     problems.raise_if_any()
-    check_glyphs(_text_files(project, settings, books, clinics), font_files(theme.files()), problems)
+    check_glyphs(text_files(project, settings, books, clinic_paths.values()), font_files(theme.files()), problems)
     problems.raise_if_any()
     books = {code: link_terms(book) for code, book in books.items()}
     indexes = {code: number_sources(book) for code, book in books.items()}
-    declared = tuple(slug for slug, document in clinics.items() if document.path in settings.clinics)
-    return Handbook(project, theme, settings, books, indexes, clinics, declared)
+    declared = tuple(slug for slug, path in clinic_paths.items() if path in settings.clinics)
+    return Handbook(project, theme, settings, books, indexes, clinics, clinic_paths, declared, date,
+                    _long_dates(settings, books, date))
 
 
-def _text_files(project: Project, settings: Settings, books: dict[str, Book], clinics: dict[str, Document]):
-    """Yield every file whose text goes into an edition."""
+def text_files(project: Project, settings: Settings, books: dict[str, Book], clinic_files=()):
+    """Yield every file whose text goes into an edition of these languages."""
     yield project.book_file
     yield project.sources_file
     for book in books.values():
-        yield from (book.folder / f"{chapter_id}.yaml" for chapter_id in settings.chapters)
+        yield from (project.chapter_file(book.language, chapter_id) for chapter_id in settings.chapters)
         if project.clinic_defaults(book.language).is_file():
             yield project.clinic_defaults(book.language)
-    yield from (document.path for document in clinics.values())
+    yield from clinic_files
 
 
-def book_files(project: Project, settings: Settings) -> list[Path]:
-    """Return the book's own files a build reads besides book.yaml: chapters, clinic defaults, declared clinics."""
-    files = []
+def check_book_files(project: Project, theme: Theme, settings: Settings, problems: Problems) -> None:
+    """Record each chapter, clinic-defaults or declared clinic file that leads out of its place."""
+    from .confine import check_kind
+
+    chapters, defaults = [], []
     for language in settings.languages:
-        folder = project.language_dir(language.code)
-        files += [folder / f"{chapter_id}.yaml" for chapter_id in settings.chapters]
-        files.append(project.clinic_defaults(language.code))
-    return [path for path in files if path.exists() or path.is_symlink()] + list(settings.clinics)
+        chapters += [project.chapter_file(language.code, chapter_id) for chapter_id in settings.chapters]
+        defaults.append(project.clinic_defaults(language.code))
+    present = [path for path in chapters + defaults if path.exists() or path.is_symlink()]
+    check_kind("chapters", present, project, problems)
+    check_kind("clinics", settings.clinics, project, problems)
 
 
 def check_translations(project: Project, settings: Settings, language: str, source: str, problems: Problems) -> None:
     """Record where a language's chapters and clinic defaults have fallen out of step with the source's."""
+    from .analyse.translation import check_clinic_translation, check_translation
+
     for chapter_id in settings.chapters:
-        check_translation(project.language_dir(source) / f"{chapter_id}.yaml",
-                          project.language_dir(language) / f"{chapter_id}.yaml", language, problems)
+        check_translation(project.chapter_file(source, chapter_id), project.chapter_file(language, chapter_id),
+                          language, problems)
     check_clinic_translation(project.clinic_defaults(source), project.clinic_defaults(language), problems)
 
 
-def _clinic_files(paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,
-                  problems: Problems) -> dict[str, Document]:
-    """Read every clinic file and lay it over each language, so that its mistakes show now."""
-    clinics: dict[str, Document] = {}
+def _clinics(project: Project, theme: Theme, paths: tuple[Path, ...], books: dict[str, Book], settings: Settings,
+             problems: Problems) -> tuple[dict[str, dict[str, Clinic]], dict[str, Path]]:
+    """Read every clinic file and lay it over each language's defaults; return them by slug,
+    with the file each came from."""
+    from .load.clinic import apply_clinic, clinic_slug, read_clinic_file
+
+    clinics: dict[str, dict[str, Clinic]] = {}
     seen: dict[str, Path] = {}
     for path in dict.fromkeys(paths):
         document = read_clinic_file(path, problems)
@@ -131,11 +193,27 @@ def _clinic_files(paths: tuple[Path, ...], books: dict[str, Book], settings: Set
                          "give the file another name or a `slug`")
             continue
         seen[slug] = path
+        applied: dict[str, Clinic] = {}
         for language, book in books.items():
             if book.clinic is None:
                 problems.add(document.location(), f"the book has no clinic details in {language!r} "
-                             f"({book.folder / 'clinic.yaml'}), so it has no place for a clinic's")
+                             f"({project.clinic_defaults(language)}), so it has no place for a clinic's")
                 continue
-            apply_clinic(book.clinic, document, language, settings.languages[0].code, problems)
-        clinics[slug] = document
-    return clinics
+            clinic = apply_clinic(book.clinic, document, language, settings.languages[0].code, problems)
+            if clinic is not None:
+                applied[language] = clinic
+        clinics[slug] = applied
+    return clinics, seen
+
+
+def _long_dates(settings: Settings, books: dict[str, Book], date: datetime.datetime) -> dict[str, str]:
+    """Return every date an edition prints, written in full in each language (Babel's words,
+    worked out here so that a build with a kept book need not load Babel)."""
+    from .i18n.runtime import long_date
+
+    dates = {settings.published, settings.review_by, date.date()}
+    for book in books.values():
+        for chapter in book.chapters:
+            if chapter.review is not None:
+                dates |= {chapter.review.on, chapter.review.next}
+    return {f"{language} {day.isoformat()}": long_date(day, language) for language in books for day in sorted(dates)}

@@ -22,11 +22,31 @@ class Project:
     """The output folder (default: build/ in the book folder)."""
     kept: Path | None = None
     """Where to keep what a build remembers for the next one, if not in the output folder."""
-
     @classmethod
     def at(cls, root: Path, out: Path | None = None) -> Project:
         """Return the project of a book folder."""
         return cls(root, out if out is not None else root / "build")
+
+    def check_out(self) -> None:
+        """Raise HandbookError unless the output folder is a place a build may write into.
+
+        The book's own build/ must be a real folder inside the book: a `build` committed as
+        a link would make a build replace and delete files wherever it leads. A folder given
+        with --out is the user's choice. Either way the cache inside it must not be a link."""
+        from .errors import HandbookError, Location, Problem
+
+        problems = []
+        if self.out == self.root / "build":  # the default, not a folder chosen with --out
+            root = self.root.resolve()
+            if self.out.is_symlink() or (self.out.exists() and not self.out.resolve().is_relative_to(root)):
+                problems.append(Problem(Location(self.out, 0), "is a link; the book's output folder must be a "
+                                        "real folder inside the book (remove the link, or choose a folder "
+                                        "with --out)"))
+        if self.cache.is_symlink():
+            problems.append(Problem(Location(self.cache, 0), "is a link; the build's cache must be a real "
+                                    "folder (remove the link; the folder is safe to delete)"))
+        if problems:
+            raise HandbookError(problems)
 
     @property
     def chapters(self) -> Path:
@@ -47,6 +67,10 @@ class Project:
     def language_dir(self, language: str) -> Path:
         """Return the folder of a language's chapters."""
         return self.chapters / language
+
+    def chapter_file(self, language: str, chapter_id: str) -> Path:
+        """Return a chapter's file in a language."""
+        return self.language_dir(language) / f"{chapter_id}.yaml"
 
     def clinic_defaults(self, language: str) -> Path:
         """Return a language's default clinic details."""

@@ -29,7 +29,6 @@ from pathlib import Path
 from .build import Request, plan, prepare_request
 from .editions import Edition
 from .errors import HandbookError
-from .checked import build_date
 from .project import Project
 from .theme import default_theme_dir
 
@@ -94,7 +93,7 @@ class Preview:
         try:
             handbook = prepare_request(self.project, self.request)
             edition = plan(handbook, self.request)[0]
-            workshop = Workshop(handbook, build_date(handbook.settings))
+            workshop = Workshop(handbook)
             context = workshop.context(edition)
             files = render_site(workshop.env(edition.language), context, preview_downloads(handbook, context.gettext))
         except HandbookError as error:
@@ -150,13 +149,9 @@ class Preview:
             cached = self._pdfs.get(layout)
             if cached and cached[0] == version:
                 return cached[1]
-            workshop = Workshop(handbook, build_date(handbook.settings))
-            context = workshop.context(Edition(edition.clinic, edition.language, layout, "pdf"))
-            document, _pages = workshop.paginate(context, workshop.env(edition.language), need_layout=True)
-            target = io.BytesIO()
-            document.write(target, context.link_words())
-            self._pdfs[layout] = (version, target.getvalue())
-            return target.getvalue()
+            data, _pages = Workshop(handbook).pdf(Edition(edition.clinic, edition.language, layout, "pdf"))
+            self._pdfs[layout] = (version, data)
+            return data
 
     def watched(self) -> list[Path]:
         """Return the folders and files whose changes rebuild the preview."""

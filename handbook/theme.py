@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from .confine import check_inside, is_inside, roots
+from .confine import check_kind, is_inside, places
 from .errors import Location, Problems
 from .load.schema import read
 from .project import Project
@@ -62,7 +62,7 @@ class Theme:
     """Callout kinds with the title each gets when a chapter gives none."""
     cover: Cover | None
     allowed: tuple[Path, ...] = ()
-    """The folders a theme file may resolve into: the book folder and the default theme."""
+    """The folders a theme file may resolve into: the book's layouts/ and the default theme (confine.py)."""
 
     def find(self, relative: str) -> Path | None:
         """Return the file a relative theme path means: the book's own, else the default's.
@@ -80,7 +80,7 @@ class Theme:
         found: dict[str, Path] = {}
         for folder in reversed(self.dirs):
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".py":
+                if path.is_file() and path.suffix != ".py" and not _hidden(path.relative_to(folder)):
                     found[path.relative_to(folder).as_posix()] = path
         return [found[name] for name in sorted(found)]
 
@@ -88,8 +88,8 @@ class Theme:
 def load_theme(project: Project, problems: Problems) -> Theme | None:
     """Return the theme a book is built with, or None after recording what is wrong."""
     found = tuple(folder for folder in (project.layouts, default_theme_dir()) if folder.is_dir())
-    allowed = roots(project.root, default_theme_dir())
-    if not check_inside(_entries(found), allowed, problems):
+    allowed = places("theme", project)
+    if not check_kind("theme", _entries(found), project, problems):
         return None
     # The repository's own layouts/ is the default theme: search it once.
     dirs = tuple(dict.fromkeys(folder.resolve() for folder in found))
@@ -128,7 +128,13 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
 
 def _entries(dirs: tuple[Path, ...]) -> list[Path]:
     """Return the theme's folders and everything in them (links to folders listed, not entered)."""
-    return [path for folder in dirs for path in (folder, *sorted(folder.rglob("*"))) if "__pycache__" not in path.parts]
+    return [path for folder in dirs for path in (folder, *sorted(folder.rglob("*")))
+            if not _hidden(path.relative_to(folder))]
+
+
+def _hidden(relative: Path) -> bool:
+    """Tell whether a theme path is in a folder a theme never reads: compiled code, or a hidden folder."""
+    return any(part == "__pycache__" or part.startswith(".") for part in relative.parts[:-1])
 
 
 FONT_SIGNATURES = {".woff2": (b"wOF2",), ".woff": (b"wOFF",), ".ttf": (b"\x00\x01\x00\x00", b"true"),

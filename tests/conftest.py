@@ -19,7 +19,7 @@ from filelock import FileLock
 
 from handbook.build import Request, build
 from handbook.editions import Edition, output_path
-from handbook.checked import Handbook
+from handbook.prepare import Handbook
 from handbook.prepare import prepare
 from handbook.project import Project
 

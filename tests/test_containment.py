@@ -62,7 +62,7 @@ def test_a_link_out_of_the_book_is_refused_and_nothing_is_written(tree, kind, ca
     outside = link_out(tree, name, original or tree.root / name)
     assert build(tree.root) == 1
     error = capsys.readouterr().err
-    assert f"{tree.root / name}: is a link to a file in {outside}, outside the book folder" in error, error
+    assert f"{tree.root / name}: is a link to a file in {outside}, outside the book's " in error, error
     assert "Traceback" not in error
     assert not (tree.root / "build").exists()
 
@@ -76,7 +76,7 @@ def test_a_declared_clinic_file_that_links_out_is_refused(tree, capsys):
     (tree.root / "clinics/riverside.yaml").symlink_to(outside / "riverside.yaml")
     assert build(tree.root) == 1
     error = capsys.readouterr().err
-    assert f"clinics/riverside.yaml: is a link to a file in {outside}, outside the book folder" in error
+    assert f"clinics/riverside.yaml: is a link to a file in {outside}, outside the book folder" in error, error
     assert not (tree.root / "build").exists()
 
 
@@ -87,16 +87,35 @@ def test_a_folder_that_links_out_is_named_once(tree, capsys):
     (tree.root / "layouts/print").symlink_to(outside)
     assert build(tree.root) == 1
     error = capsys.readouterr().err
-    assert f"{tree.root / 'layouts/print'}: is a link to the folder {outside}, outside the book folder" in error, error
+    assert f"{tree.root / 'layouts/print'}: is a link to the folder {outside}, outside the book's layouts/" in error, error
     assert error.count(str(outside)) == 1  # the link, not each file in it
     assert not (tree.root / "build").exists()
 
 
-def test_links_inside_the_book_are_followed(tree, capsys):
-    shared = tree.write("shared/sample.yaml", (tree.chapters / "sample.yaml").read_text())
+def test_links_inside_their_place_are_followed(tree, capsys):
+    shared = tree.write("chapters/shared/sample.yaml", (tree.chapters / "sample.yaml").read_text())
     (tree.chapters / "sample.yaml").unlink()
     (tree.chapters / "sample.yaml").symlink_to(shared)
     assert main(["--root", str(tree.root), "check"]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, target", [
+    ("layouts/epub/epub.css", ".git/config"),  # the credentials a CI checkout keeps there
+    ("chapters/en/sample.yaml", "notes/sample.yaml"),  # in the book, but not among the chapters
+    ("sources/sources.yaml", "chapters/en/sample.yaml"),
+    ("layouts/print/print.css", "build/stolen.css"),
+    ("chapters/en/clinic.yaml", ".venv/clinic.yaml"),
+])
+def test_a_link_to_a_file_of_another_kind_inside_the_book_is_refused(tree, capsys, name, target):
+    secret = tree.write(target, "[http]\n  extraheader = AUTHORIZATION: basic SECRET\n")
+    link = tree.root / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.unlink(missing_ok=True)
+    link.symlink_to(secret)
+    assert build(tree.root) == 1
+    error = capsys.readouterr().err
+    assert f"{link}: is a link to a file in {secret.parent}, outside " in error, error
+    assert not outputs(tree.root)
 
 
 def test_a_template_that_reaches_out_is_a_path_line_problem(tree, capsys):
@@ -132,16 +151,17 @@ def test_a_source_date_epoch_no_e_book_can_hold_gets_a_clear_message(tree, epoch
 def test_the_next_build_removes_what_a_killed_one_left(tree, capsys):
     """Any build clears them as it takes the output folder's lock: the web edition, the quickest, will do."""
     out = tree.root / "build"
-    leftovers = [out / ".sample-handbook.pdf.k_zatbl9.tmp", out / "riverside/en/.sample-handbook.epub.x1.tmp",
-                 out / ".cache/-/en/.a4.json.q2.tmp"]
+    leftovers = [out / ".sample-handbook.pdf.k_zatbl9.handbook-tmp",
+                 out / "riverside/en/.sample-handbook.epub.x1.handbook-tmp", out / ".cache/pages/.a4.json.q2.handbook-tmp"]
     for path in leftovers:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half a file")
-    kept = out / ".keep"
-    kept.write_text("the user's own")
+    kept = [out / ".keep", out / ".notes.txt.tmp"]  # the user's own, even with a temporary's look
+    for path in kept:
+        path.write_text("the user's own")
     assert build(tree.root, "web") == 0, capsys.readouterr().err
     assert not [path for path in leftovers if path.exists()]
-    assert kept.exists()
+    assert all(path.exists() for path in kept)
 
 
 def _reproducible_book(root: Path) -> None:

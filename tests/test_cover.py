@@ -34,7 +34,7 @@ def ink_bands(image: Image.Image, ink: tuple[int, int, int], top: int, bottom: i
 @pytest.mark.parametrize("repeat", [1, 6])
 def test_a_long_clinic_name_wraps_onto_lines_that_never_overlap(tree, repeat):
     handbook = prepare(tree.project)
-    context = Workshop(handbook, datetime.datetime(2026, 1, 1)).context(Edition("", "en", "a4", "epub"))
+    context = Workshop(handbook).context(Edition("", "en", "a4", "epub"))
     name = " ".join([NAME] * repeat)
     context = dataclasses.replace(context, clinic=dataclasses.replace(context.clinic, name=name))
     image = Image.open(io.BytesIO(cover_png(context, lambda text: text))).convert("RGB")
@@ -53,7 +53,7 @@ def test_a_long_clinic_name_wraps_onto_lines_that_never_overlap(tree, repeat):
 
 def test_a_kept_cover_is_read_without_drawing_and_new_words_draw_a_new_one(tree, monkeypatch):
     handbook = prepare(tree.project)
-    context = Workshop(handbook, datetime.datetime(2026, 1, 1)).context(Edition("", "en", "a4", "epub"))
+    context = Workshop(handbook).context(Edition("", "en", "a4", "epub"))
     drawn = cover_png(context, lambda text: text)
     assert Image.open(io.BytesIO(drawn)).size == SIZE
     assert len(list((tree.project.cache / "covers").glob("*.png"))) == 1

@@ -234,22 +234,25 @@ def test_missing_blocks_and_different_citations_are_named(spanish, tmp_path):
             "[@alpha], [@beta], [@beta]; a translation keeps the same citations") in result.stderr
 
 
-def test_long_dates_are_written_by_babel_once_and_then_kept(tmp_path, monkeypatch):
+def test_long_dates_are_worked_out_with_the_book_and_kept_with_it(tree, monkeypatch):
+    """The dates an edition prints come from the checked book, never from a file of their own
+    that anyone could edit in build/.cache/ (and that --force would not refresh)."""
     import datetime
 
     import babel.dates
 
-    from handbook.i18n.runtime import long_date
+    from handbook.incremental.book import prepare_kept
 
-    date = datetime.date(2026, 11, 22)
-    assert long_date(date, "en", tmp_path) == "November 22, 2026"
-    assert long_date(date, "es", tmp_path) == "22 de noviembre de 2026"
-    assert len(list((tmp_path / "dates").iterdir())) == 2
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    handbook = prepare_kept(tree.project)
+    assert handbook.long_date(datetime.date(2026, 11, 22), "en") == "November 22, 2026"
 
     def no_babel(*args, **kwargs):
         raise AssertionError("Babel was asked again")
 
     monkeypatch.setattr(babel.dates, "format_date", no_babel)
-    assert long_date(date, "es", tmp_path) == "22 de noviembre de 2026"  # kept
+    kept = prepare_kept(tree.project)
+    assert kept.long_date(datetime.date(2026, 11, 22), "en") == "November 22, 2026"
+    assert not (tree.root / "build" / ".cache" / "dates").exists()
     with pytest.raises(AssertionError, match="asked again"):
-        long_date(datetime.date(2026, 11, 23), "es", tmp_path)  # another date is written anew
+        kept.long_date(datetime.date(2026, 11, 23), "en")  # a date the book does not print is written anew

@@ -294,9 +294,11 @@ def test_a_book_file_linked_from_outside_the_book_is_not_read(tree, tmp_path_fac
     outside.write_bytes(path.read_bytes())  # valid, so only the link is wrong
     path.unlink()
     path.symlink_to(outside)
-    assert problems(tree) == [f"{path}: is a link to a file in {outside.parent}, outside the book folder and the "
-                              "theme; a build reads only their files (copy the file into the book instead of "
-                              "linking to it)"]
+    place = {"chapters": "the book's chapters/ folder", "sources": "the book's sources/ folder",
+             "clinics": "the book folder"}[name.split("/")[0]]
+    assert problems(tree) == [f"{path}: is a link to a file in {outside.parent}, outside {place} (or in a hidden "
+                              "folder or the output folder); a build reads only the book's own files (copy the "
+                              "file into its place instead of linking to it)"]
 
 
 def test_a_clinic_file_named_on_the_command_line_may_be_anywhere(tree, tmp_path_factory):

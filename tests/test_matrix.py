@@ -61,7 +61,8 @@ def test_options_narrow_the_matrix(network):
 
 def test_an_unknown_clinic_name_is_a_message(network):
     request = Request(clinics=("west",))
-    with pytest.raises(HandbookError, match="no clinic 'west' in the editions; known clinics: north, south"):
+    with pytest.raises(HandbookError, match="handbook: --clinic 'west': no such clinic in the editions; "
+                                            "known clinics: north, south"):
         plan(prepare_request(network.project, request), request)
 
 

@@ -22,7 +22,7 @@ def _store_with(tmp_path, data: bytes = b"%PDF-1.7 pages", inputs=INPUTS) -> Out
     output = tmp_path / "out.pdf"
     output.write_bytes(data)
     store = OutputStore(tmp_path / "cache")
-    store.put(PDF, inputs, output, hashlib.sha256(data).hexdigest(), len(data), 3)
+    store.put(PDF, inputs, output, 3)
     return store
 
 
@@ -41,12 +41,12 @@ def test_an_output_edited_through_its_link_is_dropped_not_copied(tmp_path):
     with open(tmp_path / "out.pdf", "r+b") as output:  # edited in place: the kept file is a hard link to it
         output.write(b"%PDF-1.4")
     assert store.get(PDF, INPUTS) is None
-    assert list((tmp_path / "cache" / "outputs").iterdir()) == []
+    assert list((tmp_path / "cache" / "outputs-pdf").iterdir()) == []
 
 
 def test_a_damaged_record_is_dropped(tmp_path):
     store = _store_with(tmp_path)
-    [record] = (tmp_path / "cache" / "outputs").glob("*.json")
+    [record] = (tmp_path / "cache" / "outputs-pdf").glob("*.json")
     record.write_text(json.dumps({"format": 1, "sha256": "0" * 64, "size": 14, "pages": 3}))
     assert store.get(PDF, INPUTS) is None
     assert not record.exists()
@@ -54,10 +54,10 @@ def test_a_damaged_record_is_dropped(tmp_path):
 
 def test_each_edition_keeps_its_last_few_outputs(tmp_path):
     for n in range(KEEP + 2):
-        store = _store_with(tmp_path, f"%PDF {n}".encode(), INPUTS | {"(n)": str(n)})
+        store = _store_with(tmp_path, f"%PDF-{n}".encode(), INPUTS | {"(n)": str(n)})
     assert store.get(PDF, INPUTS | {"(n)": "0"}) is None
-    assert store.get(PDF, INPUTS | {"(n)": str(KEEP + 1)}).data == f"%PDF {KEEP + 1}".encode()
-    assert len(list((tmp_path / "cache" / "outputs").glob("*.json"))) == KEEP
+    assert store.get(PDF, INPUTS | {"(n)": str(KEEP + 1)}).data == f"%PDF-{KEEP + 1}".encode()
+    assert len(list((tmp_path / "cache" / "outputs-pdf").glob("*.json"))) == KEEP
 
 
 def test_a_web_edition_is_not_kept(tmp_path):
@@ -99,7 +99,7 @@ def test_another_folder_copies_what_was_made_and_a_change_is_built_afresh(tree, 
 def test_an_output_built_before_outputs_were_kept_is_kept_when_found_up_to_date(tree, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     _build(tree.project)
-    outputs = tree.root / "build" / ".cache" / "outputs"
+    outputs = tree.root / "build" / ".cache" / "outputs-pdf"
     for path in outputs.iterdir():
         path.unlink()
     assert _build(tree.project) == []  # up to date: nothing written, but kept

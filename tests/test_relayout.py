@@ -5,6 +5,8 @@ test_pagecache.py; here are the checks that decide whether it is used, on small 
 """
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from conftest import ROOT
@@ -48,8 +50,17 @@ def test_a_stylesheet_that_picks_an_a_or_span_by_its_place_rules_out_the_cut(css
     assert relayout._by_place(css) is by_place
 
 
-def test_the_default_theme_allows_the_cut_and_another_weasyprint_does_not(monkeypatch):
+def test_the_default_theme_allows_the_cut_and_another_weasyprint_does_not(monkeypatch, capsys):
+    from handbook.pdf.weasyprint70 import pins
+
     sheets = sorted((ROOT / "layouts").rglob("*.css"))
     assert sheets and can_relay(sheets)
-    monkeypatch.setitem(relayout.WEASYPRINT_PAGINATION, "remake_page", "0" * 16)
-    assert not can_relay(sheets)
+    changed = tuple(dataclasses.replace(pin, sha="0" * 16) if pin.name == "remake_page" else pin for pin in pins.PINS)
+    monkeypatch.setattr(pins, "PINS", changed)
+    pins.usable.cache_clear()
+    try:
+        assert not can_relay(sheets)
+    finally:
+        pins.usable.cache_clear()
+    assert ("handbook: weasyprint.layout.page.remake_page is not the code the local fix 'relayout' was written for"
+            in capsys.readouterr().err)

@@ -17,7 +17,7 @@ from conftest import EPOCH, ROOT
 from handbook.build import Request, build, plan
 from handbook.editions import Edition
 from handbook.incremental.manifest import read_manifest
-from handbook.output import digest
+from handbook.incremental.manifest import digest
 from sitecheck import broken_links, links, pages, spanish_site
 
 SEARCH = ROOT / "layouts" / "web" / "search"

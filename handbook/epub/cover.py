@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ..output import kept
+from ..incremental.keys import key
+from ..incremental.store import Store
 from ..render.context import Context
-from ..incremental.keys import code_hash, libraries
 from .fonts import truetype
 
 SIZE = (1600, 2560)
@@ -52,16 +51,15 @@ RULE = SIZE[1] - 420
 def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     """Return the cover as PNG bytes.
 
-    Compressing the picture well takes a sixth of a second, so the result is kept under the
-    cache folder (build/.cache/covers/), named by a hash of everything it is drawn from:
-    the words, the font files, the colours, the handbook's code, and the libraries'
-    versions (Pillow's and fontTools' among them). The hash needs no font measured, so a
-    kept cover is found without even loading Pillow.
+    Compressing the picture well takes a sixth of a second, so the result is kept in the
+    `covers` store, under a key made of everything it is drawn from: the words, the font
+    files, the colours (and, as every key, the handbook's code and the libraries' versions,
+    Pillow's and fontTools' among them). The key needs no font measured, so a kept cover is
+    found without even loading Pillow.
     """
     book, cover = context.book, context.theme.cover
     parts = _parts(context, gettext)
-    recipe = [libraries(), code_hash(), SIZE, cover.background, cover.ink, MARGIN, RULE, book.publisher,
-              _file_hash(cover.regular_font)]
+    recipe = [SIZE, cover.background, cover.ink, MARGIN, RULE, book.publisher, _file_hash(cover.regular_font)]
     recipe += [(text, _file_hash(font_file), size, after, highest) for text, font_file, size, after, highest in parts]
 
     def draw_cover() -> bytes:
@@ -80,8 +78,9 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
         image.save(out, format="PNG", optimize=True)
         return out.getvalue()
 
-    key = hashlib.sha256(json.dumps(recipe).encode()).hexdigest()
-    return kept(context.project.cache / "covers" / f"{key}.png", draw_cover)
+    store = Store(context.project.cache, "covers", 1, limit=64, suffix=".png",
+                  accept=lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"), fresh=context.fresh)
+    return store.made(key("cover", recipe), draw_cover)
 
 
 def _file_hash(path: Path) -> str:

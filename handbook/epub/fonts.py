@@ -14,32 +14,31 @@ import re
 from pathlib import Path
 
 from ..errors import HandbookError, Location, Problem
-from ..output import kept
-from ..incremental.keys import libraries
+from ..incremental.keys import key
+from ..incremental.store import Store
 
 TRUETYPE = "font/ttf"
 
 
-def truetype(path: Path, cache: Path | None = None) -> bytes:
+def truetype(path: Path, cache: Path | None = None, fresh: bool = False) -> bytes:
     """Return a WOFF or WOFF2 font file as TrueType.
 
     Unpacking WOFF2 takes fontTools a tenth of a second a font, so the result is kept in
-    memory for the process's other e-books and under the cache folder (build/.cache/fonts/,
-    safe to delete) for later builds, named by a hash of the font's bytes and of the
-    installed libraries (versions.py), fontTools among them: the same input always gives
-    the same bytes, so a kept copy is the fresh result.
+    memory for the process's other e-books and in the `fonts` store for later builds, under
+    a key made of the font's bytes (and, as every key, the code and the libraries, fontTools
+    among them): the same input always gives the same bytes, so a kept copy is the fresh result.
     """
     stat = path.stat()  # a font changed while `handbook serve` runs is read again
-    return _truetype(path, stat.st_size, stat.st_mtime_ns, cache)
+    return _truetype(path, stat.st_size, stat.st_mtime_ns, cache, fresh)
 
 
 @functools.cache
-def _truetype(path: Path, size: int, mtime: int, cache: Path | None) -> bytes:
+def _truetype(path: Path, size: int, mtime: int, cache: Path | None, fresh: bool) -> bytes:
     data = path.read_bytes()
     if path.suffix in (".ttf", ".otf"):
         return data
-    key = hashlib.sha256(libraries().encode() + b"\0" + data).hexdigest()
-    return kept(cache / "fonts" / f"{key}.ttf" if cache is not None else None, lambda: _unpack(path, data))
+    store = Store(cache, "fonts", 1, limit=64, suffix=".ttf", fresh=fresh)
+    return store.made(key("font", hashlib.sha256(data).hexdigest()), lambda: _unpack(path, data))
 
 
 def _unpack(path: Path, data: bytes) -> bytes:
@@ -55,7 +54,7 @@ def _unpack(path: Path, data: bytes) -> bytes:
     return out.getvalue()
 
 
-def font_files(theme_files: list[Path], cache: Path | None = None) -> list[tuple[str, bytes]]:
+def font_files(theme_files: list[Path], cache: Path | None = None, fresh: bool = False) -> list[tuple[str, bytes]]:
     """Return the theme's fonts as (file name, TrueType bytes).
 
     The theme's files were checked when it was loaded (theme.py): each resolves inside the
@@ -63,7 +62,7 @@ def font_files(theme_files: list[Path], cache: Path | None = None) -> list[tuple
     fonts = []
     for path in sorted(theme_files):
         if path.parent.name == "fonts" and path.suffix in (".woff2", ".woff", ".ttf", ".otf"):
-            fonts.append((path.with_suffix(".ttf" if path.suffix != ".otf" else ".otf").name, truetype(path, cache)))
+            fonts.append((path.with_suffix(".ttf" if path.suffix != ".otf" else ".otf").name, truetype(path, cache, fresh)))
     return fonts
 
 

@@ -101,7 +101,7 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
     # The theme's @font-face file, naming TrueType copies of its fonts (epub/fonts.py).
     ebook.add_item(epub.EpubItem(uid="fonts", file_name="fonts/fonts.css", media_type="text/css",
                                  content=fonts_css(theme.find("fonts/fonts.css").read_text(encoding="utf-8")).encode()))
-    for name, data in font_files(theme.files(), context.project.cache):
+    for name, data in font_files(theme.files(), context.project.cache, context.fresh):
         ebook.add_item(epub.EpubItem(uid=f"font-{Path(name).stem}", file_name=f"fonts/{name}",
                                      media_type=TRUETYPE if name.endswith(".ttf") else "font/otf", content=data))
 

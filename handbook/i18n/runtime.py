@@ -4,10 +4,10 @@ Every word the pipeline or the theme adds around a book's own text ("Contents", 
 pages", the callout titles, the accessibility summary) is a gettext label. The theme keeps
 `locales/messages.pot`, the list of every label with the places that use it, and one
 catalogue per language, `locales/<language>/LC_MESSAGES/messages.po` (Babel reads and
-compiles them in memory; no compiled file is kept). A book's own layouts/ may hold its own
-catalogue for a language, which then replaces the theme's. A label a language lacks is a
-`path:line` error before anything is built, never a silent fallback to English.
-`handbook translations extract` refreshes the template and the catalogues from the code.
+compiles them; the compiled form is kept in build/.cache/labels/). A book's own layouts/
+may hold its own catalogue for a language, which then replaces the theme's. A label a
+language lacks is a `path:line` error before anything is built, never a silent fallback to
+English. `handbook labels` refreshes the template and the catalogues (catalogues.py).
 """
 from __future__ import annotations
 
@@ -31,25 +31,14 @@ def babel_locale(language: str):
     return Locale.parse(language, sep="-")
 
 
-def long_date(date: datetime.date, language: str, cache: Path | None = None) -> str:
+def long_date(date: datetime.date, language: str) -> str:
     """Return a date as the language writes it in full: November 22, 2026; 22 de noviembre de 2026.
 
-    Loading Babel and its locale data takes about 30 ms, a tenth of a warm e-book build, for
-    the same few dates each time. With a cache folder the words are kept in its dates/,
-    named by a hash of the date, the language and the libraries' versions (Babel's among them).
-    """
-    import hashlib
+    Loading Babel and its locale data takes about 30 ms; a build works the book's dates out
+    once, when it checks the book (prepare.py), and keeps them with it."""
+    from babel.dates import format_date
 
-    from ..output import kept
-    from ..incremental.keys import libraries
-
-    def write() -> bytes:
-        from babel.dates import format_date
-
-        return format_date(date, format="long", locale=babel_locale(language)).encode("utf-8")
-
-    key = hashlib.sha256("\0".join((libraries(), language, date.isoformat())).encode()).hexdigest()
-    return kept(cache / "dates" / f"{key}.txt" if cache is not None else None, write).decode("utf-8")
+    return format_date(date, format="long", locale=babel_locale(language))
 
 
 def language_name(code: str, language: str) -> str:
@@ -78,7 +67,7 @@ def check_catalogue(theme: Theme, language: str, problems: Problems) -> None:
     path = catalogue_file(theme, language)
     if template_file is None:
         problems.add(Location(theme.dirs[-1] / TEMPLATE, 0), "the theme has no list of labels; run "
-                     "`handbook translations extract`")
+                     "`handbook labels`")
         return
     if path is None:
         problems.add(Location(theme.dirs[0] / CATALOGUE.format(language=language), 0),
@@ -105,24 +94,22 @@ def check_catalogue(theme: Theme, language: str, problems: Problems) -> None:
             problems.add(where, f"the label {text!r} {why} in {path.name} for {language!r}; translate its msgstr")
 
 
-def translations(theme: Theme, language: str, cache: Path | None = None):
+def translations(theme: Theme, language: str, cache: Path | None = None, fresh: bool = False):
     """Return the gettext translations of a language, compiled from its catalogue.
 
-    The compiled catalogue is kept in the cache folder (labels/), named by a hash of the
-    catalogue and of the libraries that compile it, so that a build whose labels have not
-    changed neither parses the catalogue nor loads Babel's reader for it.
-    """
+    The compiled catalogue is kept in the `labels` store (incremental/store.py) under a key
+    made of the catalogue's bytes, so that a build whose labels have not changed neither
+    parses the catalogue nor loads Babel's reader for it."""
     import gettext
-    import hashlib
 
-    from ..output import kept
-    from ..incremental.keys import libraries
+    from ..incremental.keys import key
+    from ..incremental.store import Store
 
     path = catalogue_file(theme, language)
     if path is None:
         return gettext.NullTranslations()
-    key = hashlib.sha256(libraries().encode() + b"\0" + language.encode() + b"\0" + path.read_bytes()).hexdigest()
-    compiled = kept(cache / "labels" / f"{key}.mo" if cache is not None else None, lambda: _compile(path, language))
+    store = Store(cache, "labels", 1, limit=32, suffix=".mo", fresh=fresh)
+    compiled = store.made(key("labels", language, path.read_bytes()), lambda: _compile(path, language))
     return gettext.GNUTranslations(io.BytesIO(compiled))
 
 

@@ -7,7 +7,9 @@ stamp is touched and `build/.handbook-stamp.d` lists, as the stamp's prerequisit
   and the handbook's own code, so that a change to any of them builds again;
 - every folder whose listing the build read (each language's chapters, where the clinic
   files are found, the theme's folders), so that a new chapter or clinic file, or a file
-  replaced by a folder, builds again.
+  replaced by a folder, builds again;
+- every output the build made, so that an output deleted by hand (or a whole web folder)
+  is made again.
 
 Each prerequisite also gets an empty rule (the trick of gcc's -MP), so that a deleted
 file counts as changed instead of stopping Make: the build then runs and names what is
@@ -16,23 +18,34 @@ missing at its `path:line`. A no-op `make` only reads this file and stats each n
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from ..output import write_atomically
-from ..checked import Handbook
+
+if TYPE_CHECKING:
+    from ..prepare import Handbook
 
 _ESCAPED = " :#?*[]"
 """Characters a Make rule would otherwise read as separators, comments or wildcards."""
 
+_SPELLABLE = re.compile(r"[\w.+@,~%$ :#?*\[\]/-]*")
+"""The characters a name may have to be written into the dependency list at all. Others (a
+newline, a backslash, `;` which ends the prerequisites and starts a recipe, `=` which makes
+an assignment, quotes, and other punctuation) cannot be spelled safely in every Make."""
 
-def write_depfile(stamp: Path, handbook: Handbook, files: Iterable[Path], code: Iterable[Path]) -> None:
+
+def write_depfile(stamp: Path, handbook: Handbook, files: Iterable[Path], code: Iterable[Path],
+                  outputs: Iterable[Path] = ()) -> None:
     """Write `<stamp>.d`: the stamp's prerequisites, each with an empty rule."""
-    paths = list(dict.fromkeys([*files, *listed_folders(handbook), *code]))
+    paths = list(dict.fromkeys([*files, *listed_folders(handbook), *code, *outputs]))
     names = [_make_name(path) for path in paths]
     prerequisites = [name for name in names if name is not None]
     if len(prerequisites) < len(names):
-        # A name Make cannot spell (a newline, a backslash): depend on a file that never
+        # A name Make cannot spell (a newline, a `;`): depend on a file that never
         # exists, so that Make always asks the build, which knows what is up to date.
         prerequisites.append(_make_name(stamp.with_name(stamp.name + ".always")))
     target = _make_name(stamp)
@@ -57,7 +70,7 @@ def listed_folders(handbook: Handbook) -> list[Path]:
 def _make_name(path: Path) -> str | None:
     """Return a path as a Make rule spells it (relative to the working folder), or None if it cannot."""
     text = os.path.relpath(path)
-    if any(character in text for character in "\t\n\r\\"):
+    if not _SPELLABLE.fullmatch(text):
         return None
     for character in _ESCAPED:
         text = text.replace(character, "\\" + character)

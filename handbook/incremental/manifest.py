@@ -7,13 +7,19 @@ editions whose inputs have not changed.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import HandbookError, Location, Problem
-from ..output import write_atomically
+from ..output import SITE_MARKER, write_atomically
+from .keys import sign, verify
+from .store import read_regular
+
+MANIFEST_LIMIT = 64 << 20
+"""The most a manifest may hold: a clinic network's thousands of editions take a few megabytes."""
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -44,18 +50,32 @@ def _set_id(inputs: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def read_manifest(path: Path, *, missing_ok: bool = True) -> dict[str, Entry]:
-    """Return a manifest's entries by output path."""
+def read_manifest(path: Path, *, missing_ok: bool = True, signed: bool = False) -> dict[str, Entry]:
+    """Return a manifest's entries by output path.
+
+    With `signed`, only a manifest this user's own build wrote counts (its signature is kept
+    in the cache, `.cache/manifest.signature`); any other is read as empty, so that every
+    edition is checked again: a build decides what is up to date only from its own record."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = read_regular(path, MANIFEST_LIMIT, follow=True)
+        if signed and not verify(text, _signature(path)):
+            return {}
+        data = json.loads(text)
         sets = data["inputs"]
-        return {item["path"]: Entry(item["path"], item["edition"], item["sha256"], item["size"], item["pages"],
-                                    sets[item["inputs"]]) for item in data["outputs"]}
+        entries = {item["path"]: Entry(item["path"], item["edition"], item["sha256"], item["size"], item["pages"],
+                                       sets[item["inputs"]]) for item in data["outputs"]}
+        if not all(isinstance(entry.inputs, dict) and isinstance(entry.path, str) for entry in entries.values()):
+            raise ValueError("an entry is not an output")
+        return entries
     except FileNotFoundError:
         if missing_ok:
             return {}
         raise HandbookError([Problem(Location(path, 0), "no such manifest")]) from None
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except RecursionError:
+        if missing_ok:
+            return {}
+        raise HandbookError([Problem(Location(path, 0), "not a handbook manifest: nested too deep")]) from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         if missing_ok:
             return {}  # a damaged manifest only means everything is built again
         raise HandbookError([Problem(Location(path, 0), f"not a handbook manifest: {error}")]) from None
@@ -85,7 +105,23 @@ def write_manifest(path: Path, book: str, entries: dict[str, Entry]) -> None:
     data = {"format": FORMAT, "book": book,
             "outputs": [entries[name].as_json(_set_id(entries[name].inputs)) for name in sorted(entries)],
             "inputs": dict(sorted(sets.items()))}
-    write_atomically(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+    text = (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+    signature = _signature_file(path)
+    signature.unlink(missing_ok=True)  # a manifest is never trusted with another's signature
+    write_atomically(path, text)
+    with contextlib.suppress(OSError):
+        write_atomically(signature, sign(text).encode())
+
+
+def _signature_file(path: Path) -> Path:
+    return path.parent / ".cache" / "manifest.signature"
+
+
+def _signature(path: Path) -> str | None:
+    try:
+        return read_regular(_signature_file(path), 1024).decode("ascii", errors="replace")
+    except OSError:
+        return None
 
 
 def diff(old: dict[str, Entry], new: dict[str, Entry]) -> list[str]:
@@ -103,3 +139,19 @@ def diff(old: dict[str, Entry], new: dict[str, Entry]) -> list[str]:
             because = f" ({', '.join(changed[:5])}{', ...' if len(changed) > 5 else ''})" if changed else ""
             lines.append(f"changed  {name}{because}")
     return lines
+
+
+def digest(path: Path) -> tuple[str, int]:
+    """Return the SHA-256 and size of an output: a file's bytes, or a folder's files and names
+    (but for the mark that says the tool wrote it)."""
+    if not path.is_dir():
+        data = path.read_bytes()
+        return hashlib.sha256(data).hexdigest(), len(data)
+    files = {p.relative_to(path).as_posix(): p for p in path.rglob("*") if p.is_file()}
+    return folder_digest({name: p.read_bytes() for name, p in files.items() if name != SITE_MARKER})
+
+
+def folder_digest(files: dict[str, bytes]) -> tuple[str, int]:
+    """Return the SHA-256 of a folder's files (each name with its bytes' hash) and their total size."""
+    listing = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
+    return hashlib.sha256(listing.encode()).hexdigest(), sum(len(data) for data in files.values())

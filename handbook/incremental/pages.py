@@ -2,25 +2,24 @@
 
 The sources appendix lists one citation per page ("cited on pages 4, 9"), which needs
 the pages of a layout; the e-book's page list needs them too. Rather than laying out every
-edition twice, a build remembers the last layout's pages under build/.cache/ (safe to
-delete). The pages are only a guess: after laying out, the build checks that the appendix
-it printed matches where the citations really fell, and lays out again if they moved, so a
-stale cache can cost time but never a wrong page number.
+edition twice, a build remembers the last layout's pages in the `pages` store (store.py),
+one entry per edition layout. For a PDF the pages are only a guess: after laying out, the
+build checks that the appendix it printed matches where the citations really fell, and
+lays out again if they moved, so a stale map can cost time but never a wrong page number.
+An e-book takes a map as it is only where its key says it is the layout of the very HTML
+the e-book would follow (jobs.py).
 """
 from __future__ import annotations
 
-import ctypes
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output import write_atomically
-from .keys import libraries
+from .store import Store
 
-FORMAT = 3
-"""Bump when the file layout changes; older files are ignored."""
+VERSION = 4
+"""Bump when what an entry holds changes; older entries are ignored."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class PageMap:
 
     key: str
     """A hash of everything that shaped the layout: the HTML laid out, the theme's files, the
-    pictures, the libraries."""
+    pictures, the code and the libraries."""
     anchor_pages: dict[str, int]
     page_count: int
     inputs: str | None = None
@@ -38,7 +37,7 @@ class PageMap:
 
 
 def layout_key(html: str, *parts: bytes | str) -> str:
-    """Return the hash of a layout's inputs."""
+    """Return the hash of a layout's inputs (the HTML with the other parts' hashes)."""
     digest = hashlib.sha256()
     for part in (html, *parts):
         data = part.encode() if isinstance(part, str) else part
@@ -47,47 +46,23 @@ def layout_key(html: str, *parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-@functools.cache
-def layout_libraries() -> str:
-    """Return the versions of the libraries that lay out and draw text: every Python library's and Pango's.
-
-    Read without importing WeasyPrint (half a second), so that an e-book whose page map is
-    known is made without it: Pango's version is asked of the library itself, which
-    WeasyPrint would load by the same names.
-    """
-    found = "pango ?"
-    for name in ("libpango-1.0.so.0", "libpango-1.0.0.dylib", "libpango-1.0-0.dll", "pango-1.0"):
-        try:
-            found = f"pango {ctypes.CDLL(name).pango_version()}"
-            break
-        except (OSError, AttributeError):
-            continue
-    else:
-        from weasyprint.text.ffi import pango  # where the names above do not find it
-
-        found = f"pango {pango.pango_version()}"
-    return f"{libraries()} {found}"
-
-
 class PageCache:
-    """Page maps kept as small JSON files, one per edition layout."""
+    """Page maps kept one per edition layout (clinic/language/layout)."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
-
-    def _path(self, name: str) -> Path:
-        return self.folder / "pages" / f"{name.replace('/', '--')}.json"
+    def __init__(self, cache: Path | None, fresh: bool = False):
+        self.store = Store(cache, "pages", VERSION, limit=4096, fresh=fresh)
 
     def read(self, name: str) -> PageMap | None:
-        """Return the last page map of a layout, if there is a readable one."""
+        """Return the last page map of a layout, if there is one that verifies."""
+        kept = self.store.get(_key(name), _group(name))
+        if kept is None:
+            return None
         try:
-            data = json.loads(self._path(name).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return None
-            return PageMap(data["key"], {k: int(v) for k, v in data["anchor_pages"].items()}, int(data["page_count"]),
-                           data["inputs"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # missing or damaged: lay out from scratch
+            data = json.loads(kept.data)
+            return PageMap(str(data["key"]), {str(k): int(v) for k, v in data["anchor_pages"].items()},
+                           int(data["page_count"]), data["inputs"] if isinstance(data["inputs"], str) else None)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None  # damaged: lay out from scratch
 
     def relatives(self, name: str, likeness: list[str]) -> list[PageMap]:
         """Return the kept page maps of an edition's relatives, the likeliest to share its pages first.
@@ -99,22 +74,27 @@ class PageCache:
         Only a guess: the build checks it against its layout like any other.
         """
         clinic, language, layout = name.split("/")
-        others: list[tuple[int, str]] = []
-        try:
-            for path in (self.folder / "pages").glob(f"*--{language}--{layout}.json"):
-                parts = path.stem.rsplit("--", 2)
-                if parts[0] != clinic and parts[1:] == [language, layout]:
-                    others.append((-path.stat().st_mtime_ns, "/".join(parts)))
-        except OSError:
-            pass
-        names = [other for _, other in sorted(others)] + [f"{clinic}/{language}/{other}" for other in likeness]
+        others = [_name(group) for group, _ in self.store.names(f"*.{language}.{layout}")
+                  if _name(group) != name]
+        names = others + [f"{clinic}/{language}/{other}" for other in likeness]
         return [pages for pages in map(self.read, names) if pages is not None]
 
     def write(self, name: str, pages: PageMap) -> None:
         """Remember a layout's page map; a cache that cannot be written is only a missed saving."""
-        data = {"format": FORMAT, "key": pages.key, "page_count": pages.page_count,
-                "anchor_pages": pages.anchor_pages, "inputs": pages.inputs}
-        try:
-            write_atomically(self._path(name), json.dumps(data, sort_keys=True).encode())
-        except OSError:
-            pass
+        data = {"key": pages.key, "page_count": pages.page_count, "anchor_pages": pages.anchor_pages,
+                "inputs": pages.inputs}
+        self.store.put(_key(name), json.dumps(data, sort_keys=True).encode(), group=_group(name))
+
+
+def _group(name: str) -> str:
+    """Return the store group of an edition layout, clinic.language.layout (`_`: the book's own)."""
+    return ".".join("_" if part == "-" else part for part in name.split("/"))
+
+
+def _name(group: str) -> str:
+    return "/".join("-" if part == "_" else part for part in group.split("."))
+
+
+def _key(name: str) -> str:
+    """Return the key of an edition layout's one entry: its group says which it is."""
+    return "map"

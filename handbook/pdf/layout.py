@@ -112,7 +112,7 @@ class Layout:
         self.marks = marks
         """The printer's marks to draw outside the bleed."""
         self.pagination = pagination
-        """What WeasyPrint needs to make some pages again (see relayout.py), if it was kept."""
+        """What WeasyPrint needs to make some pages again (see weasyprint70/relayout.py), if it was kept."""
 
     @property
     def page_count(self) -> int:
@@ -189,7 +189,7 @@ class Typesetter:
     def shorten_appendix(self, layout: Layout, first_html: str, final_html: str, cut: Cut) -> Layout | None:
         """Return the layout of `final_html`, made from the layout of `first_html` (kept with `keep`)
         by cutting the appendix's lists and making its pages again; None where that could differ
-        from laying out `final_html` (see relayout.py), and the caller lays it out instead."""
+        from laying out `final_html` (see weasyprint70/relayout.py), and the caller lays it out instead."""
         from weasyprint.document import Page
 
         if not (self.can_shorten_appendix() and layout.pagination and plan(first_html, final_html, cut)):

@@ -37,6 +37,8 @@ class Context:
     build_date: datetime.datetime
     gettext: Callable[[str], str]
     """The language's labels, for the words Python adds (templates use `_()`)."""
+    fresh: bool = False
+    """Make every picture and font afresh, taking nothing kept in build/.cache/ (--force)."""
 
     @property
     def layout(self) -> PrintLayout | None:

@@ -1,24 +1,32 @@
-"""The Jinja2 environment every output is rendered with: strict, escaping, and translated.
+"""The Jinja2 environment every output is rendered with: sandboxed, strict, escaping, translated.
 
-An unknown name in a template fails the build instead of printing an empty string into a
-clinic's handbook (MkDocs issue #3545 still asks for this), and everything a chapter says
-is escaped. Templates are searched in the book's layouts/ first, then the default theme,
-and never outside them (a link out of the book finds nothing). A mistake in a template is
-a `path:line` problem like any other. Labels go through gettext (`_()` in templates), so
-each language gets its own words.
+Every template runs in the sandbox (sandbox.py): a book's own layouts/ may override any
+template, and must not run code or read files. An unknown name in a template fails the
+build instead of printing an empty string into a clinic's handbook (MkDocs issue #3545
+still asks for this), and everything a chapter says is escaped. Templates are searched in
+the book's layouts/ first, then the default theme, and never outside them (a link out of
+the book finds nothing). A mistake in a template is a `path:line` problem like any other.
+Labels go through gettext (`_()` in templates), so each language gets its own words.
+
+Compiled templates are not kept between builds: Jinja's own bytecode cache unpickles what it
+finds in its folder, and build/.cache/ is data a stranger may have written.
 """
 from __future__ import annotations
 
+import datetime
 import gettext
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
-from jinja2 import FileSystemBytecodeCache, pass_context
+from jinja2 import pass_context
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from ..errors import HandbookError, Location, Problem
+from ..incremental.store import read_regular
 from ..model import (
     Block,
     Callout,
@@ -32,9 +40,10 @@ from ..model import (
     Questions,
     Table,
 )
-from ..i18n.runtime import language_name, long_date
+from ..i18n.runtime import language_name
 from ..theme import Theme
 from .inline import inline_html
+from .sandbox import Sandbox, limited_range
 
 _KINDS = {
     Paragraph: "paragraph",
@@ -50,22 +59,10 @@ _KINDS = {
 
 
 def environment(theme: Theme, language: str = "en", translations: Any = None,
-                cache: Path | None = None) -> Environment:
-    """Return the environment for a theme in a language, with its translations (or none: the labels as written).
-
-    With a cache folder, compiled templates are kept in its templates/ (Jinja's own bytecode
-    cache, which checks each template's source before it uses the compiled form, and writes
-    atomically), so a new process does not compile every template again.
-    """
-    bytecode_cache = None
-    if cache is not None:
-        try:
-            (cache / "templates").mkdir(parents=True, exist_ok=True)
-            bytecode_cache = FileSystemBytecodeCache(str(cache / "templates"))
-        except OSError:
-            pass  # a cache that cannot be made is only a missed saving
+                long_date: Callable[[datetime.date], str] | None = None) -> Environment:
+    """Return the sandboxed environment for a theme in a language, with its translations (or
+    none: the labels as written) and the way its dates are written in full."""
     env = _Environment(
-        bytecode_cache=bytecode_cache,
         loader=ThemeLoader(theme),
         undefined=StrictUndefined,
         autoescape=True,
@@ -76,11 +73,18 @@ def environment(theme: Theme, language: str = "en", translations: Any = None,
     )
     env.install_gettext_translations(translations or gettext.NullTranslations(), newstyle=True)
     env.filters["inline"] = _inline
-    env.filters["longdate"] = lambda date: long_date(date, language, cache)
+    env.filters["longdate"] = long_date or (lambda date: _long_date(date, language))
+    env.globals["range"] = limited_range
     env.globals["language_name"] = lambda code: language_name(code, language)
     env.globals["kind"] = block_kind
     env.globals["review_groups"] = review_groups
     return env
+
+
+def _long_date(date: datetime.date, language: str) -> str:
+    from ..i18n.runtime import long_date
+
+    return long_date(date, language)
 
 
 class ThemeLoader(BaseLoader):
@@ -94,7 +98,15 @@ class ThemeLoader(BaseLoader):
         if path is None:
             raise TemplateNotFound(template)
         mtime = path.stat().st_mtime
-        return path.read_text(encoding="utf-8"), str(path), lambda: _mtime(path) == mtime
+        try:
+            source = read_regular(path, TEMPLATE_LIMIT, follow=True).decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise HandbookError([Problem(Location(path, 0), f"is not a text file in UTF-8 (byte {error.start} "
+                                         "cannot be read); save it as UTF-8 text")]) from None
+        except OSError:
+            raise HandbookError([Problem(Location(path, 0), f"is not a template file of at most "
+                                         f"{TEMPLATE_LIMIT // 1_000_000} MB")]) from None
+        return source, str(path), lambda: _mtime(path) == mtime
 
 
 def _mtime(path: Path) -> float | None:
@@ -104,17 +116,24 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
-class _Environment(Environment):
-    """An environment whose template mistakes are the user's problems, at the template's line."""
+class _Environment(Sandbox):
+    """A sandboxed environment whose template mistakes are the user's problems, at the template's line."""
 
     def handle_exception(self, source=None):
         try:
             super().handle_exception(source)  # re-raises the error, its traceback pointing into the templates
         except TemplateError as error:
             raise HandbookError([Problem(_template_location(error), _template_message(error))]) from None
+        except RecursionError as error:
+            raise HandbookError([Problem(_template_location(error), "a template includes, extends or calls "
+                                         "itself without end")]) from None
 
 
-def _template_location(error: TemplateError) -> Location:
+TEMPLATE_LIMIT = 5_000_000
+"""The largest template file read, in bytes."""
+
+
+def _template_location(error: BaseException) -> Location:
     """Return the template line an error happened at: the innermost template in its traceback."""
     if isinstance(error, TemplateSyntaxError) and error.filename:
         return Location(Path(error.filename), error.lineno or 0)
@@ -127,6 +146,8 @@ def _template_location(error: TemplateError) -> Location:
 
 
 def _template_message(error: TemplateError) -> str:
+    if isinstance(error, SecurityError):
+        return f"the template is stopped by the sandbox: {error.message}"
     if isinstance(error, TemplateNotFound):
         return (f"no template {error.name!r} in the book's layouts/ or the default theme "
                 "(a name may not lead out of them)")

@@ -19,7 +19,8 @@ the same as laying out the final HTML from scratch:
   takes the second layout);
 - no stylesheet picks an `a` or a `span` by its place among its siblings (`:last-child`,
   `+`, `:nth-child()`...), which a shorter list would change;
-- WeasyPrint's pagination is the code this was written against (hashes of its source);
+- WeasyPrint's pagination is the code this was written against (pins.py: hashes of its
+  source; the report that would make this needless is pins.REPORTS["relayout"]);
 - the book has no footnotes or running elements, whose state a layout leaves behind.
 
 Anywhere else the edition is laid out a second time, as before. tests/test_pagecache.py
@@ -36,14 +37,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from .speedups import source_hash
-
-WEASYPRINT_PAGINATION = {
-    "layout_document": "a5cbf437e99caf72",
-    "make_all_pages": "b5e4034894841caa",
-    "remake_page": "1ff09b2dffa17839",
-}
-"""The first 16 hex digits of the SHA-256 of WeasyPrint 70's functions that this relies on."""
+from .pins import usable
 
 SEPARATOR = ", "
 """What the theme's template puts before each page reference after the first."""
@@ -100,14 +94,8 @@ def _swapped(module, **functions) -> Iterator[None]:
 
 def can_relay(stylesheets: Iterable[Path]) -> bool:
     """Tell whether this WeasyPrint and these stylesheets allow a relayout to be the same as a layout."""
-    import weasyprint.layout as layout_module
-    import weasyprint.layout.page as page_module
-
-    functions = {"layout_document": layout_module.layout_document, "make_all_pages": page_module.make_all_pages,
-                 "remake_page": page_module.remake_page}
-    for name, function in functions.items():
-        if source_hash(function) != WEASYPRINT_PAGINATION[name]:
-            return False
+    if not usable("relayout"):
+        return False
     return not any(_by_place(path.read_text(encoding="utf-8")) for path in stylesheets)
 
 

@@ -10,8 +10,7 @@ there (scripts/benchmark.py measures it). The fix remembers the tuple until a pa
 pages are only ever appended to /Kids, and a page's reference never changes once made, so
 the remembered tuple is always the one a fresh call would build.
 
-Offered upstream as: "pydyf: PDF.page_references rebuilds the tuple of all pages on every
-call, so tagging is O(tags × pages)".
+The report that would make it needless: pins.REPORTS["page_references"].
 
 2. Laying out page references. Each time a page puts an anchor on a new page,
 `TargetCollector.cache_target_page_counters` (weasyprint/css/targets.py) walks every box
@@ -21,30 +20,51 @@ third of the layout time of a 300-page book. The fix indexes those boxes by the 
 they name, once, when pagination starts: boxes and their anchors are only collected before
 it (`collect_missing_counters` returns early once `collecting` is off), so the index holds
 exactly the boxes the walk would find, in the same order, and the same updates follow.
-The replacement is WeasyPrint 70's method with the walk replaced by the index; it is only
-installed where WeasyPrint's method is that very code (a hash of its source), so another
-release runs unchanged, only slower.
-Offered upstream as: "TargetCollector.cache_target_page_counters is O(anchors × counter
-lookups): index counter_lookup_items by anchor name".
+The replacement is WeasyPrint 70's method with the walk replaced by the index. The report
+that would make it needless: pins.REPORTS["target_counters"].
 
-Remove each fix when a release makes it needless.
+Each fix is installed only where the code it replaces or relies on is the very code it was
+written against (pins.py), so another release runs unchanged, only slower, and the build
+says so once. Remove each fix when a release makes it needless.
 """
 from __future__ import annotations
 
-_INSTALLED = False
+import contextlib
+import functools
+from collections.abc import Iterator
+
+from .pins import usable
+
+_REPLACED: dict[str, tuple[object, str, object]] = {}
+"""What each installed fix replaced: its owner, the attribute's name and the original."""
 
 
+@functools.cache
 def install() -> None:
     """Install both fixes, once per process: each stands aside where the library is not the one it fixes."""
-    global _INSTALLED
-    if _INSTALLED:
-        return
+    if usable("target_counters"):
+        _index_target_counters()
+    if usable("page_references"):
+        _remember_page_references()
+
+
+@contextlib.contextmanager
+def as_released() -> Iterator[None]:
+    """Run the block with WeasyPrint and pydyf as released, the fixes taken out (for the tests' comparisons)."""
+    current = {name: getattr(owner, attribute) if not isinstance(owner, type) else owner.__dict__[attribute]
+               for name, (owner, attribute, _) in _REPLACED.items()}
+    for owner, attribute, original in _REPLACED.values():
+        setattr(owner, attribute, original)
+    try:
+        yield
+    finally:
+        for name, (owner, attribute, _) in _REPLACED.items():
+            setattr(owner, attribute, current[name])
+
+
+def _remember_page_references() -> None:
     import pydyf
 
-    _index_target_counters()
-    _INSTALLED = True
-    if not isinstance(pydyf.PDF.__dict__.get("page_references"), property):
-        return  # another pydyf, which made it something else: nothing to fix
     built = pydyf.PDF.page_references.fget
 
     def page_references(pdf) -> tuple[bytes, ...]:
@@ -56,19 +76,8 @@ def install() -> None:
         return remembered[2]
 
     page_references.__doc__ = built.__doc__
+    _REPLACED["page_references"] = (pydyf.PDF, "page_references", pydyf.PDF.__dict__["page_references"])
     pydyf.PDF.page_references = property(page_references)
-
-
-CACHE_TARGET_PAGE_COUNTERS = "545eb30bb50f0e49"
-"""The first 16 hex digits of the SHA-256 of WeasyPrint 70's method, which the fix replaces."""
-
-
-def source_hash(function) -> str:
-    """Return the first 16 hex digits of the SHA-256 of a function's source: which code a fix was written against."""
-    import hashlib
-    import inspect
-
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]
 
 
 def _index_target_counters() -> None:
@@ -77,8 +86,6 @@ def _index_target_counters() -> None:
     from weasyprint.css.targets import TargetCollector
 
     original = TargetCollector.cache_target_page_counters
-    if source_hash(original) != CACHE_TARGET_PAGE_COUNTERS:
-        return  # another WeasyPrint: leave its own code in place
 
     def cache_target_page_counters(self, anchor_name, page_counter_values, page_maker_index, page_maker):
         if self.collecting:
@@ -102,6 +109,7 @@ def _index_target_counters() -> None:
                             break
 
     cache_target_page_counters.__doc__ = original.__doc__
+    _REPLACED["target_counters"] = (TargetCollector, "cache_target_page_counters", original)
     TargetCollector.cache_target_page_counters = cache_target_page_counters
 
 

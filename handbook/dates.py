@@ -1,56 +1,19 @@
-"""The checked book: what prepare.py returns, and everything a build then works from.
+"""The build's dates: what the content is checked against, and what the outputs carry.
 
-Kept apart from prepare.py, which imports every loader and checker, so that a build
-reusing a checked book kept from an earlier build (bookcache.py) loads none of them.
+Both come from SOURCE_DATE_EPOCH where it is set (reproducible builds), else from today and
+the book's publication date.
 """
 from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from .analyse.numbering import SourceIndex
-from .errors import HandbookError, Location, Problem, Problems
-from .load.schema import Document
-from .model import Book, Clinic, Settings
-from .project import Project
-from .theme import Theme
+from .errors import HandbookError, Location, Problem
+from .model import Settings
 
 LAST_ZIP_SECOND = 4354819199
 """2107-12-31 23:59:59 UTC: the last moment a zip entry (and so an e-book) can record."""
-
-
-@dataclass(frozen=True)
-class Handbook:
-    """The checked book in every language it is built in, with its theme and clinic files."""
-
-    project: Project
-    theme: Theme
-    settings: Settings
-    books: dict[str, Book]
-    """The book in each language, by language code."""
-    indexes: dict[str, SourceIndex]
-    """The numbered sources of each language."""
-    clinics: dict[str, Document]
-    """Every clinic file of the editions, by the clinic's slug."""
-    declared_clinics: tuple[str, ...]
-    """The slugs of the clinics the book file's editions list."""
-    read_from: str | None = None
-    """A hash of every file and folder listing the checked book was made from, and of the
-    request (bookcache.py); None where it is not known."""
-
-    def clinic(self, slug: str, language: str) -> Clinic | None:
-        """Return an edition's clinic details: the language's defaults, with the clinic's file over them."""
-        book = self.books[language]
-        if not slug or book.clinic is None:
-            return book.clinic
-        from .load.clinic import apply_clinic
-
-        problems = Problems()
-        clinic = apply_clinic(book.clinic, self.clinics[slug], language, self.settings.languages[0].code, problems)
-        problems.raise_if_any()
-        return clinic
 
 
 def check_date() -> datetime.date:
@@ -64,11 +27,10 @@ def build_date(settings: Settings) -> datetime.datetime:
     """Return the build's date: SOURCE_DATE_EPOCH if set, else the publication date (UTC)."""
     if os.environ.get("SOURCE_DATE_EPOCH") is None:
         published = settings.published
-        date = datetime.datetime(published.year, published.month, published.day, tzinfo=datetime.timezone.utc)
         if not 1980 <= published.year <= 2107:
             raise HandbookError([Problem(settings.location, "published must be between 1980 and 2107: "
                                          "an e-book's files cannot carry other dates")])
-        return date
+        return datetime.datetime(published.year, published.month, published.day, tzinfo=datetime.timezone.utc)
     return _epoch()
 
 

@@ -1,11 +1,14 @@
-"""The checked book a build keeps is reused only while everything it was made from is unchanged."""
+"""The checked book a build keeps is reused only while everything it was made from is unchanged,
+and what build/.cache/ holds is read as data: nothing planted there runs or is believed."""
 from __future__ import annotations
 
+import json
+import os
 import pickle
 
 import pytest
 
-import handbook.jobs
+import handbook.pdf.paginate
 import handbook.prepare
 import handbook.theme
 from handbook.incremental.book import prepare_kept
@@ -32,14 +35,19 @@ def prepares(monkeypatch):
 
 @pytest.mark.slow  # builds a book of its own twice
 def test_a_second_build_reuses_the_checked_book_and_writes_the_same_bytes(tree, prepares):
-    request = Request(formats=("epub",), force=True)
+    request = Request(formats=("epub",))
+    ebook = tree.root / "build" / "sample-handbook.epub"
     build(tree.project, request, progress=lambda line: None)
-    first = (tree.root / "build" / "sample-handbook.epub").read_bytes()
+    first = ebook.read_bytes()
+    ebook.unlink()
+    for kept in (tree.root / "build" / ".cache" / "outputs-epub").iterdir():
+        kept.unlink()  # made again, not copied
     build(tree.project, request, progress=lambda line: None)
     assert len(prepares) == 1
-    assert (tree.root / "build" / "sample-handbook.epub").read_bytes() == first
-    kept = list((tree.root / "build" / ".cache" / "book").glob("*.pickle"))
-    assert len(kept) == 1
+    assert ebook.read_bytes() == first
+    assert len(list((tree.root / "build" / ".cache" / "book").glob("*.json"))) == 1
+    build(tree.project, Request(formats=("epub",), force=True), progress=lambda line: None)
+    assert len(prepares) == 2  # --force takes nothing kept
 
 
 @pytest.mark.parametrize("change", ["chapter", "sources", "new clinic defaults", "theme override",
@@ -64,9 +72,9 @@ def test_any_change_to_what_was_read_checks_the_book_again(tree, prepares, chang
     elif change == "theme override":  # a file of the book's own appears where the theme is looked for
         tree.write("layouts/theme.yaml", (handbook.theme.default_theme_dir() / "theme.yaml").read_text())
     elif change == "chapter made a link":
-        (tree.root / "elsewhere.yaml").write_text(SAMPLE_CHAPTER)
+        (tree.root / "chapters" / "elsewhere.yaml").write_text(SAMPLE_CHAPTER)
         (tree.chapters / "sample.yaml").unlink()
-        (tree.chapters / "sample.yaml").symlink_to(tree.root / "elsewhere.yaml")
+        (tree.chapters / "sample.yaml").symlink_to(tree.root / "chapters" / "elsewhere.yaml")
     before = len(prepares)
     prepare_kept(tree.project)
     assert len(prepares) == before + 1
@@ -106,14 +114,35 @@ def test_the_date_the_reviews_are_checked_against_is_part_of_the_key(tree, prepa
     assert "sample.yaml:2: review overdue since 2026-12-01" in str(error.value)
 
 
-def test_a_damaged_or_foreign_kept_book_is_ignored(tree, prepares):
+class Planted:
+    """What a stranger's pickle would do when loaded: leave a mark."""
+
+    def __reduce__(self):
+        return (os.system, (f"touch {os.environ['HANDBOOK_TEST_MARK']}",))
+
+
+def test_a_damaged_forged_or_planted_kept_book_is_ignored_and_runs_nothing(tree, prepares, tmp_path, monkeypatch):
+    mark = tmp_path / "ran"
+    monkeypatch.setenv("HANDBOOK_TEST_MARK", str(mark))
     prepare_kept(tree.project)
-    [kept] = (tree.root / "build" / ".cache" / "book").glob("*.pickle")
-    for damage in (b"", b"\x80\x05garbage", pickle.dumps({"format": 0}), pickle.dumps(["not", "an", "entry"])):
-        kept.write_bytes(damage)
+    [record] = (tree.root / "build" / ".cache" / "book").glob("*.json")
+    data = record.with_suffix(".json.data")
+    good_record, good_data = record.read_bytes(), data.read_bytes()
+    forged = json.loads(good_record) | {"meta": {"files": {}, "folders": {}}}  # no longer signed
+    damages = [(record, b""), (record, b"\x80\x05garbage"), (record, json.dumps(forged).encode()),
+               (data, b""), (data, pickle.dumps(Planted())), (data, good_data.replace(b"Sample chapter", b"Forged"))]
+    for path, damage in damages:
+        record.write_bytes(good_record)
+        data.write_bytes(good_data)
+        path.write_bytes(damage)
         book = prepare_kept(tree.project)
-        assert book.books["en"].chapters[0].title == "Sample chapter"
-    assert len(prepares) == 5
+        assert book.books["en"].chapters[0].title == "Sample chapter", damage
+    assert len(prepares) == 1 + len(damages)
+    assert not mark.exists()
+    pickled = tree.root / "build" / ".cache" / "book" / "old.pickle"  # what an older handbook kept
+    pickled.write_bytes(pickle.dumps(Planted()))
+    prepare_kept(tree.project)
+    assert not mark.exists()
 
 
 def _png(shade: int) -> bytes:
@@ -138,8 +167,11 @@ def test_an_e_book_renders_the_print_html_again_whenever_its_inputs_change(tree,
     def refuse(*args, **kwargs):
         raise AssertionError("the print HTML was rendered")
 
-    monkeypatch.setattr(handbook.jobs, "render_print", refuse)
-    report = build(tree.project, Request(formats=("epub",), force=True), progress=lambda line: None)
+    monkeypatch.setattr(handbook.pdf.paginate, "render_print", refuse)
+    ebook.unlink()
+    for kept in (tree.root / "build" / ".cache" / "outputs-epub").iterdir():
+        kept.unlink()  # made again, not copied
+    report = build(tree.project, Request(formats=("epub",)), progress=lambda line: None)
     assert ebook.read_bytes() == first and sum(result.layouts for result in report.made) == 0
     if change == "chapter":
         tree.write("chapters/en/sample.yaml", SAMPLE_CHAPTER.replace("A third", "A fourth"))
@@ -149,7 +181,7 @@ def test_an_e_book_renders_the_print_html_again_whenever_its_inputs_change(tree,
         template = handbook.theme.default_theme_dir() / "print" / "book.html.j2"
         tree.write("layouts/print/book.html.j2", template.read_text().replace("</body>", "<!-- ours --></body>"))
     with pytest.raises(AssertionError, match="the print HTML was rendered"):
-        build(tree.project, Request(formats=("epub",), force=True), progress=lambda line: None)
+        build(tree.project, Request(formats=("epub",)), progress=lambda line: None)
 
 
 def test_a_book_saved_while_it_was_being_read_is_not_kept(tree, prepares, monkeypatch):
@@ -162,4 +194,4 @@ def test_a_book_saved_while_it_was_being_read_is_not_kept(tree, prepares, monkey
 
     monkeypatch.setattr(handbook.prepare, "prepare", saved_meanwhile)
     prepare_kept(tree.project)
-    assert not list((tree.root / "build" / ".cache" / "book").glob("*.pickle"))
+    assert not list((tree.root / "build" / ".cache" / "book").glob("*.json"))
