@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import operator
 import re
 import signal
@@ -129,6 +130,19 @@ def limited_range(*args: int) -> range:
     return numbers
 
 
+def _guarded(name: str, function: Any) -> Any:
+    """Return a filter that refuses numbers too large for any theme's use (`center(10**9)`)."""
+
+    @functools.wraps(function)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        for argument in [*args, *kwargs.values()]:
+            if isinstance(argument, int) and not isinstance(argument, bool) and abs(argument) > RANGE_LIMIT:
+                raise SecurityError(f"the filter {name!r} is given a number above {RANGE_LIMIT}")
+        return function(*args, **kwargs)
+
+    return guarded
+
+
 def _sized(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value.bit_length() // 3  # about its number of digits
@@ -149,12 +163,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         _spend().spend_call()
         return super().call(__context, __obj, *args, **kwargs)
 
-    def call_filter(self, name, value, args=None, kwargs=None, context=None, eval_ctx=None):
-        """Apply a filter, refusing numbers too large for any theme's use (`center(10**9)`)."""
-        for argument in [*(args or ()), *(kwargs or {}).values()]:
-            if isinstance(argument, int) and not isinstance(argument, bool) and abs(argument) > RANGE_LIMIT:
-                raise SecurityError(f"the filter {name!r} is given a number above {RANGE_LIMIT}")
-        return super().call_filter(name, value, args, kwargs, context, eval_ctx)
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # Jinja's compiled templates call filters directly, not through `call`: guard each one.
+        self.filters = {name: _guarded(name, function) for name, function in self.filters.items()}
 
     def wrap_str_format(self, value: Any):
         """Sandbox `str.format`, refusing a format with a width or precision of a million or more."""
