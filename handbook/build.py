@@ -50,6 +50,9 @@ class Request:
     make_stamp: Path | None = None
     """For Make: touch this file after the build, and list every input of the editions in
     `<stamp>.d` as its prerequisites, so that Make knows when to build again (depfile.py)."""
+    keep_html: Path | None = None
+    """Also write each print edition's final HTML here, laid out as WeasyPrint alone would
+    lay it out (pdf/keephtml.py)."""
 
     @property
     def clinic_files(self) -> tuple[Path, ...]:
@@ -103,7 +106,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
             progress(_progress_line(project, made, copied=True))
         made = list(report.copied)
         try:
-            for result in _run(handbook, jobs(todo), request.workers, request.force):
+            for result in _run(handbook, jobs(todo), request.workers, request.force, request.keep_html):
                 report.made.append(result)
                 made += result.made
                 for item in result.made:
@@ -214,7 +217,8 @@ def clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[st
     return tuple(slugs)
 
 
-def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool) -> Iterator[JobResult]:
+def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool,
+         keep_html: Path | None = None) -> Iterator[JobResult]:
     """Yield each job's result as it finishes, in a pool of processes where there are several jobs.
 
     Workers are forked, so each inherits the loaded, checked book through `_WORKSHOP`:
@@ -224,7 +228,7 @@ def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool) 
         return
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if workers == 1:
-        workshop = Workshop(handbook, fresh)
+        workshop = Workshop(handbook, fresh, keep_html)
         for job in todo:
             yield workshop.run(job)
         return
@@ -233,10 +237,10 @@ def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool) 
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from _run(handbook, todo, 1, fresh)
+        yield from _run(handbook, todo, 1, fresh, keep_html)
         return
     global _WORKSHOP
-    _WORKSHOP = Workshop(handbook, fresh)
+    _WORKSHOP = Workshop(handbook, fresh, keep_html)
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(_run_in_worker, job) for job in _heaviest_first(todo)]

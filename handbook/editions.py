@@ -14,6 +14,8 @@ from .model import Settings
 from .project import Project
 
 EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "web": ""}
+FORMATS = tuple(EXTENSIONS)
+"""The formats an edition can be in."""
 MAX_CI_JOBS = 256
 """The most jobs GitHub Actions makes from one matrix."""
 

@@ -82,12 +82,14 @@ class JobResult:
 class Workshop:
     """What a worker keeps between jobs."""
 
-    def __init__(self, handbook: Handbook, fresh: bool = False):
+    def __init__(self, handbook: Handbook, fresh: bool = False, keep_html: Path | None = None):
         from .pdf.paginate import Paginator
 
         self.handbook = handbook
         self.fresh = fresh
         """Make everything afresh, taking nothing kept in build/.cache/ (--force)."""
+        self.keep_html = keep_html
+        """Where to write each print edition's final HTML too (--keep-html), if anywhere."""
         self._languages: dict = {}
         self._typesetters: dict = {}
         self.paginator = Paginator(self)
@@ -144,6 +146,11 @@ class Workshop:
         layout, pages = self.paginator.paginate(context, self.env(edition.language), need_layout=need_pdf)
         if not need_pdf:
             return None, pages
+        if self.keep_html is not None:
+            from .pdf.keephtml import keep_html
+
+            name = output_path(self.handbook.project, self.handbook.settings, edition).stem
+            keep_html(self.keep_html, name, self.paginator.last_html, context)
         target = io.BytesIO()
         layout.write(target, context.link_words())
         return target.getvalue(), pages

@@ -77,12 +77,16 @@ class Theme:
 
     def files(self) -> list[Path]:
         """Return every file the theme offers, the book's own overriding the default's."""
+        return list(self.named_files().values())
+
+    def named_files(self) -> dict[str, Path]:
+        """Return every file the theme offers by its name in the theme, in the order of the names."""
         found: dict[str, Path] = {}
         for folder in reversed(self.dirs):
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and path.suffix != ".py" and not _hidden(path.relative_to(folder)):
                     found[path.relative_to(folder).as_posix()] = path
-        return [found[name] for name in sorted(found)]
+        return {name: found[name] for name in sorted(found)}
 
 
 def load_theme(project: Project, problems: Problems) -> Theme | None:

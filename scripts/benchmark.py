@@ -14,6 +14,7 @@ Every timed step runs in its own fresh process, so start-up and imports count on
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -32,8 +33,10 @@ ENV = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
 A4_ENGLISH = ("--layout", "a4", "--language", "en", "--clinic", "-")
 
 
-def run(*args: str, cwd: Path = ROOT) -> tuple[float, str]:
-    """Run a command; return its wall-clock seconds and its output."""
+def run(*args: str, cwd: Path = ROOT, executable: bool = False) -> tuple[float, str]:
+    """Run a command (one of .venv's own with `executable`); return its wall-clock seconds and its output."""
+    if executable:
+        args = (str(Path(sys.executable).with_name(args[0])), *args[1:])
     start = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True, env=ENV)
     return time.perf_counter() - start, done.stdout
@@ -61,40 +64,13 @@ def _edition(root: Path, out: Path):
     sys.path.insert(0, str(ROOT))
     from handbook.editions import Edition
     from handbook.jobs import Workshop
-    from handbook.checked import build_date
     from handbook.prepare import prepare
     from handbook.project import Project
 
     handbook = prepare(Project.at(root, out), ("en",))
-    workshop = Workshop(handbook, build_date(handbook.settings))
+    workshop = Workshop(handbook)
     edition = Edition("", "en", handbook.settings.standard_layout, "pdf")
     return workshop, workshop.context(edition), workshop.env("en")
-
-
-def write_html(root: Path, folder: Path, out: Path) -> None:
-    """Write the A4 edition's final HTML, stylesheets linked by real file addresses, for WeasyPrint alone."""
-    from handbook.render.context import BOOK_URL, THEME_URL
-    from handbook.render.print import render_print
-
-    workshop, context, env = _edition(root, out)  # the page map the timed build kept: no layout
-    _, pages = workshop.paginate(context, env, need_layout=False)
-    theme = workshop.handbook.theme
-    html = render_print(env, context, pages.anchor_pages)
-    html = html.replace(BOOK_URL, root.resolve().as_uri() + "/").replace(THEME_URL, theme.dirs[0].resolve().as_uri() + "/")
-    (folder / "book.html").write_text(html, encoding="utf-8")
-    sheets = [theme.find(sheet).resolve().as_uri() for sheet in theme.layouts[context.edition.layout].stylesheets]
-    (folder / "sheets.json").write_text(json.dumps(sheets))
-
-
-def weasyprint_alone(folder: Path) -> dict:
-    """Lay out and write the saved HTML with WeasyPrint and nothing else (tagged, PDF/UA-1)."""
-    from weasyprint import CSS, HTML
-
-    start = time.perf_counter()
-    sheets = [CSS(url=url) for url in json.loads((folder / "sheets.json").read_text())]
-    HTML(filename=str(folder / "book.html")).write_pdf(folder / "alone.pdf", stylesheets=sheets,
-                                                        pdf_variant="pdf/ua-1")
-    return {"seconds": time.perf_counter() - start}
 
 
 def long_book(root: Path, variant: str, fixed: bool) -> dict:
@@ -112,12 +88,14 @@ def long_book(root: Path, variant: str, fixed: bool) -> dict:
     from handbook.render.context import BOOK_URL
 
     tagged = variant == "tagged"
-    start = time.perf_counter()
-    document = HTML(string=html, base_url=BOOK_URL, url_fetcher=typesetter.fetcher).render(
-        font_config=typesetter.fonts, stylesheets=typesetter.stylesheets, pdf_variant="pdf/ua-1" if tagged else None)
-    laid_out = time.perf_counter()
-    data = document.write_pdf(pdf_variant="pdf/ua-1" if tagged else None)
-    written = time.perf_counter()
+    with (contextlib.nullcontext() if fixed else as_released()):
+        start = time.perf_counter()
+        document = HTML(string=html, base_url=BOOK_URL, url_fetcher=typesetter.fetcher).render(
+            font_config=typesetter.fonts, stylesheets=typesetter.stylesheets,
+            pdf_variant="pdf/ua-1" if tagged else None)
+        laid_out = time.perf_counter()
+        data = document.write_pdf(pdf_variant="pdf/ua-1" if tagged else None)
+        written = time.perf_counter()
     return {"pages": len(document.pages), "layout": laid_out - start, "write": written - laid_out,
             "seconds": written - start, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -125,53 +103,64 @@ def long_book(root: Path, variant: str, fixed: bool) -> dict:
 
 def child_main(args: list[str]) -> None:
     mode, *rest = args
-    if mode == "write-html":
-        write_html(Path(rest[0]), Path(rest[1]), Path(rest[2]))
-        result = {}
-    elif mode == "weasyprint-alone":
-        result = weasyprint_alone(Path(rest[0]))
-    else:
-        result = long_book(Path(rest[0]), rest[1], rest[2] == "fixed")
-    print(json.dumps(result))
+    print(json.dumps(long_book(Path(rest[0]), rest[1], rest[2] == "fixed")))
 
 
 # --- the rows -----------------------------------------------------------------------------------
 
+def edit(chapter: Path, turn: int) -> None:
+    """Change one word of a chapter's title, as a writer's edit does, without moving a page."""
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(re.sub(r"^(title: .*?)( \(edit \d+\))?$", rf"\1 (edit {turn})", text, count=1,
+                              flags=re.MULTILINE), encoding="utf-8")
+
+
 def real_book(folder: Path) -> list[tuple[str, str]]:
     rows = []
-    out = folder / "out"
-    cold, cold_layouts = build(ROOT, out, "pdf", *A4_ENGLISH, "--force")
-    html = folder / "html"
-    html.mkdir()
-    child("write-html", str(ROOT), str(html), str(out))
+    book, out, html = folder / "book", folder / "out", folder / "html"
+    for name in ("chapters", "sources"):
+        shutil.copytree(ROOT / name, book / name)
+    cold, cold_layouts = build(book, out, "pdf", *A4_ENGLISH)
+    build(book, out, "epub", *A4_ENGLISH)
+    chapter = book / "chapters" / "en" / "side-effects.yaml"
+    name = "ketamine-therapy-handbook"
     # Each the best of four, taken in turns: this machine's speed drifts by a tenth over a
-    # minute, which would otherwise count for one side or the other.
-    warm, alone = float("inf"), float("inf")
-    for _ in range(4):
-        warm = min(warm, build(ROOT, out, "pdf", *A4_ENGLISH, "--force")[0])
-        alone = min(alone, child("weasyprint-alone", str(html))["wall"])
-    rows.append(("A4 PDF, page map known ÷ WeasyPrint alone on the same HTML",
+    # minute, which would otherwise count for one side or the other. Each turn is what a
+    # writer's `make` does after an edit: the A4 PDF (its page map known: one layout), then
+    # the e-book (the A4 pages known: no layout); WeasyPrint's and Pandoc's command lines
+    # are given the very HTML the PDF was laid out from (--keep-html).
+    warm, alone, epub_warm, pandoc = (float("inf"),) * 4
+    for turn in range(4):
+        edit(chapter, turn)
+        warm = min(warm, build(book, out, "pdf", *A4_ENGLISH, "--keep-html", str(html))[0])
+        epub_warm = min(epub_warm, build(book, out, "epub", *A4_ENGLISH)[0])
+        alone = min(alone, run("weasyprint", "--pdf-variant", "pdf/ua-1", str(html / f"{name}.html"),
+                                str(folder / "alone.pdf"), executable=True)[0])
+        if shutil.which("pandoc"):
+            pandoc = min(pandoc, run("pandoc", str(html / f"{name}.html"), "-o", str(folder / "pandoc.epub"),
+                                     "--resource-path", str(html), cwd=html)[0])
+    rows.append(("A4 PDF after an edit, page map known ÷ WeasyPrint's command line on the same HTML",
                  f"{warm / alone:.2f}  ({warm:.2f} s ÷ {alone:.2f} s; cold, no page map: {cold:.2f} s, {cold_layouts})"))
-
-    epub_warm = min(build(ROOT, out, "epub", *A4_ENGLISH, "--force")[0] for _ in range(3))
+    against = f"; Pandoc on the same HTML: {pandoc:.2f} s, ratio {epub_warm / pandoc:.2f}" \
+        if pandoc < float("inf") else "; Pandoc not installed"
     shutil.rmtree(out / ".cache")
-    epub_cold, epub_cold_layouts = build(ROOT, out, "epub", *A4_ENGLISH, "--force")
-    pandoc = pandoc_epub(folder)
-    against = f"; Pandoc on the same chapters: {pandoc:.2f} s, ratio {epub_warm / pandoc:.2f}" if pandoc else \
-        "; Pandoc not installed"
-    rows.append(("EPUB, A4 layout known", f"{epub_warm:.2f} s  (cold: {epub_cold:.2f} s, {epub_cold_layouts}{against})"))
+    (out / f"{name}.epub").unlink()
+    epub_cold, epub_cold_layouts = build(book, out, "epub", *A4_ENGLISH)
+    rows.append(("EPUB after an edit, A4 layout known",
+                 f"{epub_warm:.2f} s  (cold: {epub_cold:.2f} s, {epub_cold_layouts}{against})"))
 
     every = folder / "every"
-    cold_all, cold_layouts = build(ROOT, every, "--force")
-    warm_all, warm_layouts = build(ROOT, every, "--force")
-    nothing = build(ROOT, every)[0]
-    rows.append(("every edition (2 languages × 4 layouts, PDF + EPUB + web)",
-                 f"cold {cold_all:.1f} s, {cold_layouts}; warm {warm_all:.1f} s, {warm_layouts}; "
+    cold_all, cold_layouts = build(book, every, "--force")
+    edit(chapter, 9)
+    warm_all, warm_layouts = build(book, every)
+    nothing = build(book, every)[0]
+    rows.append(("every edition the book declares (PDF + EPUB + web)",
+                 f"cold {cold_all:.1f} s, {cold_layouts}; after an edit {warm_all:.1f} s, {warm_layouts}; "
                  f"nothing changed {nothing:.2f} s"))
     files = [path for path in every.rglob("*") if path.suffix in (".pdf", ".epub") and ".cache" not in path.parts]
     for path in files:
         path.unlink()
-    copied, copied_layouts = build(ROOT, every)
+    copied, copied_layouts = build(book, every)
     rows.append(("every edition, its PDFs and e-books deleted (made before: copied from build/.cache)",
                  f"{copied:.2f} s, {copied_layouts}, {len(files)} files"))
     rows.append(("preview: rebuild after one chapter changed", f"{preview_rebuild(folder / 'preview'):.2f} s"))
@@ -223,32 +212,6 @@ def no_op_make() -> float | None:
         subprocess.run(["make"], cwd=ROOT, check=True, capture_output=True)
         runs.append(time.perf_counter() - start)
     return min(runs)
-
-
-def pandoc_epub(folder: Path) -> float | None:
-    """Time Pandoc making an EPUB of the same chapters' text, where Pandoc is installed.
-
-    Pandoc is given every chapter's headings and every block's text as Markdown, with the
-    same pictures: the same content, without the handbook's citations, notes or page list."""
-    if shutil.which("pandoc") is None:
-        return None
-    sys.path.insert(0, str(ROOT))
-    from handbook.analyse.traverse import blocks, plain_text, texts
-    from handbook.model import Figure
-    from handbook.prepare import prepare
-    from handbook.project import Project
-
-    book = prepare(Project.at(ROOT, folder / "p"), ("en",)).books["en"]
-    lines = [f"% {book.title}\n"]
-    for chapter in book.chapters:
-        lines.append(f"# {chapter.title}\n")
-        for block, _ in blocks(chapter):
-            if isinstance(block, Figure):
-                lines.append(f"![{block.alt}]({block.path})\n")
-            lines += [plain_text(text) + "\n" for text in texts(block)]
-    markdown = folder / "book.md"
-    markdown.write_text("\n".join(lines), encoding="utf-8")
-    return min(run("pandoc", str(markdown), "-o", str(folder / "pandoc.epub"))[0] for _ in range(2))
 
 
 def long_books(folder: Path, sizes: list[int]) -> list[tuple[str, str]]:

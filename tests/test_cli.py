@@ -73,3 +73,77 @@ def test_readability_command_prints_each_chapter(tree):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("en: SMOG, lower is easier")
     assert "\nen sample" in result.stdout and "SMOG" in result.stdout
+
+
+def test_version(tree):
+    from handbook import __version__
+
+    for command in ([sys.executable, "-m", "handbook", "--version"], [str(ROOT / ".venv/bin/handbook"), "--version"]):
+        result = subprocess.run(command, capture_output=True, text=True)
+        assert result.returncode == 0 and result.stdout == f"handbook {__version__}\n", result
+
+
+@pytest.mark.parametrize("args, message", [
+    (("build", "--layout", "A4"), "handbook: --layout 'A4': the theme has no such layout (did you mean 'a4'?)"),
+    (("build", "epub", "--layout", "A4"), "handbook: --layout 'A4': the theme has no such layout"),
+    (("editions", "--layout", "a5"), "handbook: --layout 'a5': the theme has no such layout (did you mean 'a4'?)"),
+    (("build", "--clinic", "riversid"), "handbook: --clinic 'riversid': no such clinic in the editions"),
+    (("check", "--clinic", "nowhere"), "handbook: --clinic 'nowhere': no such clinic in the editions"),
+])
+def test_a_command_line_value_that_names_nothing_is_a_message(tree, args, message):
+    result = run(tree, *args)
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+    out = tree.root / "build"
+    assert not [path for path in out.rglob("*") if ".cache" not in path.relative_to(out).parts], "written"
+
+
+def test_a_filter_that_matches_no_edition_is_an_error(tree):
+    """The e-book follows the first layout's pages: an e-book of Letter pages is no edition of this book."""
+    result = run(tree, "build", "epub", "--layout", "letter")
+    assert result.returncode == 1
+    assert "handbook: no edition matches --layout letter --format epub" in result.stderr, result.stderr
+
+
+def test_check_names_a_declared_clinic_and_a_clinic_file_it_does_not_list(tree):
+    tree.write("clinics/riverside.yaml", 'name: Riverside\nphones:\n  clinic: "555 0100"\n')
+    tree.write("clinics/harbour.yaml", 'name: Harbour\nphones:\n  clinic: "555 0199"\n')
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text() + "  clinics: [clinics/riverside.yaml]\n")
+    result = run(tree, "check", "--clinic", "riverside")
+    assert result.returncode == 0, result.stderr
+    assert (f"{tree.root / 'clinics/harbour.yaml'}: this clinic file is not listed under `editions: clinics:`"
+            in result.stderr)
+
+
+def test_cache_info_and_clean(tree):
+    assert run(tree, "build", "web").returncode == 0
+    info = run(tree, "cache", "info")
+    assert info.returncode == 0 and "book " in info.stdout and "entries" in info.stdout, info
+    clean = run(tree, "cache", "clean")
+    assert clean.returncode == 0 and "removed" in clean.stdout
+    assert not [path for path in (tree.root / "build" / ".cache").rglob("*") if path.is_file()]
+    assert run(tree, "build", "web", "--force").returncode == 0
+
+
+def test_diff_and_translations_can_fail_a_ci_step(tree, tmp_path):
+    assert run(tree, "build", "web").returncode == 0
+    old = tmp_path / "old.json"
+    old.write_bytes((tree.root / "build" / "manifest.json").read_bytes())
+    assert run(tree, "diff", str(old), "--exit-code").returncode == 0
+    tree.write("chapters/en/sample.yaml", (tree.chapters / "sample.yaml").read_text().replace("A third", "A fourth"))
+    assert run(tree, "build", "web").returncode == 0
+    changed = run(tree, "diff", str(old), "--exit-code")
+    assert changed.returncode == 1 and "changed  web" in changed.stdout, changed
+    assert run(tree, "diff", str(old)).returncode == 0
+
+
+def test_labels_of_a_book_go_into_the_book_never_the_installed_theme(tree):
+    from handbook.theme import default_theme_dir
+
+    theme = default_theme_dir()
+    before = {path: path.read_bytes() for path in theme.rglob("locales/**/*") if path.is_file()}
+    result = run(tree, "labels", "--language", "fr")
+    assert result.returncode == 0, result.stderr
+    catalogue = tree.root / "layouts" / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    assert f"wrote {catalogue}: " in result.stdout and "to translate" in result.stdout
+    assert {path: path.read_bytes() for path in theme.rglob("locales/**/*") if path.is_file()} == before

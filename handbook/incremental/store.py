@@ -205,15 +205,15 @@ def clean(cache: Path) -> int:
     removed = 0
     if not cache.is_dir() or cache.is_symlink():
         return removed
-    for folder in sorted(cache.iterdir()):
-        if folder.is_dir() and not folder.is_symlink():
-            for path in folder.iterdir():
-                if path.is_file() or path.is_symlink():
-                    with contextlib.suppress(OSError):
-                        path.unlink()
-                        removed += 1
+    for entry in sorted(cache.iterdir()):
+        inside = sorted(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else []
+        for path in [*inside, entry]:
             with contextlib.suppress(OSError):
-                folder.rmdir()
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()  # a store's folder, once empty
+                else:
+                    path.unlink()
+                    removed += 1
     return removed
 
 

@@ -36,6 +36,8 @@ class Paginator:
         """How many layouts have been made."""
         self.appendices = 0
         """How many times only an appendix's pages have been made again."""
+        self.last_html = ""
+        """The HTML the last layout was made from."""
 
     def paginate(self, context: Context, env, need_layout: bool):
         """Return an edition's layout (None where it is not needed and the map is known) and page map.
@@ -53,6 +55,7 @@ class Paginator:
             return None, self._remember_inputs(name, context, cached)
         layout, guess, html = self._lay_out_first(context, env, html, guess)
         layout, guess, html = self._settle(context, env, layout, guess, html)
+        self.last_html = html
         # The inputs of the HTML laid out are those of `guess`, what it was rendered from: where
         # the rounds ran out before the pages settled, they differ from those of the layout's, and
         # a later e-book renders the HTML again instead of taking these pages as its own.

@@ -1,0 +1,235 @@
+"""What each command of the command line does, given its parsed arguments (cli.py parses them).
+
+Each imports what it needs when it runs, so that `handbook build epub` with everything kept
+loads neither the loaders nor WeasyPrint.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .editions import FORMATS
+
+
+def _request(args, **more):
+    from .build import Request, argument_error
+
+    formats = tuple(dict.fromkeys(list(getattr(args, "formats", [])) + (args.format or []))) or None
+    for name in formats or ():
+        if name not in FORMATS:
+            raise argument_error(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
+    return Request(
+        clinics=tuple(args.clinic) if args.clinic else None,
+        languages=tuple(args.language) if args.language else None,
+        layouts=tuple(args.layout) if args.layout else None,
+        formats=formats,
+        **more,
+    )
+
+
+def _project(args):
+    from .project import Project
+
+    return Project.at(args.root, getattr(args, "out", None))
+
+
+def build(args) -> int:
+    """Build the editions asked for."""
+    from .build import build
+
+    project = _project(args)
+    report = build(project, _request(args, force=args.force, workers=args.jobs, make_stamp=args.make_stamp,
+                                     draft=args.draft, keep_html=args.keep_html),
+                   progress=lambda line: print(line, flush=True))
+    made = sum(len(result.made) for result in report.made) + len(report.copied)
+    skipped = f", {len(report.skipped)} up to date" if report.skipped else ""
+    layouts = sum(result.layouts for result in report.made)
+    appendices = sum(result.appendices for result in report.made)
+    again = f", {appendices} sources appendix{'es' if appendices != 1 else ''} laid out again" if appendices else ""
+    laid_out = f" ({layouts} print layout{'s' if layouts != 1 else ''} made{again})" if report.made else ""
+    if report.copied:
+        laid_out += f" ({len(report.copied)} made before from the same inputs, copied from the cache)"
+    print(f"handbook: {made} output{'s' if made != 1 else ''} written to {project.out}{laid_out}{skipped}")
+    return 0
+
+
+def check(args) -> int:
+    """Load and check the book, its languages and clinic files; write nothing."""
+    from .build import clinic_slugs
+    from .prepare import prepare
+
+    project = _project(args)
+    files = tuple(Path(name) for name in args.clinic if name.endswith((".yaml", ".yml")))
+    handbook = prepare(project, clinic_files=files, all_languages=True)
+    clinic_slugs(handbook, tuple(name for name in args.clinic if not name.endswith((".yaml", ".yml"))) or None)
+    chapters = len(handbook.settings.chapters)
+    languages = ", ".join(handbook.books)
+    clinics = len(handbook.clinics)
+    print(f"{chapters} chapters in {languages}, {len(next(iter(handbook.books.values())).sources)} sources, "
+          f"{clinics} clinic file{'s' if clinics != 1 else ''}: no problems found")
+    for path in _unlisted_clinic_files(handbook):
+        print(f"{path}: this clinic file is not listed under `editions: clinics:` in {project.book_file}, so no "
+              "edition is built from it; list it there (or build it with --clinic)", file=sys.stderr)
+    return 0
+
+
+def _unlisted_clinic_files(handbook) -> list[Path]:
+    """Return the clinic-looking files in the book's clinics/ folder that the book file does not list."""
+    folder = handbook.project.root / "clinics"
+    if not folder.is_dir():
+        return []
+    listed = {path.resolve() for path in handbook.clinic_files.values()}
+    return [path for path in sorted(folder.glob("*.y*ml")) if path.resolve() not in listed]
+
+
+def editions(args) -> int:
+    """List the editions a build makes, or print them as a CI matrix."""
+    from .build import plan, prepare_request
+    from .editions import MAX_CI_JOBS, ci_matrix, output_path
+
+    project = _project(args)
+    request = _request(args)
+    handbook = prepare_request(project, request)
+    chosen = plan(handbook, request)
+    if args.json:
+        limit = MAX_CI_JOBS if args.max_jobs is None else args.max_jobs
+        print(json.dumps({"include": ci_matrix(project, handbook.settings, chosen, limit)}))
+    else:
+        for edition in chosen:
+            print(f"{edition.name:<40} {output_path(project, handbook.settings, edition)}")
+    return 0
+
+
+def serve(args) -> int:
+    """Preview the web edition while writing."""
+    from .build import Request
+    from .serve import first_language, serve
+
+    project = _project(args)
+    language = args.language or first_language(project)
+    request = Request(clinics=(args.clinic or "-",), languages=(language,) if language else None,
+                      formats=("web",), draft=args.draft)
+    return serve(project, request, host=args.host, port=args.port)
+
+
+def diff(args) -> int:
+    """Say which editions changed between two manifests."""
+    from .incremental.manifest import diff, read_manifests
+
+    new = args.new or _project(args).out / "manifest.json"
+    lines = diff(read_manifests(args.old), read_manifests(new))
+    for line in lines:
+        print(line)
+    if not lines:
+        print("handbook: no edition changed")
+    return 1 if lines and args.exit_code else 0
+
+
+def translations(args) -> int:
+    """Show what to translate again, or record that a translation has caught up."""
+    from .analyse.translation import check_clinic_translation, check_translation, stamp
+    from .confine import check_kind
+    from .errors import Problems
+    from .load.settings import load_settings
+    from .prepare import check_book_files
+    from .theme import load_theme
+
+    project = _project(args)
+    problems = Problems()
+    theme = load_theme(project, problems)
+    problems.raise_if_any()
+    check_kind("book", (project.book_file,), project, problems)
+    problems.raise_if_any()
+    settings = load_settings(project, tuple(theme.layouts), problems)
+    if settings is not None:  # `stamp` writes into the chapters: never through a link out of their place
+        check_book_files(project, theme, settings, problems)
+    problems.raise_if_any()
+    codes = [language.code for language in settings.languages]
+    stale = 0
+    for language in args.language or codes[1:]:
+        if args.action == "stamp":
+            changed = 0
+            for chapter_id in args.chapter or settings.chapters:
+                if project.chapter_file(language, chapter_id).is_file():
+                    changed += stamp(project.chapter_file(codes[0], chapter_id),
+                                     project.chapter_file(language, chapter_id))
+            print(f"{language}: recorded the current source in {changed} place{'s' if changed != 1 else ''}")
+            continue
+        found = Problems()
+        for chapter_id in settings.chapters:
+            check_translation(project.chapter_file(codes[0], chapter_id), project.chapter_file(language, chapter_id),
+                              language, found)
+        check_clinic_translation(project.clinic_defaults(codes[0]), project.clinic_defaults(language), found)
+        for problem in found.sorted():
+            print(problem)
+        stale += len(found)
+        print(f"{language}: {len(found)} to translate again" if found else f"{language}: in step with {codes[0]}")
+    return 1 if stale and args.check else 0
+
+
+def labels(args) -> int:
+    """Refresh the list of labels and each language's catalogue.
+
+    In the tool's own repository that is the default theme's; in any other book it is the
+    book's own layouts/locales/, never the installed package."""
+    from .i18n.catalogues import extract, update_catalogue, write_template
+    from .theme import default_theme_dir
+
+    project = _project(args)
+    theme = default_theme_dir()
+    template = extract(theme, Path(__file__).parent)
+    own = project.layouts.resolve() == theme.resolve()
+    target = theme if own else project.layouts
+    if own:
+        print(f"wrote {write_template(template, theme)}: {len(template)} labels")
+    found = sorted(path.parent.parent.name for path in target.glob("locales/*/LC_MESSAGES/messages.po"))
+    for language in args.language or found:
+        path, missing = update_catalogue(template, target, language)
+        state = f"{len(missing)} to translate: " + "; ".join(missing[:5]) + (" ..." if len(missing) > 5 else "") \
+            if missing else "complete"
+        print(f"wrote {path}: {state}")
+    if not own and not (args.language or found):
+        print(f"handbook: the book has no catalogues of its own in {project.layouts / 'locales'}; start one with "
+              "`handbook labels --language CODE`")
+    return 0
+
+
+def readability(args) -> int:
+    """Print how easy each chapter is to read."""
+    from .analyse.readability import chapter_scores, failures, formula_for
+    from .prepare import prepare
+
+    handbook = prepare(_project(args), tuple(args.language) if args.language else None, all_languages=True)
+    failed = []
+    for language, book in handbook.books.items():
+        formula = formula_for(language)
+        if formula is None:
+            print(f"{language}: no readability formula for this language; not scored")
+            continue
+        print(f"{language}: {formula.describe()}")
+        for chapter, result in chapter_scores(book):
+            print(f"{language} {chapter.id:<20} {formula.name} {result.score:5.1f}   {result.words:5d} words")
+        failed += [f"{language} {failure}" for failure in failures(book)]
+    if args.check and failed:
+        for failure in failed:
+            print(f"handbook: too hard to read: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cache(args) -> int:
+    """Show or empty the stores under build/.cache/."""
+    from .incremental.store import clean, info
+
+    project = _project(args)
+    if args.action == "clean":
+        removed = clean(project.cache)
+        print(f"handbook: removed {removed} file{'s' if removed != 1 else ''} from {project.cache}")
+        return 0
+    rows = info(project.cache)
+    for name, entries, size in rows:
+        print(f"{name:<14} {entries:6d} entries {size / 1e6:10.1f} MB")
+    total = sum(size for _, _, size in rows)
+    print(f"handbook: {project.cache} holds {total / 1e6:.1f} MB (safe to delete: `handbook cache clean`)")
+    return 0
