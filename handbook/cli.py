@@ -48,6 +48,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"handbook {__version__}")
     subcommands = parser.add_subparsers(required=True, metavar="COMMAND")
 
+    new = subcommands.add_parser("new", help="start a new book in an empty folder: a complete starter that builds "
+                                 "at once, with a CI workflow")
+    new.add_argument("folder", type=Path, metavar="DIR", help="the new book's folder (new, or empty)")
+    new.add_argument("--language", action="append", metavar="CODE",
+                     help="a language of the book, the first the one the others are translated from "
+                     "(repeatable; default: en)")
+    new.add_argument("--install", metavar="SPEC", default=None,
+                     help="what the book's CI installs with pip (default: this tool's version, "
+                     "handbook==VERSION; a git URL with a tag works too)")
+    new.set_defaults(run=commands.new)
+
     build = subcommands.add_parser("build", help="build the editions the book file declares, or some of them")
     build.add_argument("formats", nargs="*", metavar="FORMAT", help="pdf, epub or web (default: the book's formats)")
     _filters(build)

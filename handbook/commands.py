@@ -15,14 +15,19 @@ from .editions import FORMATS
 def _request(args, **more):
     from .build import Request, argument_error
 
-    formats = tuple(dict.fromkeys(list(getattr(args, "formats", [])) + (args.format or []))) or None
+    formats = tuple(dict.fromkeys(name for name in list(getattr(args, "formats", [])) + (args.format or [])
+                                  if name)) or None
     for name in formats or ():
         if name not in FORMATS:
             raise argument_error(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
+    def given(values):  # a CI matrix row leaves the layout of a web edition empty: no filter
+        values = tuple(value for value in values or () if value)
+        return values or None
+
     return Request(
-        clinics=tuple(args.clinic) if args.clinic else None,
-        languages=tuple(args.language) if args.language else None,
-        layouts=tuple(args.layout) if args.layout else None,
+        clinics=given(args.clinic),
+        languages=given(args.language),
+        layouts=given(args.layout),
         formats=formats,
         **more,
     )
@@ -32,6 +37,18 @@ def _project(args):
     from .project import Project
 
     return Project.at(args.root, getattr(args, "out", None))
+
+
+def new(args) -> int:
+    """Start a new book in an empty folder."""
+    from . import __version__
+    from .starter import new_book
+
+    languages = tuple(dict.fromkeys(args.language or ["en"]))
+    written = new_book(args.folder, languages, args.install or f"handbook=={__version__}")
+    print(f"handbook: wrote a starter book in {', '.join(languages)} into {args.folder} ({len(written)} files)")
+    print(f"  next: handbook --root {args.folder} build    (then open {args.folder}/build/)")
+    return 0
 
 
 def build(args) -> int:
