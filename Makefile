@@ -89,24 +89,27 @@ matrix: $(VENV)/.installed
 
 # --- Set-up ------------------------------------------------------------------------
 
-# The virtual environment is remade only when the declared dependencies change. A second
+# The virtual environment holds the exact versions requirements.lock names, checked by their
+# hashes (scripts/lock.sh writes it from pyproject.toml): the same bytes wherever the book is
+# built depend on them. It is remade only when the dependencies change. A second
 # `make` started at the same time waits for the first one's set-up (scripts/locked.py, a
 # portable flock), then finds it done; the system libraries are checked under the same lock,
 # so two apt-get never run at once. An interrupted set-up is done again next time, from
 # nothing: one stopped while pip replaced itself leaves a pip half old and half new that
 # cannot run, so a .venv whose set-up never finished is emptied first (all but the lock).
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "make: Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@mkdir -p $(VENV)
 	@$(PYTHON) scripts/locked.py $(VENV)/.lock sh -c '\
-	  if [ -f $@ ] && [ $@ -nt pyproject.toml ]; then exit 0; fi; \
+	  if [ -f $@ ] && [ $@ -nt pyproject.toml ] && [ $@ -nt requirements.lock ]; then exit 0; fi; \
 	  $(MAKE) --no-print-directory pango && \
 	  echo "make: setting up $(VENV) (the handbook and its tests; a few minutes the first time)" && \
 	  if [ ! -f $@ ]; then find $(VENV) -mindepth 1 -maxdepth 1 ! -name .lock -exec rm -rf {} +; fi && \
 	  $(PYTHON) -m venv $(VENV) && \
 	  $(BIN)/python -m pip install --quiet --upgrade pip && \
-	  $(BIN)/pip install --quiet -e ".[test]" && \
+	  $(BIN)/pip install --quiet --require-hashes -r requirements.lock && \
+	  $(BIN)/pip install --quiet --no-deps -e . && \
 	  touch $@'
 
 # WeasyPrint draws text with Pango and subsets fonts with HarfBuzz, system libraries:

@@ -37,7 +37,8 @@ TYPO = f"{CHAPTER}:{len((SAMPLE_CHAPTER + FIGURE).splitlines()) + 1}: a block ha
 
 def _venv_is_set_up() -> bool:
     installed = VENV / ".installed"
-    return installed.is_file() and installed.stat().st_mtime >= (ROOT / "pyproject.toml").stat().st_mtime
+    return installed.is_file() and all(installed.stat().st_mtime >= (ROOT / name).stat().st_mtime
+                                       for name in ("pyproject.toml", "requirements.lock"))
 
 
 pytestmark = [
@@ -106,7 +107,7 @@ def without_cache(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def temporaries(root: Path) -> list[str]:
-    return sorted(path.name for path in (root / "build").rglob(".*.tmp"))
+    return sorted(path.name for path in (root / "build").rglob(".*.handbook-tmp"))
 
 
 def built(root: Path) -> dict[str, bytes]:
@@ -186,6 +187,30 @@ def test_a_no_op_make_runs_nothing(good):
     assert result.returncode == 0
     assert "Nothing to be done" in result.stdout and "handbook" not in result.stdout, result.stdout
     assert {path: path.stat().st_mtime_ns for path in (good / "build").rglob("*")} == before
+
+
+def test_make_makes_a_deleted_output_again(good):
+    before = everything(good)
+    (good / "build" / "sample-handbook.pdf").unlink()
+    shutil.rmtree(good / "build" / "web", ignore_errors=True)
+    result = make(good)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert without_cache(everything(good)) == without_cache(before)
+
+
+def test_a_dependency_list_make_cannot_read_is_written_again(good):
+    """A `;` in a name ends Make's prerequisites and starts a recipe: such a name is never written,
+    and a list an older handbook wrote with one is left out until the build writes a good one."""
+    (good / "layouts" / "a;b").mkdir(parents=True)
+    assert make(good).returncode == 0
+    assert make(good).returncode == 0
+    depfile = good / (STAMP + ".d")
+    depfile.write_text(depfile.read_text().replace("  ", "  layouts/a;b ", 1))
+    (good / "layouts" / "a;b").rmdir()
+    result = make(good)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ";" not in depfile.read_text()
+    assert make(good, "-q").returncode == 0
 
 
 def test_make_builds_another_book_folder_into_its_own_build(good, tmp_path):
