@@ -114,7 +114,10 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         except BaseException:
             discard([item.staged for item in made if item.staged is not None])
             raise
-        sites = {project.out / name for name, entry in manifest.items() if entry.edition.get("format") == "web"}
+        # A web folder an earlier build recorded is the tool's to replace, signed or not (an older
+        # handbook wrote no signature, and no mark in the folder).
+        recorded = read_manifest(manifest_path)
+        sites = {project.out / name for name, entry in recorded.items() if entry.edition.get("format") == "web"}
         commit([item.staged for item in made if item.staged is not None], replaceable=sites)
         for item in made:
             name = item.path.relative_to(project.out).as_posix()
