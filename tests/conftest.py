@@ -336,7 +336,9 @@ def built(tmp_path_factory) -> Built:
     """
     out = tmp_path_factory.mktemp("build")
     project = Project(ROOT, out, kept=ROOT / "build" / ".cache")
-    _build_real_book(project, Request(languages=("en",)), tmp_path_factory)
+    layouts, copied = _build_real_book(project, Request(languages=("en",)), tmp_path_factory)
+    REAL_BOOK_LAYOUTS.append(layouts)
+    REAL_BOOK_COPIED.append(copied)
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
@@ -353,13 +355,16 @@ def spanish_print(built, tmp_path_factory) -> Built:
 
     As `built` does, it copies what make built from the same inputs; after a change to the
     code or the book it lays the four editions out, so the tests that use it are slow."""
-    _build_real_book(Project(ROOT, built.out, kept=ROOT / "build" / ".cache"),
-                     Request(languages=("es",), formats=("pdf", "epub")), tmp_path_factory)
+    layouts, copied = _build_real_book(Project(ROOT, built.out, kept=ROOT / "build" / ".cache"),
+                                       Request(languages=("es",), formats=("pdf", "epub")), tmp_path_factory)
+    REAL_BOOK_LAYOUTS[-1] += layouts  # the same worker's build of the real book, in another language
+    REAL_BOOK_COPIED[-1] += copied
     return built
 
 
-def _build_real_book(project: Project, request: Request, tmp_path_factory) -> None:
-    """Build editions of the real handbook, one worker at a time, on the tests' build date."""
+def _build_real_book(project: Project, request: Request, tmp_path_factory) -> tuple[int, int]:
+    """Build editions of the real handbook, one worker at a time, on the tests' build date;
+    return how many print layouts it made and how many outputs it copied from make's cache."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     # The folder all of this run's workers share (each has its own under it).
@@ -367,10 +372,9 @@ def _build_real_book(project: Project, request: Request, tmp_path_factory) -> No
     try:
         with FileLock(str(shared / "real-book-build.lock")):
             report = build(project, request, progress=lambda line: None)
-        REAL_BOOK_LAYOUTS.append(sum(result.layouts for result in report.made))
-        REAL_BOOK_COPIED.append(len(report.copied))
     finally:
         _restore_epoch(previous)
+    return sum(result.layouts for result in report.made), len(report.copied)
 
 
 def _restore_epoch(previous: str | None) -> None:
