@@ -312,6 +312,8 @@ class Source:
     url: str | None = None
     short: str | None = None
     """A short name for notes; None: the title, else the kind."""
+    language: str = "en"
+    """The language tag of the source's title, author and date: the source's own language."""
 
     @property
     def short_name(self) -> str:

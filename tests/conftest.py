@@ -273,8 +273,8 @@ class Built:
     def path(self, edition: Edition) -> Path:
         return output_path(Project.at(ROOT, self.out), self.handbook.settings, edition)
 
-    def pdf(self, layout: str = "a4") -> Path:
-        return self.path(Edition("", "en", layout, "pdf"))
+    def pdf(self, layout: str = "a4", language: str = "en") -> Path:
+        return self.path(Edition("", language, layout, "pdf"))
 
     def page_texts(self, layout: str = "a4") -> list[str]:
         """Return the text of each page of an edition's PDF, read once a session.
@@ -335,23 +335,53 @@ def built(tmp_path_factory) -> Built:
     checks what the sources it has give, never an output of older sources.
     """
     out = tmp_path_factory.mktemp("build")
+    project = Project(ROOT, out, kept=ROOT / "build" / ".cache")
+    layouts, copied = _build_real_book(project, Request(languages=("en",)), tmp_path_factory)
+    REAL_BOOK_LAYOUTS.append(layouts)
+    REAL_BOOK_COPIED.append(copied)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        handbook = prepare(project)
+    finally:
+        _restore_epoch(previous)
+    return Built(out, handbook)
+
+
+@pytest.fixture(scope="session")
+def spanish_print(built, tmp_path_factory) -> Built:
+    """Build the Spanish print editions of the real handbook and its e-book beside the English
+    ones, once a session.
+
+    As `built` does, it copies what make built from the same inputs; after a change to the
+    code or the book it lays the four editions out, so the tests that use it are slow."""
+    layouts, copied = _build_real_book(Project(ROOT, built.out, kept=ROOT / "build" / ".cache"),
+                                       Request(languages=("es",), formats=("pdf", "epub")), tmp_path_factory)
+    REAL_BOOK_LAYOUTS[-1] += layouts  # the same worker's build of the real book, in another language
+    REAL_BOOK_COPIED[-1] += copied
+    return built
+
+
+def _build_real_book(project: Project, request: Request, tmp_path_factory) -> tuple[int, int]:
+    """Build editions of the real handbook, one worker at a time, on the tests' build date;
+    return how many print layouts it made and how many outputs it copied from make's cache."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     # The folder all of this run's workers share (each has its own under it).
     shared = tmp_path_factory.getbasetemp().parent
     try:
-        project = Project(ROOT, out, kept=ROOT / "build" / ".cache")
         with FileLock(str(shared / "real-book-build.lock")):
-            report = build(project, Request(languages=("en",)), progress=lambda line: None)
-        REAL_BOOK_LAYOUTS.append(sum(result.layouts for result in report.made))
-        REAL_BOOK_COPIED.append(len(report.copied))
-        handbook = prepare(project)
+            report = build(project, request, progress=lambda line: None)
     finally:
-        if previous is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-    return Built(out, handbook)
+        _restore_epoch(previous)
+    return sum(result.layouts for result in report.made), len(report.copied)
+
+
+def _restore_epoch(previous: str | None) -> None:
+    if previous is None:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def copy_book(source: Path, target: Path) -> Path:

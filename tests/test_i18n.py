@@ -256,3 +256,20 @@ def test_long_dates_are_worked_out_with_the_book_and_kept_with_it(tree, monkeypa
     assert not (tree.root / "build" / ".cache" / "dates").exists()
     with pytest.raises(AssertionError, match="asked again"):
         kept.long_date(datetime.date(2026, 11, 23), "en")  # a date the book does not print is written anew
+
+
+@pytest.mark.slow  # the Spanish book of its own, laid out
+def test_an_english_source_title_says_it_is_english_in_the_spanish_e_book_and_pdf(spanish):
+    from test_accessibility import MarkedText, struct_elements
+
+    build = spanish / "build" / "es"
+    with zipfile.ZipFile(build / "sample-handbook.epub") as archive:
+        e_book = " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xhtml"))
+    assert e_book.count('<span lang="en" xml:lang="en">The first article</span>') == 1
+    reader = PdfReader(build / "sample-handbook.pdf")
+    text = MarkedText(build / "sample-handbook.pdf", reader)
+    marked = [(str(element["/Lang"]), text.of(element)) for element, _ in struct_elements(reader) if "/Lang" in element]
+    assert marked == [("en", "The first article")]
+    with zipfile.ZipFile(spanish / "build" / "sample-handbook.epub") as archive:  # the English edition
+        e_book = " ".join(archive.read(name).decode() for name in archive.namelist() if name.endswith(".xhtml"))
+    assert "The first article" in e_book and 'lang="en" xml:lang="en">The' not in e_book

@@ -194,6 +194,12 @@ def test_the_spanish_site_has_no_english_label(tmp_path, monkeypatch):
     assert (site / "js" / "LICENSE-lunr-languages.txt").is_file()
 
 
+def test_an_english_source_title_says_it_is_english_on_the_spanish_site(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    sources = (spanish_site(tmp_path) / "sources.html").read_text(encoding="utf-8")
+    assert sources.count('<span lang="en">The first article</span>') == 1  # WCAG 3.1.2, language of parts
+
+
 def test_spanish_search_stems_as_the_browser_does():
     """The index's Spanish stems (snowballstemmer) are the ones lunr-languages makes of typed words."""
     node = shutil.which("node")

@@ -1,7 +1,7 @@
 """Read the sources file (sources/sources.yaml): every source the book cites.
 
 A source's title, author and date are given as the source shows them, in its own
-language. What the book says about it (its kind, and the note on it) is the book's own
+language (`language`, by default the book's first language). What the book says about it (its kind, and the note on it) is the book's own
 text, so a book in several languages gives it per language: {en: ..., es: ...}.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ def sources_in(document: Document, language: str, source_language: str, problems
         sources.append(Source(entry["id"], document.location(("sources", index)), **text,
                               kind=words["kind"], note=words["note"],
                               added_by_publisher=entry.get("added_by_publisher", False), url=entry.get("url"),
-                              short=short))
+                              short=short, language=entry.get("language", source_language)))
     return tuple(sources)
 
 

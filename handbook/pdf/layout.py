@@ -22,6 +22,7 @@ from ..theme import PrintLayout, Theme
 from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
 from .marks import add_printer_marks
+from .semantics import follow_the_html
 from .weasyprint70.relayout import Cut, can_relay, kept_pagination, plan, relay
 from .weasyprint70.speedups import install as install_speedups
 from .tables import add_id_tree, merge_split_tables, scope_table_headers
@@ -131,6 +132,7 @@ class Layout:
         """Write the PDF to a file object; `link_words` describe each link target in words."""
 
         def finish(document, pdf) -> None:
+            follow_the_html(document, pdf)  # first: it reads the tree as WeasyPrint made it
             mark_margin_boxes_as_artifacts(document, pdf)
             tidy_links(pdf, link_words or {})
             merge_split_tables(document, pdf)

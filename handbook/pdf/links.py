@@ -6,11 +6,18 @@ of the first (weasyprint/anchors.py: `link = box.link or parent_link`); and it d
 each link by its raw target (`/Contents (cite_crisis_4)`). Screen readers then announce
 every link twice, by an id. This finisher keeps one annotation per rectangle and target
 (the duplicate's structure element becomes a plain /Span), and gives each link the words
-the build knows for its target.
+the build knows for its target. WeasyPrint also leaves out the annotation flags, so a
+link is not printed (the Print flag, /F 4, is clear), and PDF/UA checkers read that as an
+annotation hidden from part of its readers (ISO 14289-1 7.18.1; PDF/A requires the flag
+too): each link gets the Print flag. A link draws nothing of its own, so the page prints
+the same.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+PRINT = 4
+"""The annotation flag that has an annotation printed with the page (ISO 32000-1, 12.5.3)."""
 
 
 def _number(reference) -> int | None:
@@ -20,7 +27,7 @@ def _number(reference) -> int | None:
 
 
 def tidy_links(pdf, descriptions: Mapping[str, str]) -> None:
-    """Drop duplicate link annotations, and describe each remaining link in words."""
+    """Drop duplicate link annotations; describe each remaining link in words, and have it printed."""
     import pydyf
 
     objects = pdf.objects
@@ -60,6 +67,7 @@ def tidy_links(pdf, descriptions: Mapping[str, str]) -> None:
                 continue
             areas.append((target, area))
             kept.append(reference)
+            annotation["F"] = PRINT
             words = descriptions.get(target.lstrip("#"), target)
             if "Contents" in annotation:
                 annotation["Contents"] = pydyf.String(words)

@@ -23,7 +23,7 @@ class Pin:
     """A function (or a property's getter) a fix relies on, as it was when the fix was written."""
 
     fix: str
-    """The fix that relies on it: `page_references`, `target_counters` or `relayout`."""
+    """The fix that relies on it: `page_references`, `target_counters`, `relayout` or `structure`."""
     module: str
     name: str
     """Its qualified name in the module; for a property, the getter's owner and the property's name."""
@@ -38,6 +38,7 @@ PINS = (
     Pin("relayout", "weasyprint.layout.page", "make_all_pages", "b5e4034894841caa"),
     Pin("relayout", "weasyprint.layout.page", "remake_page", "1ff09b2dffa17839"),
     Pin("relayout", "weasyprint.layout", "initialize_page_maker", "5bb3c878d722af53"),
+    Pin("structure", "weasyprint.pdf.tags", "_build_box_tree", "f716251a83e7096e"),
 )
 
 REPORTS = {
@@ -57,6 +58,12 @@ REPORTS = {
         "A way to change the last pages' content and lay out only the pages from the first change on "
         "(as remake_page does for target-counter), public and documented, would let a book whose back "
         "matter lists page numbers be laid out once instead of twice."),
+    "structure": (
+        "https://github.com/Kozea/WeasyPrint/issues",
+        "The tagged PDF's structure tree tags <dl> items as /LI in /Div, <nav> as /NonStruct, writes no "
+        "/Lang for lang attributes and no soft hyphen for a hyphenation hyphen, and keeps no link from a "
+        "box to its structure element, so a finisher cannot fix these without copying _build_box_tree's "
+        "walk. Could boxes keep their element (as table cells do with box.mark)?"),
 }
 
 
