@@ -312,6 +312,8 @@ class Source:
     url: str | None = None
     short: str | None = None
     """A short name for notes; None: the title, else the kind."""
+    checked: datetime.date | None = None
+    """When the publisher last checked what the book takes from it (a crisis line's number)."""
 
     @property
     def short_name(self) -> str:
