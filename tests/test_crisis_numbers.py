@@ -144,3 +144,21 @@ def test_the_articles_come_first_in_the_appendix_and_the_publishers_additions_af
     assert added == sorted(added) and added.count(False) == 5
     emergency = next(entry for entry in entries if entry.source.id == "emergency-911")
     assert emergency.number == 6 and emergency.places[0].chapter_id == "at-a-glance"
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_link_of_the_e_book_is_inside_it_or_uses_a_scheme_the_book_allows(both, language):
+    """What EPUBCheck's HTM-025 would check, which scripts/epubcheck-severities.tsv turns off:
+    its list of URI schemes predates sms: (IANA, RFC 5724), the link that texts 988."""
+    from handbook.load.inline import ALLOWED_SCHEMES
+
+    epub = both[language].path(Edition("", language, both[language].handbook.settings.standard_layout, "epub"))
+    schemes = set()
+    with zipfile.ZipFile(epub) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xhtml"):
+                for href in html.fromstring(archive.read(name)).xpath("//*[local-name()='a']/@href"):
+                    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", href)
+                    if scheme:
+                        schemes.add(scheme.group(1).lower())
+    assert schemes <= set(ALLOWED_SCHEMES) and {"tel", "sms", "https"} <= schemes, schemes
