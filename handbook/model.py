@@ -314,6 +314,8 @@ class Source:
     """A short name for notes; None: the title, else the kind."""
     language: str = "en"
     """The language tag of the source's title, author and date: the source's own language."""
+    checked: datetime.date | None = None
+    """When the publisher last checked what the book takes from it (a crisis line's number)."""
 
     @property
     def short_name(self) -> str:

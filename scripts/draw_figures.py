@@ -47,7 +47,7 @@ FIGURES = {
                ("Thinking about suicide?", "Call or text 988, day or night."),
                ("Took too much of a drug?", "Call Poison Help: 1-800-222-1222.")],
         "es": [("¿En peligro ahora?", "Llame al 911, o vaya a urgencias."),
-               ("¿Piensa en el suicidio?", "Llame o envíe un texto al 988. Para español, marque el 2."),
+               ("¿Piensa en el suicidio?", "Llame o envíe un mensaje de texto al 988. Para español, marque el 2."),
                ("¿Tomó demasiado de una droga?", "Llame a Poison Help: 1-800-222-1222.")],
     },
     "session-day": {
@@ -60,7 +60,7 @@ FIGURES = {
         "es": [("Antes", "Siga las reglas de su clínica sobre comida, bebida y medicamentos."),
                ("En la clínica", "Primero controles, luego la sesión, con personal cerca."),
                ("Descanso", "Quédese hasta que el equipo diga que puede irse."),
-               ("A casa", "Conduce otra persona. No conduzca hasta el día siguiente.")],
+               ("A casa", "Maneja otra persona. No maneje hasta el día siguiente.")],
     },
 }
 """Each figure's box size in pixels, and its boxes (heading, text) in each language."""

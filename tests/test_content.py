@@ -79,8 +79,7 @@ def spanish(built):
 def test_the_spanish_handbook_is_complete_in_step_and_easy_to_read(spanish, book):
     assert [chapter.id for chapter in spanish.chapters] == [chapter.id for chapter in book.chapters]
     assert failures(spanish) == []  # Fernández-Huerta: 60 for every chapter, 65 for the middle one
-    crisis = " ".join(block.text[0].text for chapter in spanish.chapters if chapter.id == "crisis"
-                      for section in chapter.sections for block in section.blocks if hasattr(block, "text"))
+    crisis = chapter_prose(next(chapter for chapter in spanish.chapters if chapter.id == "crisis"))
     assert "988" in crisis and "911" in crisis
 
 
@@ -138,3 +137,25 @@ def test_the_sources_appendix_counts_only_the_articles(built, book):
         text = _words(re.sub(r"<[^>]+>", " ", text))
         assert f"This handbook is based on {len(articles)} sources." in text, edition
         assert text.count("Added by the publisher") == len(book.sources) - len(articles), edition
+
+
+def test_at_a_glance_opens_the_book_with_five_to_seven_points_each_leading_to_its_chapter(built, book):
+    glance = book.chapters[0]
+    assert glance.id == "at-a-glance"
+    [section] = glance.sections
+    [points] = [block for block in section.blocks if hasattr(block, "items")]
+    assert 5 <= len(points.items) <= 7
+    targets = {chapter.id for chapter in book.chapters} | {s.id for chapter in book.chapters for s in chapter.sections}
+    for point in points.items:
+        links = [node.href[1:] for node in point.text if getattr(node, "internal", False)]
+        assert links and all(link in targets for link in links), point.text
+    # One page of A4: the next chapter starts on the page after it.
+    reader = built.reader("a4")
+    starts = {item.title: reader.get_destination_page_number(item) for item in reader.outline
+              if not isinstance(item, list)}
+    assert starts[book.chapters[1].title] == starts[glance.title] + 1
+
+
+def test_the_two_hardest_chapters_read_at_smog_7_5_or_below(book):
+    grades = {chapter.id: result.score for chapter, result in chapter_scores(book)}
+    assert grades["what-is-ketamine"] <= 7.5 and grades["how-it-works"] <= 7.5, grades

@@ -34,7 +34,7 @@ def test_every_link_can_be_clicked_and_leads_somewhere(built, layout):
             if "/Dest" in annotation:
                 assert str(annotation.Dest) in destinations, f"page {number}: a link to nowhere"
             else:
-                assert str(annotation.A.URI).startswith(("https:", "mailto:", "tel:"))
+                assert str(annotation.A.URI).startswith(("https:", "mailto:", "tel:", "sms:"))
             key = (round(x1), round(y1), str(annotation.get("/Dest", "")))
             assert key not in seen, f"page {number}: the same link twice"
             seen.add(key)

@@ -89,7 +89,7 @@ def test_outputs_carry_the_books_own_name_and_no_word_of_the_first_book(second):
 
 
 FRAMING = ("Need help now?", "Given to you by", "When to call your care team", "does not replace advice",
-           "Ask your clinic", "clinic’s instructions", "Instructions from")
+           "Ask your clinic", "until your clinic gives you its own", "Instructions from")
 """The clinic and crisis framing of the default theme."""
 
 

@@ -1,4 +1,5 @@
-"""Number the sources in order of first citation, and list every note: each place a source is cited.
+"""Number the sources in order of first citation, the publisher's additions after the book's
+own, and list every note: each place a source is cited.
 
 A citation is one note in the model. The print book shows the notes as numbered markers
 pointing to the sources appendix (or as footnotes); the e-book as short pop-up notes.
@@ -69,7 +70,8 @@ class SourceIndex:
 
 
 def number_sources(book: Book) -> SourceIndex:
-    """Return the sources numbered by first citation; uncited sources are left out."""
+    """Return the sources numbered by first citation, the publisher's additions after the
+    book's own; uncited sources are left out."""
     notes: list[Note] = []
     for chapter in book.chapters:
         # In reading order: a public number's source is cited where the contacts box stands.
@@ -85,9 +87,12 @@ def number_sources(book: Book) -> SourceIndex:
     for note in notes:
         places.setdefault(note.source_id, []).append(CitedAt(note.chapter_id, note.anchor))
     by_id = {source.id: source for source in book.sources}
+    # The sources the book is based on come first, then the publisher's additions (a crisis
+    # line cited on the first page must not push the articles down the appendix).
+    ordered = sorted(places.items(), key=lambda item: by_id[item[0]].added_by_publisher)
     entries = tuple(
         CitedSource(number, by_id[source_id], tuple(found))
-        for number, (source_id, found) in enumerate(places.items(), start=1)
+        for number, (source_id, found) in enumerate(ordered, start=1)
     )
     return SourceIndex(entries, tuple(notes))
 

@@ -6,7 +6,8 @@ each block of a translation record, as `translated_from: 1a2b3c4d`, a short hash
 source text they were translated from. When the source changes, its hash changes, and the
 check names each translated block that is now stale, each block or section missing on one
 side, and each block whose citations differ, with its line. `handbook translations stamp`
-writes the current hashes once a translator has caught up.
+writes the current hashes once a translator has caught up. A language that keeps a list of
+the words it uses for the book's terms is held to it as well (terms.py).
 
 The comparison works on the files' YAML, not on the loaded model: the hash is of what the
 author wrote (folded lines and spacing do not count), and the stamp rewrites the file.
@@ -25,6 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Location, Problems
 from ..load.yamlsource import compose_text
+from .terms import TERMS_FILE, check_block_terms, check_language_terms, check_ruled_out, read_terms
 
 KEY = "translated_from"
 MATCHING_KEYS = ("also", "explained_in")
@@ -106,6 +108,9 @@ def check_translation(source: Path, translation: Path, language: str, problems: 
     if original is None or translated is None:
         return
     command = f"then run `handbook translations stamp --language {language}`"
+    terms = read_terms(translation.parent, source.parent.name, language, Problems())  # its own mistakes: once, below
+    if terms:
+        check_ruled_out(translation, terms, translation.parent / TERMS_FILE, problems)
     _compare(original, translated, source, translation, command, problems)
     if len(original.children) != len(translated.children):
         problems.add(Location(translation, translated.line),
@@ -129,6 +134,9 @@ def check_translation(source: Path, translation: Path, language: str, problems: 
                              f"place in {source}:{original_block.line} is a {kinds[1]}")
                 continue
             _compare(original_block, block, source, translation, command, problems)
+            if terms:
+                check_block_terms(source, original_block.line, translation, block.node, original_block.data,
+                                  block.what, terms, translation.parent / TERMS_FILE, problems)
             if block.citations() != original_block.citations():
                 problems.add(Location(translation, block.line),
                              f"this block cites {_list(block.citations())}, but {source}:{original_block.line} cites "
@@ -136,7 +144,9 @@ def check_translation(source: Path, translation: Path, language: str, problems: 
 
 
 def check_clinic_translation(source: Path, translation: Path, problems: Problems) -> None:
-    """Record phone lines and instructions that a language's clinic defaults lack, or has extra."""
+    """Record phone lines and instructions that a language's clinic defaults lack, or has extra; and
+    what is wrong with the language's list of terms, and the words it rules out in its clinic defaults."""
+    check_language_terms(source.parent, translation.parent, problems)
     if not source.is_file() or not translation.is_file():
         return
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import Location, Problems
 from ..model import Book, Chapter, Settings, Source
+from ..analyse.terms import TERMS_FILE
 from ..project import BOOK_FILE, CLINIC_DEFAULTS_FILE, Project
 from .chapter import load_chapter
 from .clinic import load_clinic_defaults
@@ -47,7 +48,7 @@ def _load_chapters(project: Project, settings: Settings, folder: Path, callout_k
             chapters.append(chapter)
     listed = set(settings.chapters)
     for path in sorted(folder.glob("*.y*ml")):
-        if path.name != CLINIC_DEFAULTS_FILE and path.stem not in listed:
+        if path.name not in (CLINIC_DEFAULTS_FILE, TERMS_FILE) and path.stem not in listed:
             problems.add(Location(path, 0), f"this chapter is not listed in {BOOK_FILE}; add '{path.stem}' "
                          "to its chapters, or move the file out of the folder")
     return chapters

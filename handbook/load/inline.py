@@ -14,8 +14,9 @@ from markdown_it.token import Token
 from ..errors import Location, Problems
 from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text, is_id
 
-ALLOWED_SCHEMES = ("https", "mailto", "tel")
-"""Link schemes a patient handbook may use; `http:` and `javascript:` are refused."""
+ALLOWED_SCHEMES = ("https", "mailto", "tel", "sms")
+"""Link schemes a patient handbook may use (`tel:` and `sms:` make a crisis line one tap
+away on a phone); `http:` and `javascript:` are refused."""
 MAX_NESTING = 10
 """Emphasis inside emphasis inside a link...: more than a reader can follow, and the
 loader (and WeasyPrint after it) would run out of stack long before a thousand."""
@@ -140,7 +141,7 @@ class InlineParser:
         if scheme not in ALLOWED_SCHEMES:
             self._problems.add(
                 location,
-                f"the link {href!r} is not allowed; use https:, mailto:, tel: or #chapter-id",
+                f"the link {href!r} is not allowed; use https:, mailto:, tel:, sms: or #chapter-id",
             )
 
 

@@ -6,6 +6,8 @@ text, so a book in several languages gives it per language: {en: ..., es: ...}.
 """
 from __future__ import annotations
 
+import datetime
+
 from ..errors import Problems
 from ..model import Source
 from ..project import Project
@@ -31,8 +33,14 @@ def sources_in(document: Document, language: str, source_language: str, problems
         sources.append(Source(entry["id"], document.location(("sources", index)), **text,
                               kind=words["kind"], note=words["note"],
                               added_by_publisher=entry.get("added_by_publisher", False), url=entry.get("url"),
-                              short=short, language=entry.get("language", source_language)))
+                              short=short, language=entry.get("language", source_language),
+                              checked=_date(entry.get("checked"))))
     return tuple(sources)
+
+
+def _date(value: str | None) -> datetime.date | None:
+    """Return a YYYY-MM-DD date the schema has checked, or None."""
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def _in_language(document: Document, at: tuple, value, language: str, source_language: str,

@@ -84,7 +84,11 @@ class PrintLinker(Linker):
 
     def link(self, node: Link, inner: Markup) -> Markup:
         if not node.internal:
-            # On paper the address must be readable: print it after the words.
+            # On paper the address must be readable: print it after the words, unless they are
+            # the address ("988lifeline.org") or the number ("[911](tel:911)" is not "911 (tel:911)").
+            address = node.href.split(":", 1)[-1].removeprefix("//").rstrip("/")
+            if node.href.lower().startswith(("tel:", "sms:")) or address == plain_text(node.children):
+                return super().link(node, inner)
             return super().link(node, inner) + Markup('<span class="url-after"> ({})</span>').format(node.href)
         href = self.href(node.href[1:])
         # "see [the crisis chapter](#crisis)" prints "... (page 6)": the number comes from
@@ -111,6 +115,12 @@ class EpubLinker(Linker):
     def term(self, node: Term, inner: Markup) -> Markup:
         return Markup('<a class="glossref" href="{}" epub:type="glossref" role="doc-glossref">{}</a>').format(
             self.href(node.term_id), inner)
+
+
+def plain_text(nodes: Inlines) -> str:
+    """Return the words of inline nodes, without markup or citations."""
+    return "".join(node.text if isinstance(node, Text) else plain_text(node.children)
+                   for node in nodes if not isinstance(node, Citation))
 
 
 def inline_html(nodes: Inlines, linker: Linker) -> Markup:
