@@ -14,6 +14,8 @@ as SMOG 8 and 7 are for English. textstat computes both offline (syllables from 
 """
 from __future__ import annotations
 
+import re
+
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,7 +83,8 @@ def chapter_prose(chapter: Chapter) -> str:
     sentences = []
     for block, _ in blocks(chapter):
         for text in texts(block):
-            sentence = " ".join(plain_text(text).split())
+            # A citation taken out leaves a space before the stop after it: "a link [@x]." is "a link."
+            sentence = re.sub(r"\s+([.,;:?!])", r"\1", " ".join(plain_text(text).split()))
             if sentence and sentence[-1] not in ".?!:":
                 sentence += "."
             if sentence:
