@@ -1,7 +1,10 @@
-"""Build a patient handbook as a print-ready PDF and an EPUB 3 e-book from YAML chapters.
+"""Build patient handbooks from YAML chapters: tagged PDFs, EPUB 3 e-books and web editions.
 
-The stages, in order: load (YAML -> model) -> check (cross-file rules) -> render (Jinja2)
--> pdf (WeasyPrint) and epub (ebooklib) -> output (atomic writes). build.py runs them.
+The flow (docs/architecture.md): cli.py and commands.py take the command line; build.py
+knows the order: prepare.py loads (load/) and checks (analyse/) the book, or
+incremental/book.py gives back the one kept; editions.py expands the matrix; jobs.py makes
+each job's editions through render/, pdf/, epub/ and web/; output.py commits the outputs
+together; incremental/ keeps what lets the next build skip work. serve.py is the preview.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,1 +1,1 @@
-"""The web edition: a static site per edition, its offline search, and its preview."""
+"""The web edition: a static site per edition and its offline search (the live preview is serve.py)."""
