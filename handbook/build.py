@@ -46,7 +46,10 @@ class Request:
     """Build even the editions whose inputs have not changed, taking nothing kept in build/.cache/."""
     workers: int | None = None
     draft: bool = False
-    """Build drafts, whatever the book file says: overdue reviews allowed, marked as drafts."""
+    """Build drafts, whatever the book file says: overdue reviews and unapproved words allowed,
+    marked as drafts, written under drafts/."""
+    check_approvals: bool = True
+    """Refuse parts whose required approvals are missing or stale (the preview lets them through)."""
     make_stamp: Path | None = None
     """For Make: touch this file after the build, and list every input of the editions in
     `<stamp>.d` as its prerequisites, so that Make knows when to build again (depfile.py)."""
@@ -68,7 +71,8 @@ def prepare_request(project: Project, request: Request) -> Handbook:
     """Return the checked book in the languages a request needs, with any clinic files it names."""
     from .incremental.book import prepare_kept
 
-    return prepare_kept(project, request.languages, request.clinic_files, draft=request.draft, fresh=request.force)
+    return prepare_kept(project, request.languages, request.clinic_files, draft=request.draft, fresh=request.force,
+                        check_approvals=request.check_approvals)
 
 
 @dataclass
@@ -122,7 +126,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         for item in made:
             name = item.path.relative_to(project.out).as_posix()
             manifest[name] = Entry(name, item.edition.as_json(), item.sha256, item.size, item.pages,
-                                   wanted[item.edition])
+                                   wanted[item.edition], handbook.settings.draft)
             if item in report.copied:
                 continue
             store.put(item.edition, wanted[item.edition], item.path, item.pages)

@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="the output folder (default: build/ in the book folder)")
     build.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
     build.add_argument("--force", action="store_true", help="build even the editions whose inputs have not changed")
-    build.add_argument("--draft", action="store_true", help="build drafts, not for patients: overdue chapter reviews "
+    build.add_argument("--draft", action="store_true", help="build drafts, not for patients, into drafts/ in the "
+                       "output folder: overdue chapter reviews, unfinished translations and words not yet approved "
                        "are allowed, and every edition says it is a draft")
     build.add_argument("--keep-html", type=Path, metavar="DIR", help="also write each print edition's final HTML "
                        "into DIR, with its stylesheets, fonts and pictures beside it, so that `weasyprint "
@@ -77,11 +78,14 @@ def _parser() -> argparse.ArgumentParser:
                                 "write nothing")
     check.add_argument("--clinic", action="append", default=[], metavar="NAME|FILE",
                        help="check this clinic file too, or only this declared clinic")
+    check.add_argument("--draft", action="store_true", help="check as for a draft: overdue reviews, unfinished "
+                       "translations and words not yet approved are allowed")
     check.set_defaults(run=commands.check)
 
     editions = subcommands.add_parser("editions", help="list the editions a build makes")
     _filters(editions)
     editions.add_argument("--json", action="store_true", help="print them as a CI matrix (GitHub Actions' include)")
+    editions.add_argument("--draft", action="store_true", help="the editions of a draft build, under drafts/")
     editions.add_argument("--max-jobs", type=int, default=None, metavar="N",
                           help="with --json: at most N rows; past that, one row per group of whole clinics "
                           "(default: 256, GitHub's limit for one matrix; 0: no limit)")
@@ -115,6 +119,26 @@ def _parser() -> argparse.ArgumentParser:
     translations.add_argument("--check", action="store_true", help="status: exit 1 if anything is to translate again")
     translations.set_defaults(run=commands.translations)
 
+    approve = subcommands.add_parser("approve", help="record that someone, in a role the book's policy lists, "
+                                  "approved the current words of a chapter (or of every part) in a language")
+    approve.add_argument("--chapter", action="append", metavar="ID", help="a chapter id, or _book (the book file's "
+                         "front matter), _sources (the sources appendix), _clinic (the clinic defaults); repeatable")
+    approve.add_argument("--all", action="store_true", help="every part of the language (those already approved by "
+                         "the same person in the same role are left as they are)")
+    approve.add_argument("--language", metavar="CODE", help="the language (default: the book's first)")
+    approve.add_argument("--by", required=True, metavar="NAME", help="who approved, by name")
+    approve.add_argument("--role", required=True, metavar="ROLE", help="their role, one the book file's policy lists "
+                         "under policy: approvals: roles:")
+    approve.add_argument("--on", type=_date, metavar="YYYY-MM-DD", help="the date of the approval (default: today)")
+    approve.set_defaults(run=commands.approve)
+
+    approvals = subcommands.add_parser("approvals", help="list every part of the book as approved (by whom, when), "
+                                    "changed since its approval (with the words that changed), or never approved")
+    approvals.add_argument("--language", action="append", metavar="CODE", help="only this language (repeatable)")
+    approvals.add_argument("--check", action="store_true", help="exit 1 if any part lacks a current approval "
+                           "the policy requires")
+    approvals.set_defaults(run=commands.approvals)
+
     labels = subcommands.add_parser("labels", help="refresh the theme's list of labels and each language's catalogue "
                                  "from the templates and the code")
     labels.add_argument("--language", action="append", metavar="CODE",
@@ -134,6 +158,15 @@ def _parser() -> argparse.ArgumentParser:
     cache.add_argument("--out", type=Path, help="the output folder whose cache it is (default: build/)")
     cache.set_defaults(run=commands.cache)
     return parser
+
+
+def _date(text: str):
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written as YYYY-MM-DD") from None
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:

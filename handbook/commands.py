@@ -78,7 +78,7 @@ def check(args) -> int:
 
     project = _project(args)
     files = tuple(Path(name) for name in args.clinic if name.endswith((".yaml", ".yml")))
-    handbook = prepare(project, clinic_files=files, all_languages=True)
+    handbook = prepare(project, clinic_files=files, all_languages=True, draft=args.draft)
     clinic_slugs(handbook, tuple(name for name in args.clinic if not name.endswith((".yaml", ".yml"))) or None)
     chapters = len(handbook.settings.chapters)
     languages = ", ".join(handbook.books)
@@ -106,7 +106,7 @@ def editions(args) -> int:
     from .editions import MAX_CI_JOBS, ci_matrix, output_path
 
     project = _project(args)
-    request = _request(args)
+    request = _request(args, draft=args.draft)
     handbook = prepare_request(project, request)
     chosen = plan(handbook, request)
     if args.json:
@@ -125,22 +125,24 @@ def serve(args) -> int:
 
     project = _project(args)
     language = args.language or first_language(project)
+    # The preview is never given to a patient: words changed since their approval are shown, not refused.
     request = Request(clinics=(args.clinic or "-",), languages=(language,) if language else None,
-                      formats=("web",), draft=args.draft)
+                      formats=("web",), draft=args.draft, check_approvals=False)
     return serve(project, request, host=args.host, port=args.port)
 
 
 def diff(args) -> int:
     """Say which editions changed between two manifests."""
-    from .incremental.manifest import diff, read_manifests
+    from .incremental.manifest import DRAFT_LINE, diff, read_manifests
 
     new = args.new or _project(args).out / "manifest.json"
     lines = diff(read_manifests(args.old), read_manifests(new))
     for line in lines:
         print(line)
-    if not lines:
-        print("handbook: no edition changed")
-    return 1 if lines and args.exit_code else 0
+    ready = [line for line in lines if not line.startswith(DRAFT_LINE)]
+    if not ready:
+        print("handbook: no edition changed" + (" (only drafts, which are never for print)" if lines else ""))
+    return 1 if ready and args.exit_code else 0
 
 
 def translations(args) -> int:
@@ -183,6 +185,29 @@ def translations(args) -> int:
         stale += len(found)
         print(f"{language}: {len(found)} to translate again" if found else f"{language}: in step with {codes[0]}")
     return 1 if stale and args.check else 0
+
+
+def approve(args) -> int:
+    """Record an approval of the current words of chapters (or every part) in a language."""
+    from .approve import Approving, approve
+    from .build import argument_error
+
+    if bool(args.chapter) == bool(args.all):
+        raise argument_error("say what to approve: --chapter ID (repeatable), or --all for every part of the language")
+    for line in approve(_project(args), Approving(args.language, tuple(args.chapter) if args.chapter else None,
+                                                  args.by, args.role, args.on)):
+        print(line)
+    return 0
+
+
+def approvals(args) -> int:
+    """List every part as approved, changed since its approval (with the words that changed), or never approved."""
+    from .approve import report
+
+    lines, waiting = report(_project(args), tuple(args.language) if args.language else None)
+    for line in lines:
+        print(line)
+    return 1 if waiting and args.check else 0
 
 
 def labels(args) -> int:

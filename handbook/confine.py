@@ -12,6 +12,7 @@ So each file is resolved first, and must land in the place its kind belongs in:
 | sources   | the book's sources/                                                |
 | theme     | the book's layouts/, or the default theme inside the package       |
 | clinics   | the book folder (the clinic files its editions list)               |
+| approvals | the book's approvals/ (who approved which words)                    |
 
 and never inside a folder whose name starts with a dot (`.git`, `.venv`, `.tools`) or in
 the output folder (build/). Pictures are kept inside their chapter's language folder by
@@ -35,6 +36,7 @@ KINDS = {
     "sources": "the book's sources/ folder",
     "theme": "the book's layouts/ or the default theme",
     "clinics": "the book folder",
+    "approvals": "the book's approvals/ folder",
 }
 
 
@@ -48,6 +50,10 @@ def places(kind: str, project: Project) -> tuple[Path, ...]:
         return (root / project.chapters.name,)
     if kind == "sources":
         return (root / project.sources_file.parent.name,)
+    if kind == "approvals":
+        from .load.approvals import FOLDER
+
+        return (root / FOLDER,)
     if kind == "theme":
         from .theme import default_theme_dir
 

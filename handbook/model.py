@@ -369,6 +369,38 @@ class Language:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A role whose approval the book's policy knows, such as `physician` (policy: approvals: roles:)."""
+
+    id: str
+    """What an approval record and `handbook approve --role` call it."""
+    names: tuple[tuple[str, str], ...]
+    """How each language's editions print it, as (language, name) pairs."""
+    clinical: bool = False
+    """A clinician's role (a physician, a pharmacist, a nurse): the colophon says plainly when
+    no clinician has approved the text."""
+
+    def name(self, language: str) -> str:
+        """Return the role as a language's editions print it."""
+        return dict(self.names).get(language) or self.names[0][1]
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Someone's approval, in a role, of the words of one part of the book in one language."""
+
+    part: str
+    """A chapter id, or `_book` (the book file's front matter), `_sources` (the sources
+    appendix) or `_clinic` (the language's clinic defaults)."""
+    role: str
+    by: str
+    """Who approved, by name, as the record gives it."""
+    on: datetime.date
+    location: Location
+    """Where the record gives it."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """The book file: who the book is, its languages, its chapters, and the editions to build."""
 
@@ -407,10 +439,23 @@ class Settings:
     """Every chapter must record its content review, and an overdue review fails the build."""
     draft: bool = False
     """The editions are drafts: overdue reviews are allowed, and the theme marks the book as a draft."""
+    roles: tuple[Role, ...] = ()
+    """Every role the policy knows (policy: approvals: roles:); none: the book records no approvals."""
+    required_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The roles whose current approval each language's text needs before a patient edition
+    is built, as (language, role ids) pairs."""
 
     def language(self, code: str) -> Language:
         """Return a language of the book."""
         return next(language for language in self.languages if language.code == code)
+
+    def role(self, role_id: str) -> Role | None:
+        """Return a role the policy knows, or None."""
+        return next((role for role in self.roles if role.id == role_id), None)
+
+    def roles_required(self, language: str) -> tuple[str, ...]:
+        """Return the roles whose approval a language's text needs before a patient edition."""
+        return dict(self.required_roles).get(language, ())
 
     @property
     def standard_layout(self) -> str:
@@ -434,6 +479,9 @@ class Book:
     """The language's default clinic details (chapters/<language>/clinic.yaml), if the book has any."""
     folder: Path
     """The folder of this language's chapters."""
+    approvals: tuple[Approval, ...] = ()
+    """The approvals whose words are this language's words now (and, for a translation, whose
+    source words are the source language's now), in the book's order of parts."""
 
     @property
     def version(self) -> str:

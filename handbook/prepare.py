@@ -67,13 +67,14 @@ class Handbook:
 
 
 def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
-            all_languages: bool = False, draft: bool = False) -> Handbook:
+            all_languages: bool = False, draft: bool = False, check_approvals: bool = True) -> Handbook:
     """Return the loaded, checked book, or raise HandbookError listing every problem.
 
     `clinic_files` are clinic files given on the command line, beside those the book file
     declares. `languages` narrows the languages loaded; `all_languages` loads every
     language of the book, not just those its editions list. `draft` makes the editions
-    drafts whatever the book file says.
+    drafts whatever the book file says. `check_approvals` False lets parts whose required
+    approvals are missing or stale through (the preview, and the commands that approve).
     """
     from .analyse.check import check_book
     from .analyse.glossary import check_glossary, link_terms
@@ -128,6 +129,10 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
     problems.raise_if_any()
+    if settings.roles:
+        books = with_approvals(project, settings, books, sources_file, theme, today, problems,
+                               enforce=check_approvals and not settings.draft)
+        problems.raise_if_any()
     check_glyphs(text_files(project, settings, books, clinic_paths.values()), font_files(theme.files()), problems)
     problems.raise_if_any()
     books = {code: link_terms(book) for code, book in books.items()}
@@ -135,6 +140,29 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     declared = tuple(slug for slug, path in clinic_paths.items() if path in settings.clinics)
     return Handbook(project, theme, settings, books, indexes, clinics, clinic_paths, declared, date,
                     _long_dates(settings, books, date))
+
+
+def with_approvals(project: Project, settings: Settings, books: dict[str, Book], sources_file, theme: Theme,
+                   today: datetime.date, problems: Problems, enforce: bool = True) -> dict[str, Book]:
+    """Return the books with the current approvals of their parts; with `enforce`, record every
+    part whose required approvals are missing or stale (analyse/approvals.py)."""
+    from .analyse.approvals import check_approvals, current_approvals, statuses
+    from .load.book import load_language
+    from .load.sources import sources_in
+
+    first = settings.languages[0].code
+    source = books.get(first)
+    if source is None:  # only translations are asked for: each is bound to the source words too
+        source = load_language(project, settings, first, sources_in(sources_file, first, first, problems),
+                               tuple(theme.callouts), problems)
+        if source is None:
+            return books
+    found = {code: statuses(project, book, source if code != first else None, today, problems)
+             for code, book in books.items()}
+    if enforce:
+        for status in found.values():
+            check_approvals(status, first, problems)
+    return {code: dataclasses.replace(book, approvals=current_approvals(found[code])) for code, book in books.items()}
 
 
 def text_files(project: Project, settings: Settings, books: dict[str, Book], clinic_files=()):
@@ -213,6 +241,7 @@ def _long_dates(settings: Settings, books: dict[str, Book], date: datetime.datet
 
     dates = {settings.published, settings.review_by, date.date()}
     for book in books.values():
+        dates |= {approval.on for approval in book.approvals}
         for chapter in book.chapters:
             if chapter.review is not None:
                 dates |= {chapter.review.on, chapter.review.next}

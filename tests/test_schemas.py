@@ -30,6 +30,7 @@ PLACES = {
     "clinic-defaults": "chapters/en/clinic.yaml",
     "clinic": "clinics/riverside.yaml",
     "theme": "layouts/theme.yaml",
+    "approvals": "approvals/en/sample.yaml",
 }
 WRONG = ({"wrong": "type"}, ["wrong type"], "wrong type", 12345, True)
 """Values of each JSON type, to put where the schema wants another."""

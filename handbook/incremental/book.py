@@ -33,12 +33,12 @@ VERSION = 2
 
 
 def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
-                 draft: bool = False, fresh: bool = False):
+                 draft: bool = False, fresh: bool = False, check_approvals: bool = True):
     """Return prepare()'s checked book, reused from an earlier build whose inputs were the same."""
     from ..prepare import Handbook
 
     store = Store(project.cache, "book", VERSION, limit=8, suffix=".json.data")
-    request = _request_key(project, languages, clinic_files, draft)
+    request = _request_key(project, languages, clinic_files, (draft, check_approvals))
     out = os.path.realpath(project.out)
     if not fresh:
         kept = store.get(request)
@@ -56,7 +56,7 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
 
     started = time.time_ns()
     with _recording() as opened:
-        handbook = prepare(project, languages, clinic_files, draft=draft)
+        handbook = prepare(project, languages, clinic_files, draft=draft, check_approvals=check_approvals)
     folders = {*listed_folders(handbook), *(Path(name).parent for name in opened["files"]), *map(Path, opened["folders"])}
     meta = {"files": {name: _file_state(name) for name in sorted(opened["files"])},
             "folders": {str(folder): _listing(folder, out) for folder in sorted(folders)}}
@@ -95,7 +95,7 @@ def _changed_since(started: int, names: list[str]) -> bool:
     return False
 
 
-def _request_key(project: Project, languages, clinic_files, draft: bool) -> str:
+def _request_key(project: Project, languages, clinic_files, draft) -> str:
     """Return the key of what prepare() depends on besides the files: the request, the dates the
     content is checked against and the outputs carry, and the working folder relative names
     resolve in (the code and libraries are in every key)."""

@@ -59,6 +59,10 @@ def listed_folders(handbook: Handbook) -> list[Path]:
     project = handbook.project
     folders = [project.language_dir(code) for code in handbook.books]
     folders += [path.parent for path in handbook.settings.clinics]
+    if handbook.settings.roles:  # where a new approvals record would appear
+        from ..load.approvals import listed_folder
+
+        folders += [listed_folder(project, code) for code in handbook.books]
     for folder in handbook.theme.dirs:
         folders += [folder, *(path for path in sorted(folder.rglob("*"))
                               if path.is_dir() and not path.is_symlink() and path.name != "__pycache__")]

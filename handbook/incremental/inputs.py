@@ -2,7 +2,9 @@
 dependency list and the last confinement check before anything is made.
 
 An edition is made from the book file, the sources, its language's chapters and clinic
-defaults and pictures, every file of the theme, and its clinic's file. The manifest names
+defaults and pictures, every file of the theme, and its clinic's file; in a book that records
+approvals, also its language's approvals records and, for a translation, the chapters and
+clinic defaults it is translated from (a change there makes its approvals stale). The manifest names
 each input the same wherever the book is checked out, with its SHA-256, and adds the build
 date, the handbook's code and whether the edition is a draft.
 """
@@ -37,9 +39,25 @@ def input_files(handbook: Handbook, edition: Edition) -> list[tuple[str, Path]]:
         files.append(("chapters", project.clinic_defaults(edition.language)))
     files += [("chapters", path) for chapter in book.chapters for block, _ in blocks(chapter)
               if isinstance(block, Figure) for path in (block.path, *(variant for _, variant in block.variants))]
+    if handbook.settings.roles:
+        files += _approval_inputs(handbook, edition.language)
     if edition.clinic:
         path = handbook.clinic_files[edition.clinic]
         files.append(("clinics" if path in handbook.settings.clinics else "chosen", path))
+    return files
+
+
+def _approval_inputs(handbook: Handbook, language: str) -> list[tuple[str, Path]]:
+    """Return the files an edition's approvals are read from, and weighed against."""
+    from ..load.approvals import record_files
+
+    project = handbook.project
+    files = [("approvals", path) for path in record_files(project, language)]
+    first = handbook.settings.languages[0].code
+    if language != first:
+        files += [("chapters", project.chapter_file(first, chapter_id)) for chapter_id in handbook.settings.chapters]
+        if project.clinic_defaults(first).is_file():
+            files.append(("chapters", project.clinic_defaults(first)))
     return files
 
 

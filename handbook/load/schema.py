@@ -23,7 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..errors import Location, Problems
 from .yamlsource import compose
 
-KINDS = ("book", "chapter", "sources", "clinic-defaults", "clinic", "theme")
+KINDS = ("book", "chapter", "sources", "clinic-defaults", "clinic", "theme", "approvals")
 """Every kind of file a user writes, each with its schema in handbook/schemas/<kind>.schema.json."""
 
 TYPE_WORDS = {

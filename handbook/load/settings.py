@@ -6,7 +6,7 @@ import glob
 from pathlib import Path
 
 from ..errors import Problems
-from ..model import Language, Settings
+from ..model import Language, Role, Settings
 from ..project import Project
 from .schema import Document, read
 
@@ -48,6 +48,7 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
     chosen_layouts = _choose(document, editions, "layouts", layouts, problems)
     formats = tuple(editions.get("formats", ("pdf", "epub")))
     clinics = _clinic_files(project, document, editions.get("clinics", ()), problems)
+    roles, required = _approval_policy(document, codes, problems)
     if len(problems) > before:
         return None
     return Settings(
@@ -71,7 +72,50 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
         edition_languages=chosen_languages,
         reviews_required=data.get("policy", {}).get("chapter_reviews") == "required",
         draft=editions.get("draft", False),
+        roles=roles,
+        required_roles=required,
     )
+
+
+def _approval_policy(document: Document, codes: tuple[str, ...], problems: Problems):
+    """Return the roles the approvals policy knows, and the roles each language needs."""
+    policy = document.data.get("policy", {}).get("approvals")
+    if policy is None:
+        return (), ()
+    at = ("policy", "approvals")
+    roles = []
+    for role_id, entry in policy["roles"].items():
+        name = entry["name"]
+        if isinstance(name, str):
+            names = tuple((code, name.strip()) for code in codes)
+        else:
+            for code in name:
+                if code not in codes:
+                    problems.add(document.location(at + ("roles", role_id, "name", code)),
+                                 f"the book has no language {code!r}; it has: {', '.join(codes)}")
+            for code in codes:
+                if code not in name:
+                    problems.add(document.location(at + ("roles", role_id, "name")),
+                                 f"the role {role_id!r} has no name in {code!r}; add `{code}: ...`")
+            names = tuple((code, name[code].strip()) for code in codes if code in name)
+        roles.append(Role(role_id, names, entry.get("clinical", False)))
+    known = [role.id for role in roles]
+    every = tuple(policy.get("required", ()))
+    for index, role_id in enumerate(every):
+        if role_id not in known:
+            problems.add(document.location(at + ("required", index)),
+                         f"the role {role_id!r} is not one of the roles listed here: {', '.join(known)}")
+    extra = policy.get("by_language", {})
+    for code, listed in extra.items():
+        if code not in codes:
+            problems.add(document.key_location(at + ("by_language", code)),
+                         f"the book has no language {code!r}; it has: {', '.join(codes)}")
+        for index, role_id in enumerate(listed):
+            if role_id not in known:
+                problems.add(document.location(at + ("by_language", code, index)),
+                             f"the role {role_id!r} is not one of the roles listed here: {', '.join(known)}")
+    required = tuple((code, tuple(dict.fromkeys(every + tuple(extra.get(code, ()))))) for code in codes)
+    return tuple(roles), required
 
 
 def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...], problems: Problems) -> tuple[str, ...]:
