@@ -3,6 +3,8 @@
 An edition is one output file (or folder, for the web). Its path never collides with
 another's: the book's own edition in its first language stays at the top of build/, other
 languages go into build/<language>/, and a clinic's editions into build/<clinic>/<language>/.
+A draft (not for patients) goes into build/drafts/ the same way, so that it never replaces
+a patient edition.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from .project import Project
 EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "web": ""}
 FORMATS = tuple(EXTENSIONS)
 """The formats an edition can be in."""
+DRAFTS = "drafts"
+"""The folder of the output folder that drafts go into."""
 MAX_CI_JOBS = 256
 """The most jobs GitHub Actions makes from one matrix."""
 
@@ -69,8 +73,8 @@ def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layo
 
 
 def output_path(project: Project, settings: Settings, edition: Edition) -> Path:
-    """Return where an edition is written."""
-    folder = project.out
+    """Return where an edition is written: a draft under drafts/, never where a patient edition goes."""
+    folder = project.out / DRAFTS if settings.draft else project.out
     if edition.clinic:
         folder = folder / edition.clinic / edition.language
     elif edition.language != settings.languages[0].code:
@@ -106,11 +110,12 @@ def ci_matrix(project: Project, settings: Settings, editions: list[Edition], max
     for edition in editions:
         output = output_path(project, settings, edition).relative_to(project.out).as_posix()
         rows.append(edition.as_json() | {"clinics": edition.clinic or "-", "output": output,
-                                         "artifact": output.replace("/", "--")})
+                                         "artifact": output.replace("/", "--"), "draft": settings.draft})
     if not max_jobs or len(rows) <= max_jobs:
         return rows
     clinics = list(dict.fromkeys(edition.clinic or "-" for edition in editions))
     size = -(-len(clinics) // max_jobs)
     groups = [clinics[start:start + size] for start in range(0, len(clinics), size)]
-    return [{"clinic": "", "clinics": " ".join(group), "language": "", "layout": "", "format": "", "output": "",
-             "artifact": f"clinics-{number:03d}"} for number, group in enumerate(groups, start=1)]
+    return [{"clinic": "", "clinics": " ".join(group), "language": "", "layout": "", "format": "",
+             "output": DRAFTS if settings.draft else "", "artifact": f"clinics-{number:03d}", "draft": settings.draft}
+            for number, group in enumerate(groups, start=1)]

@@ -136,7 +136,7 @@ def test_the_ci_matrix_is_one_row_per_edition_or_groups_of_whole_clinics(network
     rows = ci_matrix(network.project, handbook.settings, editions, max_jobs=18)
     assert len(rows) == 18
     assert rows[0] == {"clinic": "", "language": "en", "layout": "a4", "format": "pdf", "clinics": "-",
-                       "output": "sample-handbook.pdf", "artifact": "sample-handbook.pdf"}
+                       "output": "sample-handbook.pdf", "artifact": "sample-handbook.pdf", "draft": False}
     assert len({row["artifact"] for row in rows}) == 18
     grouped = ci_matrix(network.project, handbook.settings, editions, max_jobs=2)
     assert [(row["clinics"], row["format"], row["artifact"]) for row in grouped] == [

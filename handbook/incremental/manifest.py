@@ -3,7 +3,9 @@ every input it was made from; and what changed between two manifests.
 
 A clinic network keeps the manifest of what it printed; `handbook diff` then says which
 editions changed, so only those are printed again. The build itself uses it to skip
-editions whose inputs have not changed.
+editions whose inputs have not changed. A draft's entry says `"draft": true`, and `diff`
+never lists a draft as changed or ready for print (an older manifest, without the key,
+lists no drafts).
 """
 from __future__ import annotations
 
@@ -38,11 +40,13 @@ class Entry:
     pages: int | None
     inputs: dict[str, str]
     """Each input (relative to the book folder) and its SHA-256."""
+    draft: bool = False
+    """A draft, not for patients (written under drafts/)."""
 
     def as_json(self, inputs_id: str) -> dict:
         """Return the entry as the manifest file holds it, its inputs named by their set's id."""
-        return {"path": self.path, "edition": self.edition, "sha256": self.sha256, "size": self.size,
-                "pages": self.pages, "inputs": inputs_id}
+        return {"path": self.path, "edition": self.edition, "draft": self.draft, "sha256": self.sha256,
+                "size": self.size, "pages": self.pages, "inputs": inputs_id}
 
 
 def _set_id(inputs: dict[str, str]) -> str:
@@ -63,8 +67,9 @@ def read_manifest(path: Path, *, missing_ok: bool = True, signed: bool = False) 
         data = json.loads(text)
         sets = data["inputs"]
         entries = {item["path"]: Entry(item["path"], item["edition"], item["sha256"], item["size"], item["pages"],
-                                       sets[item["inputs"]]) for item in data["outputs"]}
-        if not all(isinstance(entry.inputs, dict) and isinstance(entry.path, str) for entry in entries.values()):
+                                       sets[item["inputs"]], item.get("draft", False)) for item in data["outputs"]}
+        if not all(isinstance(entry.inputs, dict) and isinstance(entry.path, str) and isinstance(entry.draft, bool)
+                   for entry in entries.values()):
             raise ValueError("an entry is not an output")
         return entries
     except FileNotFoundError:
@@ -125,11 +130,17 @@ def _signature(path: Path) -> str | None:
 
 
 def diff(old: dict[str, Entry], new: dict[str, Entry]) -> list[str]:
-    """Return one line per edition that was added, removed or changed, with the inputs that changed."""
+    """Return one line per edition that was added, removed or changed, with the inputs that changed.
+
+    A draft is never listed as added or changed, ready for print: its line says `draft`."""
     lines = []
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
-        if before is None:
+        if (after or before).draft:
+            if before is None or after is None or before.sha256 != after.sha256:
+                what = "removed" if after is None else "not for patients: never for print"
+                lines.append(f"{DRAFT_LINE}{name} ({what})")
+        elif before is None:
             lines.append(f"added    {name}")
         elif after is None:
             lines.append(f"removed  {name}")
@@ -139,6 +150,10 @@ def diff(old: dict[str, Entry], new: dict[str, Entry]) -> list[str]:
             because = f" ({', '.join(changed[:5])}{', ...' if len(changed) > 5 else ''})" if changed else ""
             lines.append(f"changed  {name}{because}")
     return lines
+
+
+DRAFT_LINE = "draft    "
+"""How a line of `diff` about a draft starts."""
 
 
 def digest(path: Path) -> tuple[str, int]:
