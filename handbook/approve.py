@@ -202,13 +202,9 @@ def _word_diff(old: str, new: str) -> str:
 
 
 def _what(project: Project, language: str, part: str) -> str:
-    if part == BOOK:
-        return f"{PART_NAMES[part]}, {project.book_file.relative_to(project.root).as_posix()}"
-    if part == SOURCES:
-        return f"{PART_NAMES[part]}, {project.sources_file.relative_to(project.root).as_posix()}"
-    if part == CLINIC:
-        return f"{PART_NAMES[part]}, {project.clinic_defaults(language).relative_to(project.root).as_posix()}"
-    return project.chapter_file(language, part).relative_to(project.root).as_posix()
+    files = {BOOK: project.book_file, SOURCES: project.sources_file, CLINIC: project.clinic_defaults(language)}
+    path = files.get(part, project.chapter_file(language, part)).relative_to(project.root).as_posix()
+    return f"{PART_NAMES[part]} in {path}" if part in PART_NAMES else path
 
 
 def _close(name: str, known: list[str]) -> str:

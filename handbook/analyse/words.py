@@ -46,8 +46,7 @@ from ..model import (
 
 BOOK, SOURCES, CLINIC = "_book", "_sources", "_clinic"
 """The parts that are not chapters: the book file's front matter, the sources appendix, the clinic defaults."""
-PART_NAMES = {BOOK: "the front matter (the book file)", SOURCES: "the sources appendix",
-              CLINIC: "the clinic defaults"}
+PART_NAMES = {BOOK: "the front matter", SOURCES: "the sources appendix", CLINIC: "the clinic defaults"}
 
 
 def parts(book: Book) -> dict[str, list[str]]:
@@ -59,6 +58,11 @@ def parts(book: Book) -> dict[str, list[str]]:
     if book.clinic is not None:
         found[CLINIC] = clinic_words(book)
     return found
+
+
+def part_ids(book: Book) -> list[str]:
+    """Return the parts of a language's book an approval is of, in the book's order."""
+    return [BOOK, *(chapter.id for chapter in book.chapters), SOURCES, *([CLINIC] if book.clinic is not None else [])]
 
 
 def digest(lines: list[str]) -> str:

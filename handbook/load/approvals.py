@@ -25,9 +25,9 @@ FOLDER = "approvals"
 """The book folder's folder of approvals records."""
 
 HEADER = """\
-# Who approved the words of {what} in {language}, in which role and when, and the words they
-# approved (one line per block). Written by `handbook approve`: review a change to this file
-# as you would the text itself. See docs/approvals.md.
+# Approvals of {what} ({language}): who approved its words, in which role and when, and the
+# words they approved, one line per block. Written by `handbook approve`; review a change
+# here as you would a change to the text. See docs/approvals.md.
 """
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import gettext
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from ..model import (
     Questions,
     Table,
 )
+from ..analyse.words import part_ids
 from ..i18n.runtime import language_name
 from ..theme import Theme
 from .inline import inline_html
@@ -78,6 +80,8 @@ def environment(theme: Theme, language: str = "en", translations: Any = None,
     env.globals["language_name"] = lambda code: language_name(code, language)
     env.globals["kind"] = block_kind
     env.globals["review_groups"] = review_groups
+    env.globals["approval_groups"] = approval_groups
+    env.globals["parts_without_clinician"] = parts_without_clinician
     return env
 
 
@@ -162,6 +166,39 @@ def review_groups(chapters) -> list[tuple[list, object]]:
             review = chapter.review
             groups.setdefault((review.by, review.on, review.next), []).append(chapter)
     return [(members, members[0].review) for members in groups.values()]
+
+
+@dataclass(frozen=True)
+class ApprovalGroup:
+    """Parts of the book that have the same current approvals, for the colophon."""
+
+    parts: tuple[str, ...]
+    """Chapter ids, and `_book`, `_sources`, `_clinic`, in the book's order."""
+    approvals: tuple
+    """The approvals (model.Approval) of the first part; the others' are the same people, roles and dates."""
+    whole: bool
+    """The group is every part of the book."""
+
+
+def approval_groups(book) -> list[ApprovalGroup]:
+    """Return the parts of a book grouped by their current approvals (same roles, people and dates), in order."""
+    groups: dict[tuple, list[str]] = {}
+    found: dict[str, list] = {part: [] for part in part_ids(book)}
+    for approval in book.approvals:
+        found.setdefault(approval.part, []).append(approval)
+    for part, approvals in found.items():
+        groups.setdefault(tuple((a.role, a.by, a.on) for a in approvals), []).append(part)
+    return [ApprovalGroup(tuple(parts), tuple(found[parts[0]]), len(groups) == 1) for parts in groups.values()]
+
+
+def parts_without_clinician(book) -> tuple[list[str], bool]:
+    """Return the parts of a book no clinician (a role the policy marks clinical) has approved,
+    and whether that is every part."""
+    clinical = {role.id for role in book.settings.roles if role.clinical}
+    approved = {approval.part for approval in book.approvals if approval.role in clinical}
+    parts = part_ids(book)
+    missing = [part for part in parts if part not in approved]
+    return missing, len(missing) == len(parts)
 
 
 def block_kind(block: Block) -> str:
