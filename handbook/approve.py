@@ -32,7 +32,8 @@ class Approving:
     on: datetime.date | None = None
 
 
-def load(project: Project, languages: tuple[str, ...] | None, draft: bool) -> tuple[Handbook, dict[str, list[Status]]]:
+def load(project: Project, languages: tuple[str, ...] | None, draft: bool,
+         need_policy: bool = True) -> tuple[Handbook | None, dict[str, list[Status]]]:
     """Return the checked book in these languages (every one: None) and the one they are translated
     from, and where each part of each stands."""
     from .dates import check_date
@@ -44,6 +45,8 @@ def load(project: Project, languages: tuple[str, ...] | None, draft: bool) -> tu
     problems.raise_if_any()
     settings = load_settings(project, tuple(theme.layouts), problems)
     problems.raise_if_any()
+    if not settings.roles and not need_policy:
+        return None, {}
     if not settings.roles:
         raise _error(settings.location, "the book file has no approvals policy; add policy: approvals: roles: "
                      "... (docs/approvals.md)")
@@ -67,6 +70,7 @@ def approve(project: Project, request: Approving) -> list[str]:
 
     language = request.language
     handbook, found = load(project, (language,) if language else None, draft=False)
+    assert handbook is not None
     settings = handbook.settings
     language = language or settings.languages[0].code
     by = " ".join(request.by.split())
@@ -106,6 +110,8 @@ def approve(project: Project, request: Approving) -> list[str]:
         record.approvals = sorted([item for item in record.approvals if item.role != request.role] + [approval],
                                   key=lambda item: order.index(item.role) if item.role in order else len(order))
         record.words[words] = text(list(status.lines))
+        if source_words is not None:  # kept too, so that `approvals` can show what changed in them
+            record.words[source_words] = text(source[status.part])
         write_record(record, _what(project, language, status.part), language)
         done.append(f"{language} {status.part}: recorded the approval by {by} ({request.role}) on {on.isoformat()} "
                     f"-> {record.path.relative_to(project.root).as_posix()}")
@@ -114,7 +120,10 @@ def approve(project: Project, request: Approving) -> list[str]:
 
 def report(project: Project, languages: tuple[str, ...] | None) -> tuple[list[str], int]:
     """Return the lines that say where every part stands, and how many parts are not approved."""
-    handbook, found = load(project, languages, draft=True)
+    handbook, found = load(project, languages, draft=True, need_policy=False)
+    if handbook is None:
+        return ["handbook: the book file has no approvals policy (policy: approvals:), so no approval is needed "
+                "to build its editions; see docs/approvals.md"], 0
     first = handbook.settings.languages[0].code
     source = {status.part: status for status in found[first]}
     lines, waiting = [], 0
@@ -160,11 +169,8 @@ def _approved_words(status: Status, approval: Recorded, why: str, source: Status
     if why == STALE_WORDS:
         assert status.record is not None
         return word_diff(status.record.words[approval.words], text(list(status.lines)))
-    kept = source.record.words.get(approval.source_words or "") if source and source.record else None
-    if kept is None or source is None:
-        return ["(the source words it was approved against are not kept in an approvals record of the source "
-                "language, so they cannot be shown)"]
-    return word_diff(kept, text(list(source.lines)))
+    assert status.record is not None and source is not None
+    return word_diff(status.record.words[approval.source_words or ""], text(list(source.lines)))
 
 
 def word_diff(old: str, new: str) -> list[str]:

@@ -128,11 +128,10 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         check_reviews(book, today, problems)
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
-    problems.raise_if_any()
-    if settings.roles:
+    if settings.roles:  # with the rest: a translation out of step is shown with the approval it lost
         books = with_approvals(project, settings, books, sources_file, theme, today, problems,
                                enforce=check_approvals and not settings.draft)
-        problems.raise_if_any()
+    problems.raise_if_any()
     check_glyphs(text_files(project, settings, books, clinic_paths.values()), font_files(theme.files()), problems)
     problems.raise_if_any()
     books = {code: link_terms(book) for code, book in books.items()}

@@ -1,10 +1,13 @@
 """The CI workflow `handbook new` writes: a book repository's GitHub Actions, with the tool from pip.
 
 It needs nothing from the tool's own repository (no Makefile): it installs the tool with
-pip at the version given, checks the book, plans the editions with `handbook editions
---json`, builds each row with `handbook build`, uploads each row's outputs with its
-manifest, and a last job gathers the manifests and says which editions changed since the
-set last published (the manifests the team keeps in `published/`). docs/ci.md explains it.
+pip at the version given, checks the book, asks whether every part's words are approved
+as the book's policy requires (`handbook approvals --check`: where not, every edition is
+built as a draft, under build/drafts/, for the reviewers to read, and the run fails), plans
+the editions with `handbook editions --json`, builds each row with `handbook build`, uploads
+each row's outputs with its manifest, and a last job gathers the manifests and says which
+editions changed since the set last published (the manifests the team keeps in
+`published/`; drafts are never listed as ready for print). docs/ci.md explains it.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ jobs:
     runs-on: ubuntu-latest
     outputs:
       matrix: ${{{{ steps.plan.outputs.matrix }}}}
+      draft: ${{{{ steps.approvals.outputs.draft }}}}
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-python@v5
@@ -43,10 +47,21 @@ jobs:
           pip install "$HANDBOOK"
           handbook --version
       - name: Check every file of the book
-        run: handbook check
+        run: handbook check --draft
+      - id: approvals
+        name: Are the words approved for patients?
+        # Where a part lacks an approval the book's policy requires (or the words changed
+        # since it), every edition is built as a draft, under build/drafts/, for the
+        # reviewers to read, and the last job fails: nothing unapproved is built for patients.
+        run: |
+          if handbook approvals --check > approvals.txt; then draft=""; else draft="--draft"; fi
+          echo "draft=$draft" >> "$GITHUB_OUTPUT"
+          {{ echo '```'; cat approvals.txt; echo '```'; }} >> "$GITHUB_STEP_SUMMARY"
       - id: plan
         name: List the editions
-        run: echo "matrix=$(handbook editions --json)" >> "$GITHUB_OUTPUT"
+        env:
+          DRAFT: ${{{{ steps.approvals.outputs.draft }}}}
+        run: echo "matrix=$(handbook editions --json $DRAFT)" >> "$GITHUB_OUTPUT"
 
   build:
     needs: plan
@@ -71,13 +86,14 @@ jobs:
           LANGUAGE: ${{{{ matrix.language }}}}
           LAYOUT: ${{{{ matrix.layout }}}}
           FORMAT: ${{{{ matrix.format }}}}
+          DRAFT: ${{{{ needs.plan.outputs.draft }}}}
         # The commit's date, so that every job (and a rebuild anywhere) gives the same bytes.
         run: |
           export SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
           if [ -n "$FORMAT" ]; then
-            handbook build --clinic "$CLINICS" --language "$LANGUAGE" --layout "$LAYOUT" --format "$FORMAT"
+            handbook build $DRAFT --clinic "$CLINICS" --language "$LANGUAGE" --layout "$LAYOUT" --format "$FORMAT"
           else
-            for clinic in $CLINICS; do handbook build --clinic "$clinic"; done
+            for clinic in $CLINICS; do handbook build $DRAFT --clinic "$clinic"; done
           fi
       - uses: actions/upload-artifact@v4
         with:
@@ -110,6 +126,19 @@ jobs:
           else
             echo "No published/ manifests yet: every edition is new." | tee -a "$GITHUB_STEP_SUMMARY"
           fi
+
+  approved:
+    # Fails the run when the editions were built as drafts: the words are not approved yet.
+    needs: [plan, build]
+    if: needs.plan.outputs.draft != ''
+    runs-on: ubuntu-latest
+    steps:
+      - name: Say that the words are not approved
+        run: |
+          message="Some words lack an approval the book's policy requires: these editions are drafts, not for patients."
+          echo "$message See the plan job's summary, and record the approvals with handbook approve." \\
+            | tee -a "$GITHUB_STEP_SUMMARY"
+          exit 1
 """
 
 

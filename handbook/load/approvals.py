@@ -2,7 +2,8 @@
 
 Each record holds the latest approval of each role (who, in which role, when, and the
 SHA-256 of the words approved; for a translation, also of the source words it translates)
-and the approved words themselves, one line per block, keyed by their SHA-256, so that a
+and the approved words themselves (and those source words), one line per block, keyed by
+their SHA-256, so that a
 pull request shows what was approved as a text diff and `handbook approvals` can show what
 changed since. `handbook approve` writes them; a person reviews them like any other file.
 """
@@ -25,9 +26,10 @@ FOLDER = "approvals"
 """The book folder's folder of approvals records."""
 
 HEADER = """\
-# Approvals of {what} ({language}): who approved its words, in which role and when, and the
-# words they approved, one line per block. Written by `handbook approve`; review a change
-# here as you would a change to the text. See docs/approvals.md.
+# Approvals of {what}, in {language}.
+# Who approved its words, in which role and when, and the words they approved, one line per
+# block. Written by `handbook approve`; review a change here as you would a change to the
+# text (docs/approvals.md).
 """
 
 
@@ -53,7 +55,8 @@ class Record:
     part: str
     approvals: list[Recorded] = field(default_factory=list)
     words: dict[str, str] = field(default_factory=dict)
-    """The approved words by their SHA-256, a line per block."""
+    """The approved words by their SHA-256, a line per block; for a translation, also the
+    source words each approval was given against."""
 
     def approval(self, role: str) -> Recorded | None:
         """Return the approval of a role, if the record holds one."""
@@ -141,6 +144,9 @@ def _read_record(path: Path, settings: Settings, today: datetime.date, problems:
             problems.add(document.location(at + ("words",)), "the words this approval approved are not kept under "
                          "`words:`; record approvals with `handbook approve`")
         source = document.text(at + ("source_words",)) if "source_words" in entry else None
+        if source is not None and source not in record.words:
+            problems.add(document.location(at + ("source_words",)), "the source words this approval was given "
+                         "against are not kept under `words:`; record approvals with `handbook approve`")
         record.approvals.append(Recorded(role, document.text(at + ("by",)).strip(), on, words, source,
                                          document.location(at)))
     return record if len(problems) == before else None
@@ -150,7 +156,7 @@ def write_record(record: Record, what: str, language: str) -> None:
     """Write a record (only the words its approvals approved), atomically."""
     from ..output import write_atomically
 
-    kept = {approval.words for approval in record.approvals}
+    kept = {digest for approval in record.approvals for digest in (approval.words, approval.source_words)}
     data = {"approvals": [_entry(approval) for approval in record.approvals],
             "words": {digest: words for digest, words in record.words.items() if digest in kept}}
     text = HEADER.format(what=what, language=language) + yaml.dump(
