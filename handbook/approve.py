@@ -36,7 +36,6 @@ def load(project: Project, languages: tuple[str, ...] | None, draft: bool,
          need_policy: bool = True) -> tuple[Handbook | None, dict[str, list[Status]]]:
     """Return the checked book in these languages (every one: None) and the one they are translated
     from, and where each part of each stands."""
-    from .dates import check_date
     from .load.settings import load_settings
     from .theme import load_theme
 
@@ -57,7 +56,7 @@ def load(project: Project, languages: tuple[str, ...] | None, draft: bool,
     wanted = tuple(dict.fromkeys((codes[0], *(languages or codes))))
     handbook = prepare(project, wanted, draft=draft, check_approvals=False)
     first = handbook.books[codes[0]]
-    found = {code: statuses(project, book, first if code != codes[0] else None, check_date(), problems)
+    found = {code: statuses(project, book, first if code != codes[0] else None, problems)
              for code, book in handbook.books.items()}
     problems.raise_if_any()
     return handbook, found
@@ -66,7 +65,6 @@ def load(project: Project, languages: tuple[str, ...] | None, draft: bool,
 def approve(project: Project, request: Approving) -> list[str]:
     """Record an approval of the current words of each part asked for; return what was done, a line each."""
     from .confine import check_kind
-    from .dates import check_date
 
     language = request.language
     handbook, found = load(project, (language,) if language else None, draft=False)
@@ -80,7 +78,7 @@ def approve(project: Project, request: Approving) -> list[str]:
         known = ", ".join(role.id for role in settings.roles)
         raise _argument(f"--role {request.role!r}: the book file's policy lists no such role"
                         f"{_close(request.role, [role.id for role in settings.roles])}; it lists: {known}")
-    today = check_date()
+    today = datetime.date.today()  # the day it is recorded, not SOURCE_DATE_EPOCH's: a record says when
     on = request.on or today
     if on > today:
         raise _argument(f"--on {on.isoformat()}: an approval cannot be dated after today ({today.isoformat()})")

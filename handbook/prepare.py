@@ -129,7 +129,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         if book.language != codes[0] and not settings.draft:
             check_translations(project, settings, book.language, codes[0], problems)
     if settings.roles:  # with the rest: a translation out of step is shown with the approval it lost
-        books = with_approvals(project, settings, books, sources_file, theme, today, problems,
+        books = with_approvals(project, settings, books, sources_file, theme, problems,
                                enforce=check_approvals and not settings.draft)
     problems.raise_if_any()
     check_glyphs(text_files(project, settings, books, clinic_paths.values()), font_files(theme.files()), problems)
@@ -142,7 +142,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
 
 
 def with_approvals(project: Project, settings: Settings, books: dict[str, Book], sources_file, theme: Theme,
-                   today: datetime.date, problems: Problems, enforce: bool = True) -> dict[str, Book]:
+                   problems: Problems, enforce: bool = True) -> dict[str, Book]:
     """Return the books with the current approvals of their parts; with `enforce`, record every
     part whose required approvals are missing or stale (analyse/approvals.py)."""
     from .analyse.approvals import check_approvals, current_approvals, statuses
@@ -156,7 +156,7 @@ def with_approvals(project: Project, settings: Settings, books: dict[str, Book],
                                tuple(theme.callouts), problems)
         if source is None:
             return books
-    found = {code: statuses(project, book, source if code != first else None, today, problems)
+    found = {code: statuses(project, book, source if code != first else None, problems)
              for code, book in books.items()}
     if enforce:
         for status in found.values():

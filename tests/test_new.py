@@ -56,7 +56,12 @@ def test_the_workflow_uses_only_the_installed_tool_and_is_a_valid_github_workflo
     text = workflow.read_text()
     assert "make" not in text.split() and "Makefile" not in text
     jobs = yaml.safe_load(text)["jobs"]
-    assert list(jobs) == ["plan", "build", "changes"]
+    assert list(jobs) == ["plan", "build", "changes", "approved"]
+    steps = [step.get("run", "") for step in jobs["plan"]["steps"]]
+    assert "handbook check --draft" in steps and any("handbook approvals --check" in run for run in steps)
+    assert any("handbook editions --json $DRAFT" in run for run in steps)
+    assert "handbook build $DRAFT --clinic" in jobs["build"]["steps"][-2]["run"]
+    assert jobs["approved"]["if"] == "needs.plan.outputs.draft != ''"
     assert 'HANDBOOK: "handbook @ git+https://example.org/handbook@v0.2.0"' in text
     assert "handbook editions --json" in text and "handbook diff published new" in text
     checker = Path(sys.executable).with_name("check-jsonschema")

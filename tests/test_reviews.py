@@ -54,8 +54,9 @@ def test_a_draft_may_be_overdue_and_says_it_is_a_draft(tree):
     reviewed(tree, "2026-12-01")
     result = handbook(tree, "build", "pdf", "epub", "--draft")
     assert result.returncode == 0, result.stderr
-    cover = PdfReader(tree.root / "build" / "sample-handbook.pdf").pages[0].extract_text()
+    cover = PdfReader(tree.root / "build" / "drafts" / "sample-handbook.pdf").pages[0].extract_text()
     assert "Draft: not yet approved for patients" in cover
+    assert not (tree.root / "build" / "sample-handbook.pdf").exists()  # a draft never goes where a patient's does
 
 
 def test_the_policy_requires_a_review_in_every_chapter(tree):

@@ -8,7 +8,6 @@ each part, the approval it lost and how to approve it again, all at once, and wr
 """
 from __future__ import annotations
 
-import datetime
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,15 +50,14 @@ class Status:
         return not self.missing and bool(self.current or self.required)
 
 
-def statuses(project: Project, book: Book, source: Book | None, today: datetime.date,
-             problems: Problems) -> list[Status]:
+def statuses(project: Project, book: Book, source: Book | None, problems: Problems) -> list[Status]:
     """Return where each part of a language's book stands, reading its approvals records.
 
     `source` is the book in the language it is translated from (None for that language itself)."""
     settings = book.settings
     words = parts(book)
     source_digests = {part: digest(lines) for part, lines in parts(source).items()} if source is not None else {}
-    records = read_records(project, settings, book.language, tuple(words), today, problems)
+    records = read_records(project, settings, book.language, tuple(words), problems)
     order = [role.id for role in settings.roles]
     found = []
     for part, lines in words.items():

@@ -93,7 +93,7 @@ def listed_folder(project: Project, language: str) -> Path:
 
 
 def read_records(project: Project, settings: Settings, language: str, parts: tuple[str, ...],
-                 today: datetime.date, problems: Problems) -> dict[str, Record]:
+                 problems: Problems) -> dict[str, Record]:
     """Return a language's approvals records by part, recording what is wrong in them."""
     from ..confine import check_kind
 
@@ -107,13 +107,13 @@ def read_records(project: Project, settings: Settings, language: str, parts: tup
                          f"is named after a chapter of the book file or _book, _sources or _clinic; remove the file "
                          "if the chapter was removed")
             continue
-        record = _read_record(path, settings, today, problems)
+        record = _read_record(path, settings, problems)
         if record is not None:
             records[path.stem] = record
     return records
 
 
-def _read_record(path: Path, settings: Settings, today: datetime.date, problems: Problems) -> Record | None:
+def _read_record(path: Path, settings: Settings, problems: Problems) -> Record | None:
     document = read(path, "approvals", problems)
     if document is None:
         return None
@@ -136,9 +136,6 @@ def _read_record(path: Path, settings: Settings, today: datetime.date, problems:
             problems.add(document.location(at), f"the role {role!r} has a second approval here; a record keeps "
                          "the latest approval of each role")
         on = datetime.date.fromisoformat(entry["date"])
-        if on > today:
-            problems.add(document.location(at + ("date",)), f"the approval is dated {on.isoformat()}, after today "
-                         f"({today.isoformat()})")
         words = document.text(at + ("words",))
         if words not in record.words:
             problems.add(document.location(at + ("words",)), "the words this approval approved are not kept under "
