@@ -192,3 +192,16 @@ def test_this_book_is_approved_by_its_editorial_team_and_by_no_clinician(built, 
     assert len(records) == 2 * (len(built.handbook.settings.chapters) + 3)
     for path in (ROOT / "approvals").rglob("*.yaml"):
         assert "role: editorial-team" in path.read_text() and "physician" not in path.read_text()
+
+
+def test_the_preview_shows_words_changed_since_their_approval(approved, tmp_path):
+    """The preview is never given to a patient: it shows the new words, where a build refuses them."""
+    from handbook.build import Request
+    from handbook.serve import Preview
+
+    change_a_word(approved)
+    request = Request(clinics=("-",), languages=("en",), formats=("web",), check_approvals=False)
+    preview = Preview(approved.project, request, tmp_path / "preview", log=lambda line: None)
+    preview.rebuild()
+    assert preview.state.error is None
+    assert "A fourth" in (tmp_path / "preview" / "site" / "sample.html").read_text()
