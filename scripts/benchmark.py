@@ -115,11 +115,22 @@ def edit(chapter: Path, turn: int) -> None:
                               flags=re.MULTILINE), encoding="utf-8")
 
 
+def copy_real_book(book: Path) -> None:
+    """Copy the real book's chapters and sources, without its approvals policy: the writer's
+    edits timed here are not approved, and a patient build would refuse them (docs/approvals.md)."""
+    for name in ("chapters", "sources"):
+        shutil.copytree(ROOT / name, book / name)
+    settings = book / "chapters" / "book.yaml"
+    lines = settings.read_text(encoding="utf-8").split("\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith("  approvals:"))
+    end = next(index for index in range(start + 1, len(lines)) if not lines[index].startswith("    "))
+    settings.write_text("\n".join(lines[:start] + lines[end:]), encoding="utf-8")
+
+
 def real_book(folder: Path) -> list[tuple[str, str]]:
     rows = []
     book, out, html = folder / "book", folder / "out", folder / "html"
-    for name in ("chapters", "sources"):
-        shutil.copytree(ROOT / name, book / name)
+    copy_real_book(book)
     cold, cold_layouts = build(book, out, "pdf", *A4_ENGLISH)
     build(book, out, "epub", *A4_ENGLISH)
     chapter = book / "chapters" / "en" / "side-effects.yaml"
@@ -188,8 +199,7 @@ def preview_rebuild(folder: Path) -> float:
     from handbook.serve import Preview
 
     book = folder / "book"
-    for name in ("chapters", "sources"):
-        shutil.copytree(ROOT / name, book / name)
+    copy_real_book(book)
     preview = Preview(Project.at(book, folder / "build"), Request(clinics=("-",), languages=("en",),
                                                                   formats=("web",)), folder, log=lambda line: None)
     preview.rebuild()

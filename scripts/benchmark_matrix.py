@@ -34,7 +34,7 @@ phones:
 def book_with_clinics(folder: Path, count: int) -> Path:
     """Copy the book into a folder and give it `count` clinic files."""
     root = folder / "book"
-    for name in ("chapters", "sources"):
+    for name in ("chapters", "sources", "approvals"):  # approvals: the book file requires them
         shutil.copytree(ROOT / name, root / name)
     (root / "clinics").mkdir()
     for n in range(1, count + 1):

@@ -385,7 +385,8 @@ def _restore_epoch(previous: str | None) -> None:
 
 
 def copy_book(source: Path, target: Path) -> Path:
-    """Copy a book folder (chapters, sources, layouts) for a test to change."""
-    for name in ("chapters", "sources"):
-        shutil.copytree(source / name, target / name)
+    """Copy a book folder (chapters, sources, approvals) for a test to change."""
+    for name in ("chapters", "sources", "approvals"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, target / name)
     return target
