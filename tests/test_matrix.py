@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-import handbook.prepare as prepare_module
 from handbook.analyse.translation import stamp
 from handbook.build import Request, build, plan, prepare_request
 from handbook.editions import Edition, ci_matrix, identifier, output_path
@@ -77,9 +76,11 @@ def test_identifiers_are_stable_and_distinct_per_clinic_and_language(network):
 
 @pytest.mark.slow  # lays out a clinic network's books
 def test_each_language_is_loaded_once_for_the_whole_matrix(network, monkeypatch):
+    import handbook.load.book as book_module  # prepare() imports it when it runs
+
     loads = []
-    original = prepare_module.load_language
-    monkeypatch.setattr(prepare_module, "load_language",
+    original = book_module.load_language
+    monkeypatch.setattr(book_module, "load_language",
                         lambda project, settings, language, *rest: loads.append(language) or
                         original(project, settings, language, *rest))
     lines = []
