@@ -111,12 +111,12 @@ def test_navigation_lists_chapters_and_landmarks(epub, book):
     toc = nav.find(".//x:nav[@role='doc-toc']", NS)
     assert toc.get(EPUB_TYPE) == "toc"
     titles = [a.text for a in toc.findall("x:ol/x:li/x:a", NS)]
-    assert titles == [chapter.title for chapter in book.chapters] + ["Sources"]
+    assert titles == [chapter.title for chapter in book.chapters] + ["Sources", "Notes"]
     sections = [a.text for a in toc.findall("x:ol/x:li[1]/x:ol/x:li/x:a", NS)]
     assert sections == [section.title for section in book.chapters[0].sections]
     landmarks = nav.find(".//x:nav[@id='landmarks']", NS)
     types = [a.get(EPUB_TYPE) for a in landmarks.iter("{%s}a" % NS["x"])]
-    assert types == ["cover", "titlepage", "toc", "bodymatter", "glossary", "bibliography"]
+    assert types == ["cover", "titlepage", "toc", "bodymatter", "glossary", "bibliography", "endnotes"]
     for a in nav.iter("{%s}a" % NS["x"]):
         assert epub.resolve(a.get("href")) is not None or "#" not in a.get("href")
 
@@ -142,65 +142,154 @@ def test_page_list_matches_the_printed_a4_edition(epub, built, book):
         assert marker.get("id") == f"page-{starts[chapter.title]}"
 
 
-def test_citations_are_short_pop_up_notes_with_links_back_and_on(epub, book):
-    markers = notes = 0
-    for name in epub.documents():
-        document = epub.doc(name)
+def test_each_citation_leads_to_a_short_note_on_its_text_which_leads_back_and_on(epub, book):
+    """One note per paragraph, item or row that cites, in one notes document (as Standard
+    Ebooks' endnotes): the sources' numbers and short names, and a way back that says where."""
+    notes = epub.doc("notes.xhtml")
+    [endnotes] = notes.xpath("//x:section[@epub:type='endnotes']", namespaces=NS)
+    assert endnotes.get("role") == "doc-endnotes" and endnotes.xpath("x:h1", namespaces=NS)[0].text == "Notes"
+    sections = {section.id: section.title for chapter in book.chapters for section in chapter.sections}
+    markers = 0
+    led_to = set()
+    for chapter in book.chapters:
+        document = epub.doc(f"{chapter.id}.xhtml")
+        assert not document.xpath("//x:aside", namespaces=NS)  # the chapter ends with its own text
         for marker in document.xpath("//x:a[@epub:type='noteref']", namespaces=NS):
             markers += 1
-            assert marker.get("role") == "doc-noteref" and marker.get("aria-label").startswith("Source ")
-            assert marker.get("href").startswith("#note-")
-            note = document.xpath("//*[@id=$id]", id=marker.get("href")[1:])[0]  # in the same document
-            assert note.tag == "{%s}aside" % NS["x"]
-            assert note.get(EPUB_TYPE) == "footnote" and note.get("role") == "doc-footnote"
+            assert marker.get("role") == "doc-noteref" and marker.get("aria-label") == f"Source {marker.text}"
+            name, _, note_id = marker.get("href").partition("#")
+            assert name == "notes.xhtml"
+            [note] = notes.xpath("//*[@id=$id]", id=note_id)
+            assert note.tag == "{%s}li" % NS["x"] and note.get(EPUB_TYPE) == "endnote"
+            led_to.add(note_id)
+            sources = note.xpath(".//x:a[starts-with(@href, 'sources.xhtml#source-')]", namespaces=NS)
+            assert marker.text in [a.text for a in sources]  # the note names the marker's source
+            for a in sources:
+                assert epub.resolve(a.get("href")).tag == "{%s}li" % NS["x"]
+            [back] = note.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)
+            text = epub.resolve(back.get("href"))
+            assert back.get("href").startswith(f"{chapter.id}.xhtml#") and marker in text.iter()  # back to its text
+            section = next(e for e in text.iterancestors() if e.get("class") == "section")
+            assert back.text == f"Back to “{sections[section.get('id')]}”"
             words = " ".join("".join(note.itertext()).split())
-            assert len(words.split()) <= 25, words  # a short note, not a wall of text
-            back, on = note.findall(".//x:a", NS)
-            assert back.get("role") == "doc-backlink" and back.get("href") == f"#{marker.get('id')}"
-            entry = epub.resolve(on.get("href"))
-            assert entry is not None and entry.get("id").startswith("source-")
-        notes += len(document.xpath("//x:aside[@epub:type='footnote']", namespaces=NS))
-    assert markers > 300 and notes == markers  # one note per citation
+            assert len(words.split()) <= 12 * len(sources) + 8, words  # a short note, even in a pop-up
+    all_notes = notes.xpath("//x:li[@epub:type='endnote']", namespaces=NS)
+    assert {note.get("id") for note in all_notes} == led_to  # no note that nothing leads to
+    assert markers > 300 and len(all_notes) < markers * 0.7  # a note per text, not per marker
+
+
+def test_the_ncx_is_nested_like_the_contents_and_has_the_page_list(epub, book):
+    ncx = etree.fromstring(epub.zip.read("EPUB/toc.ncx"))
+    N = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    meta = {m.get("name"): m.get("content") for m in ncx.findall("n:head/n:meta", N)}
+    top = ncx.findall("n:navMap/n:navPoint", N)
+    assert [p.findtext("n:navLabel/n:text", namespaces=N) for p in top] == [
+        chapter.title for chapter in book.chapters] + ["Sources", "Notes"]
+    first = [p.findtext("n:navLabel/n:text", namespaces=N) for p in top[0].findall("n:navPoint", N)]
+    assert first == [section.title for section in book.chapters[0].sections] and meta["dtb:depth"] == "2"
+    nav_pages = [(a.get("href"), a.text) for a in epub.doc("nav.xhtml").xpath(
+        "//x:nav[@epub:type='page-list']//x:a", namespaces=NS)]
+    targets = ncx.findall("n:pageList/n:pageTarget", N)
+    assert [(t.find("n:content", N).get("src"), t.get("value")) for t in targets] == nav_pages
+    assert meta["dtb:totalPageCount"] == meta["dtb:maxPageNumber"] == str(len(nav_pages)) and len(nav_pages) > 50
+    # playOrder: one number per target, in reading order (EPUBCheck checks both ways).
+    points = ncx.xpath("//n:navPoint | //n:pageTarget", namespaces=N)
+    order = {}
+    for point in points:
+        order.setdefault(point.find("n:content", N).get("src"), set()).add(int(point.get("playOrder")))
+    assert all(len(numbers) == 1 for numbers in order.values())
+    assert sorted(n for [n] in map(list, order.values())) == list(range(1, len(order) + 1))
+    for src in order:
+        assert epub.resolve(src) is not None, src
+
+
+def test_the_title_page_says_where_its_page_numbers_come_from_and_page_3_is_the_review(epub):
+    title = epub.doc("title.xhtml")
+    words = " ".join("".join(title.itertext()).split())
+    assert "are those of the printed edition: standard print, A4." in words
+    assert "printed standard print" not in words and "printed standard print" not in epub.meta(
+        "schema:accessibilitySummary")[0]
+    [marker] = title.xpath("//*[@id='page-3']")
+    assert marker.getnext().get("id") == "colophon"  # "page 3" is the content review, as in print
 
 
 MEASURE = """<script>
 //<![CDATA[
 window.addEventListener("load", function () {
-  var sizes = [];
+  var lines = ["width " + document.documentElement.scrollWidth];
   document.querySelectorAll("a.cite, a.backlink").forEach(function (a) {
     var box = a.getBoundingClientRect();
-    sizes.push(a.className + " " + box.width.toFixed(1) + " " + box.height.toFixed(1));
+    lines.push(a.className + " " + box.width.toFixed(1) + " " + box.height.toFixed(1));
+  });
+  document.querySelectorAll("nav").forEach(function (nav) {
+    lines.push("nav-" + nav.id + " " + getComputedStyle(nav).display);
   });
   var out = document.createElement("pre");
   out.id = "measured";
-  out.textContent = sizes.join("\\n");
+  out.textContent = lines.join("\\n");
   document.body.appendChild(out);
 });
 //]]>
-</script></head>"""
+</script>%s</head>"""
+
+
+def measure(epub, tmp_path, name: str, width: int, css: str = "", change=lambda text: text) -> list[list[str]]:
+    """Lay one document of the e-book out in Chromium at a width, with extra CSS (and its text
+    changed); return what MEASURE reports, line by line: the page's width, each marker's and
+    back-link's size, each nav's display."""
+    folder = tmp_path / "unpacked"
+    if not folder.is_dir():
+        for entry in epub.zip.namelist():
+            if entry.startswith("EPUB/") and not entry.endswith("/"):
+                (folder / entry).parent.mkdir(parents=True, exist_ok=True)
+                (folder / entry).write_bytes(epub.zip.read(entry))
+    document = folder / "EPUB" / name
+    page = document.with_name(f"measure-{width}-{len(css)}-{name}")
+    style = f"<style>{css}</style>" if css else ""
+    page.write_text(change(document.read_text()).replace("</head>", MEASURE % style, 1))
+    result = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                             "--disable-background-networking", f"--window-size={width},812", "--dump-dom",
+                             page.as_uri()], capture_output=True, text=True, timeout=120)
+    return [line.split() for line in
+            etree.fromstring(result.stdout.encode()).find(".//x:pre[@id='measured']", NS).text.split("\n")]
 
 
 @pytest.mark.slow  # starts Chromium
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
 def test_note_markers_and_back_links_are_targets_a_finger_can_hit(epub, tmp_path):
-    """Lay the chapter with the most notes out in Chromium on a phone-sized screen:
-    every marker and back-link is at least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8)."""
-    for name in epub.zip.namelist():
-        if name.startswith("EPUB/") and not name.endswith("/"):
-            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp_path / name).write_bytes(epub.zip.read(name))
-    chapter = tmp_path / "EPUB" / "what-it-may-help.xhtml"
-    page = chapter.with_name("measure.xhtml")
-    page.write_text(chapter.read_text().replace("</head>", MEASURE, 1))
-    result = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                             "--disable-background-networking", "--window-size=375,812", "--dump-dom",
-                             page.as_uri()], capture_output=True, text=True, timeout=120)
-    measured = etree.fromstring(result.stdout.encode()).find(".//x:pre[@id='measured']", NS).text.split("\n")
-    kinds = {line.split()[0] for line in measured}
-    assert kinds == {"cite", "backlink"} and len(measured) > 100
-    for line in measured:
-        kind, width, height = line.split()
-        assert float(width) >= 24 and float(height) >= 24, line
+    """Lay the chapter with the most markers, and the notes, out in Chromium on a phone-sized
+    screen: every marker and back-link is at least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8)."""
+    measured = measure(epub, tmp_path, "what-it-may-help.xhtml", 375)[1:]
+    measured += measure(epub, tmp_path, "notes.xhtml", 375)[1:]
+    kinds = {line[0] for line in measured}
+    assert kinds == {"cite", "backlink"} and len(measured) > 200
+    for kind, width, height in measured:
+        assert float(width) >= 24 and float(height) >= 24, (kind, width, height)
+
+
+@pytest.mark.slow  # starts Chromium
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
+def test_every_document_fits_a_phone_at_twice_the_text_size(epub, tmp_path):
+    """At 390 CSS pixels and a 200 % text size (a reader's setting), nothing runs off the
+    side: the tables reflow (the e-book's part of WCAG 1.4.10 and 1.4.4)."""
+    wide = {}
+    for name in epub.documents():
+        width = int(measure(epub, tmp_path, name, 390, "html { font-size: 200% !important; }")[0][1])
+        if width > 390:
+            wide[name] = width
+    assert wide == {}
+
+
+@pytest.mark.slow  # starts Chromium
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
+def test_the_landmarks_and_page_list_stay_hidden_where_hidden_is_ignored(epub, tmp_path):
+    def ignore_hidden(text: str) -> str:  # as a reading system that ignores the attribute
+        assert text.count(' hidden="hidden"') == 2
+        return text.replace(' hidden="hidden"', "")
+
+    navs = {line[0]: line[1] for line in measure(epub, tmp_path, "nav.xhtml", 390, change=ignore_hidden)
+            if line[0].startswith("nav-")}
+    assert navs == {"nav-toc": "block", "nav-landmarks": "none", "nav-page-list": "none"}
 
 
 def test_the_e_book_carries_its_fonts_as_truetype(epub):

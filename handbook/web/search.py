@@ -20,6 +20,7 @@ import re
 
 from ..model import Callout, ClinicBlock, CONTACTS, Definitions, Figure, Table
 from ..analyse.traverse import plain_text, texts
+from ..render import anchors
 from ..render.context import Context
 from ..render.documents import Split
 
@@ -39,7 +40,7 @@ def search_documents(context: Context, parts: Split) -> list[dict]:
     for entry in context.index.entries:
         source = entry.source
         words = [source.title or "", source.author or "", source.kind, source.note]
-        documents.append({"ref": parts.href(f"source-{entry.number}"), "title": source.short_name,
+        documents.append({"ref": parts.href(anchors.source(source.id)), "title": source.short_name,
                           "page": context.gettext("Sources"), "body": _joined(words)})
     return documents
 

@@ -22,8 +22,8 @@ from ..render.documents import Split, is_glossary, split
 from ..render.inline import WebLinker
 from .search import search_script
 
-NAMES = {"cover": "index.html", "title-page": "index.html", "contents": "index.html", "toc": "index.html",
-         "sources": "sources.html"}
+NAMES = {"cover": "index.html", "title-page": "index.html", "colophon": "index.html", "contents": "index.html",
+         "toc": "index.html", "sources": "sources.html"}
 """The pages of the front matter and of the sources; a chapter's page is `<id>.html`."""
 SEARCH_PAGE = "search.html"
 RESERVED = frozenset(NAMES.values()) | {SEARCH_PAGE}
