@@ -131,6 +131,29 @@ def test_the_downloads_are_the_same_editions_files(built, site):
     assert "PDF, large print, A4" in labels and "E-book (EPUB)" in labels
 
 
+def test_a_web_edition_built_alone_links_to_no_file_it_lacks(tree, monkeypatch):
+    """Downloads are linked only where their files are: made by the same build (the real book's
+    test above) or already beside the site; a site built alone into a new folder has none."""
+    from handbook.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tree.root / "elsewhere"
+    project = Project.at(tree.root, out)
+    build(project, Request(formats=("web",)), progress=lambda line: None)
+    site = out / "web"
+    assert broken_links(site) == []  # nothing leads out of the site
+    index = html.parse(str(site / "index.html")).getroot()
+    assert not index.xpath("//a[@download]") and not index.xpath("//*[@id='downloads-title' or @id='footer-downloads']")
+
+    (out / "sample-handbook.epub").write_bytes(b"an e-book made by an earlier build")
+    report = build(project, Request(formats=("web",)), progress=lambda line: None)
+    assert [made.edition.format for result in report.made for made in result.made] == ["web"]  # not skipped
+    for page in pages(site):
+        root = html.parse(str(page)).getroot()
+        assert set(root.xpath("//a[@download]/@href")) == {"../sample-handbook.epub"}, page.name
+    assert broken_links(site, {out / "sample-handbook.epub"}) == []
+
+
 def test_the_search_index_is_a_script_with_every_section(built, site):
     text = (site / "js" / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("window.HANDBOOK_SEARCH = ")

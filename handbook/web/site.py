@@ -89,21 +89,40 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
     return files
 
 
-def edition_links(handbook, edition, gettext) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
-    """Return a web edition's links to the PDFs and e-book of its clinic and language, and
+def downloads(handbook, edition: Edition, planned: frozenset[Edition]) -> tuple[Edition, ...]:
+    """Return the PDFs and e-book a web edition's downloads list links to: those of its clinic
+    and language that the book file declares and that are there beside it, made by the same
+    build (`planned`) or by an earlier one. A site built alone links to nothing it lacks."""
+    settings, project = handbook.settings, handbook.project
+    declared = matrix(settings, handbook.declared_clinics, languages=(edition.language,),
+                      formats=tuple(f for f in settings.formats if f != "web"), only_clinics=(edition.clinic,))
+    return tuple(other for other in declared
+                 if other in planned or output_path(project, settings, other).is_file())
+
+
+def download_inputs(handbook, edition: Edition, planned: frozenset[Edition]) -> dict[str, str]:
+    """Return what a web edition's downloads list depends on, as inputs a later build compares:
+    a site built alone is made again once its PDFs and e-book are there."""
+    if edition.format != "web":
+        return {}
+    return {"(downloads)": " ".join(sorted(f"{other.layout}.{other.format}"
+                                           for other in downloads(handbook, edition, planned)))}
+
+
+def edition_links(handbook, edition, gettext, planned: frozenset[Edition] = frozenset()
+                  ) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """Return a web edition's links to the PDFs and e-book beside it (see downloads()), and
     to its other languages' web editions, as the book file declares them."""
     settings, project = handbook.settings, handbook.project
     here = output_path(project, settings, edition)
-    only = (edition.clinic,)
-    downloads = []
-    for other in matrix(settings, handbook.declared_clinics, languages=(edition.language,),
-                        formats=tuple(f for f in settings.formats if f != "web"), only_clinics=only):
+    downloads_list = []
+    for other in downloads(handbook, edition, planned):
         href = Path(os.path.relpath(output_path(project, settings, other), here)).as_posix()
         if other.format == "pdf":
             label = gettext("PDF, %(layout)s") % {"layout": gettext(handbook.theme.layouts[other.layout].label)}
         else:
             label = gettext("E-book (EPUB)")
-        downloads.append(Link(href, label))
+        downloads_list.append(Link(href, label))
     languages = []
     if "web" in settings.formats:
         for code in settings.edition_languages:
@@ -112,7 +131,7 @@ def edition_links(handbook, edition, gettext) -> tuple[tuple[Link, ...], tuple[L
                 name = language_name(code, code)
                 languages.append(Link(Path(os.path.relpath(there, here)).as_posix() + "/index.html",
                                       name[:1].upper() + name[1:], code))
-    return tuple(downloads), tuple(languages)
+    return tuple(downloads_list), tuple(languages)
 
 
 def _check_names(context: Context) -> None:
