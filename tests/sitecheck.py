@@ -99,5 +99,8 @@ def spanish_site(root: Path) -> Path:
     sources = sources.replace("note: Another test source.", "note: {en: Another test source., es: Otra fuente.}")
     (root / "sources" / "sources.yaml").write_text(sources, encoding="utf-8")
     stamp(root / "chapters" / "en" / "sample.yaml", root / "chapters" / "es" / "sample.yaml")
+    # An e-book from an earlier build, for the site's downloads (it links only files that are there).
+    (root / "build" / "es").mkdir(parents=True)
+    (root / "build" / "es" / "sample-handbook.epub").write_bytes(b"an e-book")
     build(Project.at(root), Request(languages=("es",), formats=("web",)), progress=lambda line: None)
     return root / "build" / "es" / "web"
