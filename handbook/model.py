@@ -407,6 +407,9 @@ class Settings:
     """Every chapter must record its content review, and an overdue review fails the build."""
     draft: bool = False
     """The editions are drafts: overdue reviews are allowed, and the theme marks the book as a draft."""
+    web_address: str | None = None
+    """Where the book's own web edition in its first language is published, ending in `/`;
+    the other editions' sites lie beside it as they do in build/."""
 
     def language(self, code: str) -> Language:
         """Return a language of the book."""

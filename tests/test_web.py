@@ -67,7 +67,7 @@ def test_nothing_is_loaded_from_the_network(site):
             if attribute == "src":
                 assert not re.match(r"\w+:|//", address), (page.name, address)
         root = html.parse(str(page)).getroot()
-        for address in root.xpath("//link/@href"):
+        for address in root.xpath("//link[not(@rel='alternate')]/@href"):  # alternates name, never load
             assert not re.match(r"\w+:|//", address), (page.name, address)
     for sheet in [*site.glob("css/*.css"), *site.glob("fonts/*.css")]:
         text = sheet.read_text()
@@ -159,7 +159,8 @@ def test_the_search_index_is_a_script_with_every_section(built, site):
     assert text.startswith("window.HANDBOOK_SEARCH = ")
     data = json.loads(text[len("window.HANDBOOK_SEARCH = "):].rstrip().rstrip(";"))
     sections = [(c.id, s.id) for c in built.handbook.books["en"].chapters for s in c.sections]
-    assert {f"{c}.html#{s}" for c, s in sections} <= set(data["documents"])
+    assert {f"{c}.html#{s}" for c, s in sections} <= {shown["href"] for shown in data["documents"].values()}
+    assert all(len(ref) <= 2 for ref in data["documents"])  # short names: the index repeats them for every word
     assert data["index"]["version"] == "2.3.9" and data["index"]["pipeline"] == ["stemmer"]
     page = (site / "search.html").read_text()
     assert "lunr.min.js" in page and "lunr.es" not in page
@@ -222,6 +223,26 @@ def test_an_english_source_title_says_it_is_english_on_the_spanish_site(tmp_path
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     sources = (spanish_site(tmp_path) / "sources.html").read_text(encoding="utf-8")
     assert sources.count('<span lang="en">The first article</span>') == 1  # WCAG 3.1.2, language of parts
+
+
+def test_other_languages_have_full_addresses_only_where_the_book_says_where_it_is_published(tmp_path, monkeypatch):
+    """hreflang alternates must be full addresses (search engines ignore relative ones): the
+    book file's web_address gives them; a book without one names no alternates at all."""
+    from handbook.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = spanish_site(tmp_path)
+    assert not html.parse(str(site / "sample.html")).getroot().xpath("//link[@rel='alternate']")
+    book = tmp_path / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("publisher:", "web_address: https://example.org/sample\npublisher:")
+                    .replace("editions:\n", "editions:\n  formats: [web]\n"))
+    build(Project.at(tmp_path), Request(formats=("web",)), progress=lambda line: None)
+    for folder in (tmp_path / "build" / "web", tmp_path / "build" / "es" / "web"):
+        for page in pages(folder):
+            root = html.parse(str(page)).getroot()
+            alternates = {link.get("hreflang"): link.get("href") for link in root.xpath("//link[@rel='alternate']")}
+            assert alternates == {"en": f"https://example.org/sample/{page.name}",
+                                  "es": f"https://example.org/es/web/{page.name}"}, page
 
 
 def test_spanish_search_stems_as_the_browser_does():

@@ -71,7 +71,14 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
         edition_languages=chosen_languages,
         reviews_required=data.get("policy", {}).get("chapter_reviews") == "required",
         draft=editions.get("draft", False),
+        web_address=_folder(data["web_address"]) if "web_address" in data else None,
     )
+
+
+def _folder(address: str) -> str:
+    """Return a web address as a folder's, ending in `/`: the pages' addresses are joined to it."""
+    address = address.strip()
+    return address if address.endswith("/") else address + "/"
 
 
 def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...], problems: Problems) -> tuple[str, ...]:

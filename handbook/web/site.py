@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from jinja2 import Environment
 
@@ -20,6 +21,8 @@ from ..i18n.runtime import language_name
 from ..render.context import Context
 from ..render.documents import Split, is_glossary, split
 from ..render.inline import WebLinker
+from .fonts import preloaded_fonts, web_fonts_css
+from .pictures import web_picture
 from .search import search_script
 
 NAMES = {"cover": "index.html", "title-page": "index.html", "colophon": "index.html", "contents": "index.html",
@@ -29,6 +32,8 @@ SEARCH_PAGE = "search.html"
 RESERVED = frozenset(NAMES.values()) | {SEARCH_PAGE}
 STATIC = ("web/web.css", "web/search.js")
 """Theme files copied beside the pages, as `css/` and `js/`."""
+FAVICON = "favicon.svg"
+"""The site's icon, from the theme's web/ folder, beside the pages (a browser asks for one)."""
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
 
 
@@ -68,8 +73,12 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
         help_now_href=linker.href(book.help_now) if book.help_now_chapter else None,
         downloads=downloads,
         languages=languages,
+        alternates=_alternates(context),
         search_page=SEARCH_PAGE,
         search_scripts=_search_scripts(context),
+        preload_fonts=tuple(f"fonts/{name}" for name in preloaded_fonts(_fonts_css(context))),
+        favicon=FAVICON if context.theme.find(f"web/{FAVICON}") else None,
+        image_size=lambda figure: web_picture(figure.path)[1],
     )
 
     def render(template: str, page: str, **more) -> bytes:
@@ -134,6 +143,26 @@ def edition_links(handbook, edition, gettext, planned: frozenset[Edition] = froz
     return tuple(downloads_list), tuple(languages)
 
 
+def _alternates(context: Context) -> tuple[Link, ...]:
+    """Return the address of the same clinic's site in each language (its own too), where the
+    book file says where its web edition is published; none where it does not, since a
+    search engine wants full addresses (hreflang) and a relative one would be wrong."""
+    settings, project, edition = context.book.settings, context.project, context.edition
+    if settings.web_address is None or "web" not in settings.formats:
+        return ()
+    published = output_path(project, settings, Edition("", settings.languages[0].code, "", "web"))
+    addresses = []
+    for code in settings.edition_languages:
+        there = output_path(project, settings, Edition(edition.clinic, code, "", "web"))
+        relative = Path(os.path.relpath(there, published)).as_posix()
+        addresses.append(Link(urljoin(settings.web_address, "" if relative == "." else relative + "/"), code, code))
+    return tuple(addresses)
+
+
+def _fonts_css(context: Context) -> str:
+    return context.theme.find("fonts/fonts.css").read_text(encoding="utf-8")
+
+
 def _check_names(context: Context) -> None:
     """Refuse a chapter whose page would take the name of the home, sources or search page."""
     problems = [Problem(chapter.location, f"the chapter id {chapter.id!r} would be the web edition's "
@@ -181,10 +210,13 @@ def _static(context: Context, parts: Split) -> dict[str, bytes]:
     for name in licences:
         files[f"js/{name}"] = theme.find(f"web/search/{name}").read_bytes()
     for name, path in _theme_folder(theme, "fonts").items():
-        if path.suffix in FONT_SUFFIXES or name in ("fonts.css", "OFL.txt"):
+        if path.suffix in FONT_SUFFIXES or name == "OFL.txt":
             files[f"fonts/{name}"] = path.read_bytes()
+    files["fonts/fonts.css"] = web_fonts_css(_fonts_css(context)).encode("utf-8")
+    if theme.find(f"web/{FAVICON}"):
+        files[FAVICON] = theme.find(f"web/{FAVICON}").read_bytes()
     for source, (name, _media_type) in parts.images.items():
-        files[name] = source.read_bytes()
+        files[name] = web_picture(source)[0]
     return files
 
 
