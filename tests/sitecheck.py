@@ -6,11 +6,42 @@ import functools
 import gzip
 import http.server
 import io
+import os
+import shutil
 import threading
 import urllib.parse
 from pathlib import Path
 
+import pytest
 from lxml import html
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+
+def chromium_path() -> str | None:
+    """Return Debian's Chromium (or the one $CHROMIUM names), if there is one."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextlib.contextmanager
+def browser_or_skip():
+    """Start Debian's Chromium under Playwright (never a browser it downloads), or skip the
+    test saying what is missing."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no Chromium here: run `make browser` (as root it installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=path, args=FLAGS)
+        except Error as error:
+            pytest.skip(f"Chromium at {path} does not start: {error.message.splitlines()[0]}")
+        yield chromium
+        chromium.close()
 
 
 def pages(site: Path) -> list[Path]:

@@ -18,38 +18,18 @@ from lxml import html
 
 from conftest import EPOCH, ROOT
 from handbook.editions import Edition
-from sitecheck import pages, served, spanish_site
+from sitecheck import browser_or_skip, chromium_path, pages, served, spanish_site
 
 LIGHTHOUSE = ROOT / ".tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 
 pytestmark = pytest.mark.slow  # Chromium over the web edition and the preview server.
 
 AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
-
-
-def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="module")
 def browser():
     """Return Debian's Chromium under Playwright, or skip saying what is missing."""
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
-    path = chromium_path()
-    if path is None:
-        pytest.skip("no Chromium here: run `make browser` (as root it installs Debian's chromium)")
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, args=FLAGS)
-        except Error as error:
-            pytest.skip(f"Chromium at {path} does not start: {error.message.splitlines()[0]}")
+    with browser_or_skip() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -214,83 +214,61 @@ def test_the_title_page_says_where_its_page_numbers_come_from_and_page_3_is_the_
     assert marker.getnext().get("id") == "colophon"  # "page 3" is the content review, as in print
 
 
-MEASURE = """<script>
-//<![CDATA[
-window.addEventListener("load", function () {
-  var lines = ["width " + document.documentElement.scrollWidth];
-  document.querySelectorAll("a.cite, a.backlink").forEach(function (a) {
-    var box = a.getBoundingClientRect();
-    lines.push(a.className + " " + box.width.toFixed(1) + " " + box.height.toFixed(1));
-  });
-  document.querySelectorAll("nav").forEach(function (nav) {
-    lines.push("nav-" + nav.id + " " + getComputedStyle(nav).display);
-  });
-  var out = document.createElement("pre");
-  out.id = "measured";
-  out.textContent = lines.join("\\n");
-  document.body.appendChild(out);
-});
-//]]>
-</script>%s</head>"""
+@pytest.fixture(scope="module")
+def reader(epub, tmp_path_factory):
+    """Return a function that opens a document of the unpacked e-book in Debian's Chromium
+    (through Playwright, at an exact width) as a stand-in for a reading system."""
+    from sitecheck import browser_or_skip
 
-
-def measure(epub, tmp_path, name: str, width: int, css: str = "", change=lambda text: text) -> list[list[str]]:
-    """Lay one document of the e-book out in Chromium at a width, with extra CSS (and its text
-    changed); return what MEASURE reports, line by line: the page's width, each marker's and
-    back-link's size, each nav's display."""
-    folder = tmp_path / "unpacked"
-    if not folder.is_dir():
-        for entry in epub.zip.namelist():
-            if entry.startswith("EPUB/") and not entry.endswith("/"):
-                (folder / entry).parent.mkdir(parents=True, exist_ok=True)
-                (folder / entry).write_bytes(epub.zip.read(entry))
-    document = folder / "EPUB" / name
-    page = document.with_name(f"measure-{width}-{len(css)}-{name}")
-    style = f"<style>{css}</style>" if css else ""
-    page.write_text(change(document.read_text()).replace("</head>", MEASURE % style, 1))
-    result = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                             "--disable-background-networking", f"--window-size={width},812", "--dump-dom",
-                             page.as_uri()], capture_output=True, text=True, timeout=120)
-    return [line.split() for line in
-            etree.fromstring(result.stdout.encode()).find(".//x:pre[@id='measured']", NS).text.split("\n")]
+    folder = tmp_path_factory.mktemp("unpacked")
+    for entry in epub.zip.namelist():
+        if entry.startswith("EPUB/") and not entry.endswith("/"):
+            (folder / entry).parent.mkdir(parents=True, exist_ok=True)
+            (folder / entry).write_bytes(epub.zip.read(entry))
+    with browser_or_skip() as chromium:
+        def open_document(name: str, width: int):
+            page = chromium.new_context(viewport={"width": width, "height": 844}).new_page()
+            page.goto((folder / "EPUB" / name).as_uri())
+            return page
+        yield open_document
 
 
 @pytest.mark.slow  # starts Chromium
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
-def test_note_markers_and_back_links_are_targets_a_finger_can_hit(epub, tmp_path):
-    """Lay the chapter with the most markers, and the notes, out in Chromium on a phone-sized
-    screen: every marker and back-link is at least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8)."""
-    measured = measure(epub, tmp_path, "what-it-may-help.xhtml", 375)[1:]
-    measured += measure(epub, tmp_path, "notes.xhtml", 375)[1:]
-    kinds = {line[0] for line in measured}
-    assert kinds == {"cite", "backlink"} and len(measured) > 200
-    for kind, width, height in measured:
-        assert float(width) >= 24 and float(height) >= 24, (kind, width, height)
+def test_note_markers_and_back_links_are_targets_a_finger_can_hit(reader):
+    """Lay the chapter with the most markers, and the notes, out on a phone-sized screen:
+    every marker and back-link is at least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8)."""
+    sizes = []
+    for name in ("what-it-may-help.xhtml", "notes.xhtml"):
+        page = reader(name, 375)
+        sizes += page.evaluate("""[...document.querySelectorAll('a.cite, a.backlink')].map(a => {
+            const box = a.getBoundingClientRect(); return [a.className, box.width, box.height]; })""")
+        page.context.close()
+    assert {kind for kind, _, _ in sizes} == {"cite", "backlink"} and len(sizes) > 200
+    assert [size for size in sizes if size[1] < 24 or size[2] < 24] == []
 
 
 @pytest.mark.slow  # starts Chromium
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
-def test_every_document_fits_a_phone_at_twice_the_text_size(epub, tmp_path):
+def test_every_document_fits_a_phone_at_twice_the_text_size(epub, reader):
     """At 390 CSS pixels and a 200 % text size (a reader's setting), nothing runs off the
     side: the tables reflow (the e-book's part of WCAG 1.4.10 and 1.4.4)."""
     wide = {}
     for name in epub.documents():
-        width = int(measure(epub, tmp_path, name, 390, "html { font-size: 200% !important; }")[0][1])
-        if width > 390:
-            wide[name] = width
-    assert wide == {}
+        page = reader(name, 390)
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            wide[name] = scroll
+        page.context.close()
+    assert inner == 390 and wide == {}
 
 
 @pytest.mark.slow  # starts Chromium
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Chromium to lay the page out")
-def test_the_landmarks_and_page_list_stay_hidden_where_hidden_is_ignored(epub, tmp_path):
-    def ignore_hidden(text: str) -> str:  # as a reading system that ignores the attribute
-        assert text.count(' hidden="hidden"') == 2
-        return text.replace(' hidden="hidden"', "")
-
-    navs = {line[0]: line[1] for line in measure(epub, tmp_path, "nav.xhtml", 390, change=ignore_hidden)
-            if line[0].startswith("nav-")}
-    assert navs == {"nav-toc": "block", "nav-landmarks": "none", "nav-page-list": "none"}
+def test_the_landmarks_and_page_list_stay_hidden_where_hidden_is_ignored(reader):
+    page = reader("nav.xhtml", 390)
+    page.evaluate("document.querySelectorAll('[hidden]').forEach(e => e.removeAttribute('hidden'))")
+    shown = page.evaluate("[...document.querySelectorAll('nav')].map(n => [n.id, getComputedStyle(n).display])")
+    page.context.close()
+    assert dict(shown) == {"toc": "block", "landmarks": "none", "page-list": "none"}
 
 
 def test_the_e_book_carries_its_fonts_as_truetype(epub):
