@@ -91,7 +91,10 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
     handbook = prepare_request(project, request)
     editions = plan(handbook, request)
     inputs = Inputs(handbook)
-    wanted = {edition: inputs.of(edition) for edition in editions}
+    from .web.site import download_inputs  # here: a build without a web edition need not import it
+
+    planned = frozenset(editions)
+    wanted = {edition: inputs.of(edition) | download_inputs(handbook, edition, planned) for edition in editions}
     check_inputs(handbook, editions)
     check_writable(project.out)
     report = Report()
@@ -110,7 +113,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
             progress(_progress_line(project, made, copied=True))
         made = list(report.copied)
         try:
-            for result in _run(handbook, jobs(todo), request.workers, request.force, request.keep_html):
+            for result in _run(handbook, jobs(todo), request.workers, request.force, request.keep_html, planned):
                 report.made.append(result)
                 made += result.made
                 for item in result.made:
@@ -225,7 +228,7 @@ def clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[st
 
 
 def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool,
-         keep_html: Path | None = None) -> Iterator[JobResult]:
+         keep_html: Path | None = None, planned: frozenset[Edition] = frozenset()) -> Iterator[JobResult]:
     """Yield each job's result as it finishes, in a pool of processes where there are several jobs.
 
     Workers are forked, so each inherits the loaded, checked book through `_WORKSHOP`:
@@ -235,7 +238,7 @@ def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool,
         return
     workers = min(workers or os.cpu_count() or 1, len(todo))
     if workers == 1:
-        workshop = Workshop(handbook, fresh, keep_html)
+        workshop = Workshop(handbook, fresh, keep_html, planned)
         for job in todo:
             yield workshop.run(job)
         return
@@ -244,10 +247,10 @@ def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool,
     import multiprocessing
 
     if "fork" not in multiprocessing.get_all_start_methods():
-        yield from _run(handbook, todo, 1, fresh, keep_html)
+        yield from _run(handbook, todo, 1, fresh, keep_html, planned)
         return
     global _WORKSHOP
-    _WORKSHOP = Workshop(handbook, fresh, keep_html)
+    _WORKSHOP = Workshop(handbook, fresh, keep_html, planned)
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [pool.submit(_run_in_worker, job) for job in _heaviest_first(todo)]

@@ -82,7 +82,8 @@ class JobResult:
 class Workshop:
     """What a worker keeps between jobs."""
 
-    def __init__(self, handbook: Handbook, fresh: bool = False, keep_html: Path | None = None):
+    def __init__(self, handbook: Handbook, fresh: bool = False, keep_html: Path | None = None,
+                 planned: frozenset[Edition] = frozenset()):
         from .pdf.paginate import Paginator
 
         self.handbook = handbook
@@ -90,6 +91,8 @@ class Workshop:
         """Make everything afresh, taking nothing kept in build/.cache/ (--force)."""
         self.keep_html = keep_html
         """Where to write each print edition's final HTML too (--keep-html), if anywhere."""
+        self.planned = planned
+        """Every edition of the build, for the web edition's downloads (web/site.py)."""
         self._languages: dict = {}
         self._typesetters: dict = {}
         self.paginator = Paginator(self)
@@ -203,5 +206,5 @@ class Workshop:
         from .web.site import edition_links, render_site
 
         context = self.context(edition)
-        downloads, languages = edition_links(self.handbook, edition, context.gettext)
+        downloads, languages = edition_links(self.handbook, edition, context.gettext, self.planned)
         return render_site(self.env(edition.language), context, downloads, languages)

@@ -444,6 +444,9 @@ class Settings:
     required_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """The roles whose current approval each language's text needs before a patient edition
     is built, as (language, role ids) pairs."""
+    web_address: str | None = None
+    """Where the book's own web edition in its first language is published, ending in `/`;
+    the other editions' sites lie beside it as they do in build/."""
 
     def language(self, code: str) -> Language:
         """Return a language of the book."""

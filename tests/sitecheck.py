@@ -3,12 +3,45 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
+import os
+import shutil
 import threading
 import urllib.parse
 from pathlib import Path
 
+import pytest
 from lxml import html
+
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run"]
+
+
+def chromium_path() -> str | None:
+    """Return Debian's Chromium (or the one $CHROMIUM names), if there is one."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@contextlib.contextmanager
+def browser_or_skip():
+    """Start Debian's Chromium under Playwright (never a browser it downloads), or skip the
+    test saying what is missing."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no Chromium here: run `make browser` (as root it installs Debian's chromium)")
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=path, args=FLAGS)
+        except Error as error:
+            pytest.skip(f"Chromium at {path} does not start: {error.message.splitlines()[0]}")
+        yield chromium
+        chromium.close()
 
 
 def pages(site: Path) -> list[Path]:
@@ -55,15 +88,34 @@ def broken_links(site: Path, outside: set[Path] = frozenset()) -> list[str]:
     return broken
 
 
+COMPRESSED = (".html", ".css", ".js", ".svg", ".txt")
+
+
 @contextlib.contextmanager
-def served(folder: Path):
-    """Serve a folder over HTTP on a free port of localhost; yield its address."""
+def served(folder: Path, compress: bool = False):
+    """Serve a folder over HTTP on a free port of localhost; yield its address.
+
+    With `compress`, text goes out gzipped to a browser that asks for it, as a web host
+    sends it (Lighthouse measures what a reader downloads)."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(folder), **kwargs)
 
         def log_message(self, *args):
             pass
+
+        def send_head(self):
+            path = Path(self.translate_path(self.path))
+            if not (compress and path.is_file() and path.suffix in COMPRESSED
+                    and "gzip" in self.headers.get("Accept-Encoding", "")):
+                return super().send_head()
+            data = gzip.compress(path.read_bytes(), mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            return io.BytesIO(data)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -99,5 +151,8 @@ def spanish_site(root: Path) -> Path:
     sources = sources.replace("note: Another test source.", "note: {en: Another test source., es: Otra fuente.}")
     (root / "sources" / "sources.yaml").write_text(sources, encoding="utf-8")
     stamp(root / "chapters" / "en" / "sample.yaml", root / "chapters" / "es" / "sample.yaml")
+    # An e-book from an earlier build, for the site's downloads (it links only files that are there).
+    (root / "build" / "es").mkdir(parents=True)
+    (root / "build" / "es" / "sample-handbook.epub").write_bytes(b"an e-book")
     build(Project.at(root), Request(languages=("es",), formats=("web",)), progress=lambda line: None)
     return root / "build" / "es" / "web"

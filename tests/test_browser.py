@@ -18,36 +18,18 @@ from lxml import html
 
 from conftest import EPOCH, ROOT
 from handbook.editions import Edition
-from sitecheck import pages, served, spanish_site
+from sitecheck import browser_or_skip, chromium_path, pages, served, spanish_site
+
+LIGHTHOUSE = ROOT / ".tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 
 pytestmark = pytest.mark.slow  # Chromium over the web edition and the preview server.
 
 AXE = ROOT / ".tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
-
-
-def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="module")
 def browser():
     """Return Debian's Chromium under Playwright, or skip saying what is missing."""
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        pytest.skip("Playwright is not installed (pip install -e '.[test]')")
-    path = chromium_path()
-    if path is None:
-        pytest.skip("no Chromium here: run `make browser` (as root it installs Debian's chromium)")
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, args=FLAGS)
-        except Error as error:
-            pytest.skip(f"Chromium at {path} does not start: {error.message.splitlines()[0]}")
+    with browser_or_skip() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -127,17 +109,42 @@ def test_every_internal_link_resolves_over_http(browser, site, page_names):
     assert broken == []
 
 
-def test_a_phone_wide_page_never_scrolls_sideways(browser, site, page_names):
-    base, _ = site
-    context, page = open_page(browser, viewport={"width": 375, "height": 800})
+@pytest.mark.parametrize("width", [320, 375])
+def test_no_page_of_either_site_scrolls_sideways_on_a_narrow_screen(browser, site, width):
+    """320 CSS pixels is a 1,280 pixel screen at 400 % (WCAG 2.2, 1.4.10 Reflow): every page of
+    the English and the Spanish site, search results too, fits without scrolling sideways."""
+    base, folder = site
+    spanish = folder.parent / "es" / "web"
+    names = [path.name for path in pages(folder)] + ["search.html?q=blood"]
+    addresses = [base + name for name in names]
+    addresses += [base + "../es/web/" + path.name for path in pages(spanish)] + [base + "../es/web/search.html?q=sesión"]
+    context, page = open_page(browser, viewport={"width": width, "height": 700})
     wide = {}
-    for name in page_names:
-        page.goto(base + name)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > 375:
-            wide[name] = width
+    for address in addresses:
+        page.goto(address)
+        page.wait_for_load_state("load")
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            wide[address[len(base):]] = scroll
     context.close()
-    assert wide == {}
+    assert len(addresses) > 30 and wide == {}
+
+
+def test_a_narrow_table_reflows_and_keeps_its_table_semantics(browser, site):
+    """At 320 px each row is a box headed by its first cell, each other cell under its
+    column's name; the accessibility tree still has the table, its headers and cells."""
+    base, _ = site
+    context, page = open_page(browser, viewport={"width": 320, "height": 700})
+    page.goto(base + "what-it-may-help.html")
+    table = page.locator(".table-wrap table").first
+    assert table.evaluate("t => getComputedStyle(t.querySelector('tbody tr')).display") == "block"
+    label = table.evaluate("t => getComputedStyle(t.querySelector('td[data-label]'), '::before').content")
+    header = table.evaluate("t => t.querySelectorAll('thead th')[1].textContent")
+    assert label == f'"{header}"'
+    cdp = context.new_cdp_session(page)
+    roles = [node["role"]["value"] for node in cdp.send("Accessibility.getFullAXTree")["nodes"] if node.get("role")]
+    assert roles.count("table") >= 1 and "columnheader" in roles and "rowheader" in roles and "cell" in roles
+    context.close()
 
 
 @pytest.mark.parametrize("language", ["en", "es"])
@@ -244,6 +251,61 @@ def test_spanish_search_finds_other_forms_of_a_word(browser, tmp_path, monkeypat
     assert page.text_content("#search-results li a") == "Primera parte"
     assert page.get_attribute("html", "lang") == "es"
     context.close()
+
+
+# --- Lighthouse ------------------------------------------------------------------------
+
+LIGHTHOUSE_PAGES = ("index.html", "crisis.html", "sources.html", "search.html?q=blood")
+"""One page of each type: the home page, a chapter (the one a reader in trouble opens), the
+sources, and search with results."""
+
+
+@pytest.fixture(scope="module")
+def lighthouse(built, site):
+    """Run Lighthouse (mobile, its defaults) on each type of page, served as a web host serves
+    them (text gzipped); return each page's report. Skips where Lighthouse cannot be had."""
+    import json
+
+    chromium = chromium_path()
+    if not LIGHTHOUSE.exists() or shutil.which("node") is None or chromium is None:
+        pytest.skip("Lighthouse is not installed: run `make browser` (npm install into .tools/lighthouse)")
+    _, folder = site
+    reports = {}
+    with served(built.out, compress=True) as base:
+        for name in LIGHTHOUSE_PAGES:
+            output = built.out / f"lighthouse-{len(reports)}.json"
+            result = subprocess.run(
+                [str(LIGHTHOUSE), base + folder.relative_to(built.out).as_posix() + "/" + name, "--quiet",
+                 "--output=json", f"--output-path={output}", "--chrome-flags=--headless=new --no-sandbox",
+                 "--only-categories=performance,accessibility,best-practices,seo"],
+                capture_output=True, text=True, env=dict(os.environ, CHROME_PATH=chromium), timeout=300)
+            assert result.returncode == 0, result.stderr[-2000:]
+            reports[name] = json.loads(output.read_text())
+            output.unlink()
+    return reports
+
+
+def test_lighthouse_finds_nothing_to_fix_on_any_type_of_page(lighthouse):
+    """Accessibility, best practices and search engines: 100 on every type of page. Of
+    performance, what does not hang on this machine's speed: no layout shift, text shown
+    while fonts load, pictures with their size, and a light page. (Its timings, and so its
+    performance score, are printed: timings never go into an assertion.)"""
+    failing = {}
+    for name, report in lighthouse.items():
+        categories = {key: category["score"] for key, category in report["categories"].items()}
+        print(name, categories)
+        audits = report["audits"]
+        problems = [key for key in ("accessibility", "best-practices", "seo") if categories[key] != 1]
+        problems += [key for key in ("cumulative-layout-shift", "font-display", "unsized-images", "errors-in-console",
+                                     "hreflang", "uses-text-compression")
+                     if audits[key]["score"] is not None and audits[key]["score"] < 1
+                     and audits[key]["scoreDisplayMode"] not in ("notApplicable", "informative")]
+        weight = audits["total-byte-weight"]["numericValue"]
+        if weight > 100 * 1024:  # what a reader downloads, fonts and pictures included
+            problems.append(f"total-byte-weight {weight / 1024:.0f} KiB")
+        if problems:
+            failing[name] = problems
+    assert failing == {}
 
 
 # --- handbook serve ------------------------------------------------------------------

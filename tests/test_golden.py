@@ -19,5 +19,5 @@ def test_epub_documents_match_golden(tree, golden, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     build(tree.project, Request(formats=("epub",), workers=1), progress=lambda line: None)
     archive = zipfile.ZipFile(tree.root / "build" / "sample-handbook.epub")
-    for name in ("sample.xhtml", "nav.xhtml", "sources.xhtml", "content.opf"):
+    for name in ("sample.xhtml", "nav.xhtml", "sources.xhtml", "notes.xhtml", "toc.ncx", "content.opf"):
         golden(f"sample-{name}", archive.read(f"EPUB/{name}").decode())

@@ -47,7 +47,8 @@ def test_each_page_has_one_footnote_for_each_source_it_cites(footnoted):
     reader = PdfReader(footnoted)
     pdf = pikepdf.open(footnoted)
     names = pikepdf.NameTree(pdf.Root.Names.Dests)
-    entry_page = {n: pdf.pages.index(pdf.pages.from_objgen(*names[f"source-{n}"][0].objgen)) + 1 for n in (1, 2)}
+    entry_page = {n: pdf.pages.index(pdf.pages.from_objgen(*names[f"source-{source_id}"][0].objgen)) + 1
+                  for n, source_id in ((1, "alpha"), (2, "beta"))}  # numbered in order of first citation
     cited_pages = 0
     for number, page in enumerate(reader.pages, start=1):
         text, found = page_runs(page)

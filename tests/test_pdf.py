@@ -167,7 +167,7 @@ def test_sources_appendix_lists_the_pages_that_really_cite_each_source(built):
         for match in re.findall(r"Cited on pages? ([\d,\s]+)\.", appendix)
     ]
     entries = built.handbook.indexes["en"].entries
-    assert printed == [sorted(citing[f"source-{entry.number}"]) for entry in entries]
+    assert printed == [sorted(citing[f"source-{entry.source.id}"]) for entry in entries]
     assert len(printed) == len(entries) and max(map(max, printed)) > 40
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 import gettext
+import re
 
 import pytest
 
@@ -45,10 +46,12 @@ sections:
 
 def test_citation_markers_link_to_the_numbered_source(tree):
     html = render(tree)
-    assert '<a class="cite" id="cite_sample_1" href="#source-1">1</a>' in html
-    assert '<a class="cite" id="cite_sample_3" href="#source-1">1</a>, <a class="cite" id="cite_sample_4" href="#source-2">2</a>' in html
+    # A marker is named by its block (section id and a hash of the block's text) and its source.
+    assert '<a class="cite" id="first-part_b3afa9_cite_alpha" href="#source-alpha">1</a>' in html
+    assert ('<a class="cite" id="first-part_163050_cite_alpha" href="#source-alpha">1</a>, '
+            '<a class="cite" id="first-part_163050_cite_beta_2" href="#source-beta">2</a>') in html
     assert 'emphasis</em><sup class="cite">' in html  # the marker sits against the word
-    assert '<li id="source-1">' in html and '<a class="page-ref" href="#cite_sample_1"></a>' in html
+    assert '<li id="source-alpha">' in html and '<a class="page-ref" href="#first-part_b3afa9_cite_alpha"></a>' in html
 
 
 def test_clinic_instruction_and_default_name(tree):
@@ -94,5 +97,5 @@ sections:
 """)
     html = render(tree)
     assert html.count('<span class="tick-box" aria-hidden="true"></span>') == 3
-    assert '<ul id="b_sample_1" class="checklist">' in html
+    assert re.search(r'<ul id="before-your-first-session_[0-9a-f]{6}" class="checklist">', html)
     assert '<td class="tick-cell"></td><th scope="col">What to do</th>' in html

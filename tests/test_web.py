@@ -67,7 +67,7 @@ def test_nothing_is_loaded_from_the_network(site):
             if attribute == "src":
                 assert not re.match(r"\w+:|//", address), (page.name, address)
         root = html.parse(str(page)).getroot()
-        for address in root.xpath("//link/@href"):
+        for address in root.xpath("//link[not(@rel='alternate')]/@href"):  # alternates name, never load
             assert not re.match(r"\w+:|//", address), (page.name, address)
     for sheet in [*site.glob("css/*.css"), *site.glob("fonts/*.css")]:
         text = sheet.read_text()
@@ -99,9 +99,10 @@ def test_citations_lead_to_their_source_and_the_source_back_to_each(built, site)
         root = html.parse(str(site / f"{chapter.id}.html")).getroot()
         for marker in root.xpath("//a[@class='cite']"):
             number = int(marker.text)
-            assert marker.get("href") == f"sources.html#source-{number}"
+            source_id = index.entries[number - 1].source.id
+            assert marker.get("href") == f"sources.html#source-{source_id}"
             assert marker.get("aria-label").startswith(f"Source {number}: ")
-            back = sources.xpath(f"//li[@id='source-{number}']//a[@href='{chapter.id}.html#{marker.get('id')}']")
+            back = sources.xpath(f"//li[@id='source-{source_id}']//a[@href='{chapter.id}.html#{marker.get('id')}']")
             assert back, (chapter.id, marker.get("id"))
             markers += 1
     assert markers == sum(len(entry.places) for entry in index.entries)
@@ -130,12 +131,36 @@ def test_the_downloads_are_the_same_editions_files(built, site):
     assert "PDF, large print, A4" in labels and "E-book (EPUB)" in labels
 
 
+def test_a_web_edition_built_alone_links_to_no_file_it_lacks(tree, monkeypatch):
+    """Downloads are linked only where their files are: made by the same build (the real book's
+    test above) or already beside the site; a site built alone into a new folder has none."""
+    from handbook.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tree.root / "elsewhere"
+    project = Project.at(tree.root, out)
+    build(project, Request(formats=("web",)), progress=lambda line: None)
+    site = out / "web"
+    assert broken_links(site) == []  # nothing leads out of the site
+    index = html.parse(str(site / "index.html")).getroot()
+    assert not index.xpath("//a[@download]") and not index.xpath("//*[@id='downloads-title' or @id='footer-downloads']")
+
+    (out / "sample-handbook.epub").write_bytes(b"an e-book made by an earlier build")
+    report = build(project, Request(formats=("web",)), progress=lambda line: None)
+    assert [made.edition.format for result in report.made for made in result.made] == ["web"]  # not skipped
+    for page in pages(site):
+        root = html.parse(str(page)).getroot()
+        assert set(root.xpath("//a[@download]/@href")) == {"../sample-handbook.epub"}, page.name
+    assert broken_links(site, {out / "sample-handbook.epub"}) == []
+
+
 def test_the_search_index_is_a_script_with_every_section(built, site):
     text = (site / "js" / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("window.HANDBOOK_SEARCH = ")
     data = json.loads(text[len("window.HANDBOOK_SEARCH = "):].rstrip().rstrip(";"))
     sections = [(c.id, s.id) for c in built.handbook.books["en"].chapters for s in c.sections]
-    assert {f"{c}.html#{s}" for c, s in sections} <= set(data["documents"])
+    assert {f"{c}.html#{s}" for c, s in sections} <= {shown["href"] for shown in data["documents"].values()}
+    assert all(len(ref) <= 2 for ref in data["documents"])  # short names: the index repeats them for every word
     assert data["index"]["version"] == "2.3.9" and data["index"]["pipeline"] == ["stemmer"]
     page = (site / "search.html").read_text()
     assert "lunr.min.js" in page and "lunr.es" not in page
@@ -198,6 +223,26 @@ def test_an_english_source_title_says_it_is_english_on_the_spanish_site(tmp_path
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     sources = (spanish_site(tmp_path) / "sources.html").read_text(encoding="utf-8")
     assert sources.count('<span lang="en">The first article</span>') == 1  # WCAG 3.1.2, language of parts
+
+
+def test_other_languages_have_full_addresses_only_where_the_book_says_where_it_is_published(tmp_path, monkeypatch):
+    """hreflang alternates must be full addresses (search engines ignore relative ones): the
+    book file's web_address gives them; a book without one names no alternates at all."""
+    from handbook.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    site = spanish_site(tmp_path)
+    assert not html.parse(str(site / "sample.html")).getroot().xpath("//link[@rel='alternate']")
+    book = tmp_path / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("publisher:", "web_address: https://example.org/sample\npublisher:")
+                    .replace("editions:\n", "editions:\n  formats: [web]\n"))
+    build(Project.at(tmp_path), Request(formats=("web",)), progress=lambda line: None)
+    for folder in (tmp_path / "build" / "web", tmp_path / "build" / "es" / "web"):
+        for page in pages(folder):
+            root = html.parse(str(page)).getroot()
+            alternates = {link.get("hreflang"): link.get("href") for link in root.xpath("//link[@rel='alternate']")}
+            assert alternates == {"en": f"https://example.org/sample/{page.name}",
+                                  "es": f"https://example.org/es/web/{page.name}"}, page
 
 
 def test_spanish_search_stems_as_the_browser_does():

@@ -14,8 +14,8 @@ from .traverse import blocks, citations, links, texts
 MADE_IDS = {"cover", "title", "title-page", "nav", "contents", "toc", "sources", "colophon", "landmarks", "page-list"}
 """Ids the editions make themselves: the theme's cover, title page, contents, sources and
 colophon, and the e-book's files (a chapter `title` would be a second title.xhtml)."""
-MADE_PATTERN = re.compile(r"(source|page)-\d+|note-.*|term-.*")
-"""The numbered sources and pages, the e-book's notes, the glossary's terms."""
+MADE_PATTERN = re.compile(r"source-.*|page-\d+|note-.*|term-.*")
+"""The sources (named by their ids), the numbered pages, the e-book's notes, the glossary's terms."""
 
 
 def check_book(book: Book, problems: Problems) -> None:

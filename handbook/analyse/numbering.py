@@ -99,4 +99,6 @@ def number_sources(book: Book) -> SourceIndex:
 
 def phone_citation_anchor(block: ClinicBlock, phone_id: str) -> str:
     """Return the anchor of the citation beside a public phone number in a contacts box."""
-    return f"cite_{block.anchor}_{phone_id}"
+    from ..render import anchors
+
+    return anchors.phone_citation(block.anchor, phone_id)

@@ -60,13 +60,23 @@ class Part:
         """Return the short hash of this part's source text (without children or the record)."""
         # A chapter is its title and summary; a section its title and id; a block all of it.
         left_out = (KEY, "sections", "review") + (("blocks",) if self.section_id is not None else ())
-        text = _without_matching_keys({key: value for key, value in self.data.items() if key not in left_out})
-        return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:8]
+        return _digest(self.data, left_out)
 
     def citations(self) -> list[str]:
         """Return the source ids this part cites, in order, counting repeats."""
         text = json.dumps({k: v for k, v in self.data.items() if k != KEY}, ensure_ascii=False)
         return sorted(ref.strip().lstrip("@") for group in CITATION.findall(text) for ref in group.split(";"))
+
+
+def block_hash(data: dict) -> str:
+    """Return the short hash of a block's text as a translation of it records it (`translated_from`)."""
+    return _digest(data, (KEY, "sections", "review"))
+
+
+def _digest(data: dict, left_out: tuple[str, ...]) -> str:
+    text = _without_matching_keys({key: value for key, value in data.items() if key not in left_out})
+    # default=str: a date typed into a text field hashes as written, not as a crash
+    return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:8]
 
 
 def _without_matching_keys(data):

@@ -3,6 +3,7 @@
 ebooklib's traps, and how this module avoids each (each has a test in tests/test_epub.py):
 - its page list takes every element with an `epub:type` and an id: we switch it off and
   write the navigation document (with our own page list) from a template;
+- its NCX is flat, with no page list: we write the NCX from a template too;
 - it throws away the <head> of EpubHtml documents: documents are added as plain items,
   written whole from templates;
 - it writes `dcterms:modified` in local time marked as UTC: we pass `mtime` in UTC;
@@ -82,8 +83,8 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
         for value in values:
             _meta(ebook, prop, value)
     _meta(ebook, "schema:accessibilitySummary", gettext(
-        "Text with headings, a table of contents, landmarks, page numbers from the printed %(layout)s "
-        "edition, and notes that link to the sources and back. Every picture has a text alternative. "
+        "Text with headings, a table of contents, landmarks, the page numbers of the printed edition "
+        "(%(layout)s), and notes that link to the sources and back. Every picture has a text alternative. "
         "No hazards.") % {"layout": print_label})
     _meta(ebook, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
     _meta(ebook, "a11y:certifiedBy", book.publisher)
@@ -115,9 +116,11 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
                              media_type="application/xhtml+xml", content=document.content)
         ebook.add_item(item)
         items[document.uid] = item
-    ebook.add_item(epub.EpubNcx())  # the spine names an NCX; old readers use it too
+    # The spine names the NCX by the id "ncx"; EPUB 2 readers use it. Ours, from a template:
+    # ebooklib's is flat, with no page list and a depth of 0.
+    ebook.add_item(epub.EpubItem(uid="ncx", file_name="toc.ncx", media_type="application/x-dtbncx+xml",
+                                 content=rendered.ncx))
     ebook.spine = [items["cover"], items["title-page"], nav_item] + [items[d.uid] for d in documents[2:]]
-    ebook.toc = [epub.Link(d.file_name, d.title, d.uid) for d in documents[2:]]
 
     out = io.BytesIO()
     options = {

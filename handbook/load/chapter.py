@@ -33,6 +33,8 @@ from ..model import (
     slug,
     term_id,
 )
+from ..analyse.translation import KEY as TRANSLATED_FROM, block_hash
+from ..render import anchors
 from .images import check_image
 from .inline import InlineParser, typeset
 from .schema import Document, read
@@ -65,8 +67,7 @@ class _ChapterReader:
         self.callout_kinds = callout_kinds
         self.id = self.path.stem
         self.problems = problems
-        self.inline = InlineParser(f"cite_{self.id}", problems)
-        self._blocks = 0
+        self.inline = InlineParser(problems)
 
     def chapter(self) -> Chapter | None:
         doc = self.document
@@ -102,28 +103,31 @@ class _ChapterReader:
             return None
         title = self.plain(at + ("title",))
         section_id = data["id"] if "id" in data and self.document.valid(at + ("id",)) else slug(title or "")
-        blocks = self.blocks(at + ("blocks",), BLOCK_KINDS) if isinstance(data.get("blocks"), list) else ()
+        blocks = self.blocks(at + ("blocks",), BLOCK_KINDS, section_id) if isinstance(data.get("blocks"), list) else ()
         return Section(section_id, self.document.location(at), title or "", blocks)
 
-    def blocks(self, at: tuple, kinds: tuple[str, ...]) -> tuple[Block, ...]:
+    def blocks(self, at: tuple, kinds: tuple[str, ...], section_id: str = "", callout: str = "") -> tuple[Block, ...]:
+        """Return the blocks of a section, or of the callout whose anchor is given."""
         result = []
+        taken: set[str] = set()
         for index in range(len(self.document.get(at))):
             if self.document.valid(at + (index,)):
-                block = self.block(at + (index,), kinds)
+                data = self.document.get(at + (index,))
+                # A translation's block is named by the hash of the block it translates (render/anchors.py).
+                anchor = (anchors.part(callout, index + 1) if callout else
+                          anchors.block(section_id, str(data.get(TRANSLATED_FROM) or block_hash(data)), taken))
+                block = self.block(at + (index,), kinds, anchor)
                 if block:
                     result.append(block)
-            else:
-                self._blocks += 1  # keep the anchors of later blocks where a fixed file puts them
         return tuple(result)
 
-    def block(self, at: tuple, kinds: tuple[str, ...]) -> Block | None:
+    def block(self, at: tuple, kinds: tuple[str, ...], anchor: str) -> Block | None:
         data = self.document.get(at)
         kind = next(kind for kind in kinds if kind in data)
         at_value = at + (kind,)
         location = self.document.location(at)
         guidance = data.get("guidance", False)
-        self._blocks += 1
-        anchor = f"b_{self.id}_{self._blocks}"
+        self.inline.within(anchor)
         if kind == "paragraph":
             return Paragraph(anchor, location, guidance, self.text(at_value))
         if kind in ("bullets", "steps", "checklist"):
@@ -164,7 +168,7 @@ class _ChapterReader:
         return self.inline.parse(text, self.document.location(at)) if text else ()
 
     def items(self, at: tuple, anchor: str) -> tuple[Item, ...]:
-        return tuple(Item(f"{anchor}_{number}", self.text(at + (index,)))
+        return tuple(Item(anchors.part(anchor, number), self.text(at + (index,)))
                      for number, index in enumerate(range(len(self.document.get(at))), start=1))
 
     def definitions(self, at: tuple, anchor: str) -> tuple[Definition, ...]:
@@ -174,7 +178,7 @@ class _ChapterReader:
             term = self.plain(at + (index, "term")) or ""
             also = tuple(form for number in range(len(item.get("also", ())))
                          if (form := self.plain(at + (index, "also", number))))
-            result.append(Definition(f"{anchor}_{index + 1}", term, self.text(at + (index, "text")), term_id(term),
+            result.append(Definition(anchors.part(anchor, index + 1), term, self.text(at + (index, "text")), term_id(term),
                                      also, item.get("explained_in"), self.document.location(at + (index,))))
         return tuple(result)
 
@@ -188,7 +192,7 @@ class _ChapterReader:
                 self.problems.add(self.document.location(row_at),
                                   f"this row has {len(row)} cells; the header has {len(header)}")
             # An empty cell ("" or null) is room to write in, as in a diary grid.
-            rows.append(Row(f"{anchor}_{number}", tuple(self.text(row_at + (index,)) for index in range(len(row)))))
+            rows.append(Row(anchors.part(anchor, number), tuple(self.text(row_at + (index,)) for index in range(len(row)))))
         return Table(anchor, location, guidance, self.plain(at + ("caption",)) or "", header, tuple(rows),
                      data.get("tick_boxes", False))
 
@@ -220,7 +224,7 @@ class _ChapterReader:
 
     def callout(self, at: tuple, anchor: str, location, guidance: bool) -> Callout | None:
         kind = self.document.get(at + ("kind",))
-        blocks = self.blocks(at + ("blocks",), NESTED_KINDS)
+        blocks = self.blocks(at + ("blocks",), NESTED_KINDS, callout=anchor)
         if kind not in self.callout_kinds:
             self.problems.add(self.document.location(at + ("kind",)),
                               f"unknown callout kind {kind!r}; expected one of: {', '.join(self.callout_kinds)}")

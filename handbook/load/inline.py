@@ -13,6 +13,7 @@ from markdown_it.token import Token
 
 from ..errors import Location, Problems
 from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text, is_id
+from ..render import anchors
 
 ALLOWED_SCHEMES = ("https", "mailto", "tel", "sms")
 """Link schemes a patient handbook may use (`tel:` and `sms:` make a crisis line one tap
@@ -62,16 +63,21 @@ def typeset(text: str) -> str:
 
 
 class InlineParser:
-    """Turn the text of one file into inline nodes, numbering its citation markers.
+    """Turn the text of one file into inline nodes, naming its citation markers.
 
-    Marker anchors look like `cite_chapter_3`: ids written in files cannot contain `_`,
-    so generated anchors never clash with them.
+    A marker is named after the block it is in and the source it cites (render/anchors.py),
+    so its id stays the same when text is added elsewhere in the chapter.
     """
 
-    def __init__(self, anchor_prefix: str, problems: Problems):
-        self._prefix = anchor_prefix
-        self._count = 0
+    def __init__(self, problems: Problems):
         self._problems = problems
+        self._block = ""
+        self._cited: dict[str, int] = {}
+
+    def within(self, block_anchor: str) -> None:
+        """Name the citation markers of the texts parsed next after the block they are in."""
+        self._block = block_anchor
+        self._cited = {}
 
     def parse(self, text: str, location: Location) -> Inlines:
         """Return the inline nodes of a piece of text."""
@@ -89,9 +95,9 @@ class InlineParser:
             self._problems.add(location, "the text is empty")
         return nodes
 
-    def _next_anchor(self) -> str:
-        self._count += 1
-        return f"{self._prefix}_{self._count}"
+    def _next_anchor(self, source_id: str) -> str:
+        self._cited[source_id] = self._cited.get(source_id, 0) + 1
+        return anchors.citation(self._block, source_id, self._cited[source_id])
 
     def _nodes(
         self, tokens: list[Token], start: int, closing: str | None, location: Location
@@ -115,7 +121,7 @@ class InlineParser:
                     self._check_href(href, location)
                     nodes.append(Link(href, children))
             elif kind == "citation":
-                refs = tuple(CiteRef(source_id, self._next_anchor()) for source_id in token.meta["ids"])
+                refs = tuple(CiteRef(source_id, self._next_anchor(source_id)) for source_id in token.meta["ids"])
                 nodes.append(Citation(refs))
             elif kind in ("softbreak", "hardbreak"):
                 _append_text(nodes, " ")

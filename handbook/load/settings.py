@@ -74,6 +74,7 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
         draft=editions.get("draft", False),
         roles=roles,
         required_roles=required,
+        web_address=_folder(data["web_address"]) if "web_address" in data else None,
     )
 
 
@@ -116,6 +117,12 @@ def _approval_policy(document: Document, codes: tuple[str, ...], problems: Probl
                              f"the role {role_id!r} is not one of the roles listed here: {', '.join(known)}")
     required = tuple((code, tuple(dict.fromkeys(every + tuple(extra.get(code, ()))))) for code in codes)
     return tuple(roles), required
+
+
+def _folder(address: str) -> str:
+    """Return a web address as a folder's, ending in `/`: the pages' addresses are joined to it."""
+    address = address.strip()
+    return address if address.endswith("/") else address + "/"
 
 
 def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...], problems: Problems) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from ..analyse.traverse import blocks
 from ..incremental.keys import code_hash, libraries
 from ..incremental.pages import PageCache, PageMap, layout_key
 from ..model import Figure
+from ..render import anchors
 from ..render.context import Context
 from ..render.print import cited_on, render_print
 
@@ -168,7 +169,7 @@ class Paginator:
             kept = cited_on(entry, anchor_pages)
             if len(kept) == len(entry.places):
                 continue
-            name = f"source-{entry.number}"
+            name = anchors.source(entry.source.id)
             changed.append(name)
             removed |= {place.anchor for place in entry.places} - {place.anchor for place in kept}
             before, after = (ngettext("Cited on page", "Cited on pages", len(places)) for places in (entry.places, kept))

@@ -13,6 +13,7 @@ from ..analyse.traverse import blocks
 from ..model import Book, Callout, Clinic, Definitions
 from ..project import Project
 from ..theme import PrintLayout, Theme
+from . import anchors
 from .inline import Linker
 
 BOOK_URL = "file:///book/"
@@ -69,7 +70,7 @@ class Context:
                         words[term.id] = gettext("In the glossary: %(term)s") % {"term": term.term}
         for entry in self.index.entries:
             name = entry.source.short_name
-            words[f"source-{entry.number}"] = gettext("Source %(num)s: %(name)s") % {"num": entry.number, "name": name}
+            words[anchors.source(entry.source.id)] = gettext("Source %(num)s: %(name)s") % {"num": entry.number, "name": name}
             for place in entry.places:
                 words[place.anchor] = gettext("Where source %(num)s is cited") % {"num": entry.number}
         return words
@@ -86,4 +87,5 @@ class Context:
             build_date=self.build_date.isoformat(),
             linker=linker or Linker(self.index),
             callout_title=self.callout_title,
+            anchors=anchors,
         )

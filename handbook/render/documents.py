@@ -11,8 +11,9 @@ from pathlib import Path
 from ..analyse.numbering import SourceIndex
 from ..analyse.traverse import blocks, page_anchors
 from ..model import Book, Chapter, Definitions, Figure
+from . import anchors
 
-FRONT = ("cover", "title-page", "contents")
+FRONT = ("cover", "title-page", "colophon", "contents")
 """The anchors of the front matter, in reading order."""
 
 
@@ -44,19 +45,19 @@ def split(book: Book, index: SourceIndex, names: dict[str, str], extension: str)
         for anchor in chapter_anchors(chapter):
             files[anchor] = name
         for section in chapter.sections:
-            files[f"{section.id}-title"] = name
+            files[anchors.heading(section.id)] = name
         for block, _ in blocks(chapter):
             if isinstance(block, Definitions):
                 files.update((entry.id, name) for entry in block.items)  # the glossary's terms
     for entry in index.entries:
-        files[f"source-{entry.number}"] = names["sources"]
+        files[anchors.source(entry.source.id)] = names["sources"]
         for place in entry.places:
             files[place.anchor] = f"{place.chapter_id}{extension}"
     order = list(FRONT)
     for chapter in book.chapters:
         order.extend(chapter_anchors(chapter))
     order.append("sources")
-    order.extend(f"source-{entry.number}" for entry in index.entries)
+    order.extend(anchors.source(entry.source.id) for entry in index.entries)
     return Split(files, tuple(order), image_names(book))
 
 

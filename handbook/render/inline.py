@@ -5,6 +5,7 @@ from markupsafe import Markup, escape
 
 from ..analyse.numbering import SourceIndex
 from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Term, Text
+from . import anchors
 
 
 class Linker:
@@ -22,7 +23,7 @@ class Linker:
 
     def source_href(self, source_id: str) -> str:
         """Return the href of a source's entry in the appendix."""
-        return self.href(f"source-{self.index.number(source_id)}")
+        return self.href(anchors.source(source_id))
 
     def citation(self, node: Citation) -> Markup:
         """Return the markers of a citation."""
@@ -77,7 +78,7 @@ class PrintLinker(Linker):
         number = self.index.number(ref.source_id)
         source = self.index.source(ref.source_id)
         name = source.short_name[:1].upper() + source.short_name[1:]
-        page = Markup('<a class="page-ref" href="#source-{}"></a>').format(number)
+        page = Markup('<a class="page-ref" href="#{}"></a>').format(anchors.source(ref.source_id))
         words = escape(self.footnote_text) % {"name": escape(name), "kind": escape(source.kind), "page": page}
         return Markup('<span class="footnote"><span class="footnote-number">{}</span> {}</span>').format(
             number, words)
@@ -98,19 +99,21 @@ class PrintLinker(Linker):
 
 
 class EpubLinker(Linker):
-    """Citation markers that reading systems show as pop-up notes: each leads to a short
-    note at the end of its own chapter (`note-<marker>`), which leads on to the source."""
+    """Citation markers that reading systems show as pop-up notes: each leads to the note on
+    its paragraph, item or row in the notes document (epub/notes.py), which leads on to the
+    sources."""
 
-    def __init__(self, index: SourceIndex, files: dict[str, str], source_label: str):
+    def __init__(self, index: SourceIndex, files: dict[str, str], source_label: str, note_of: dict[str, str]):
         super().__init__(index, files)
         self.source_label = source_label
         """The language's "Source %(num)s", for screen readers."""
+        self.note_of = note_of
+        """The id of the note each marker leads to."""
 
     def marker(self, anchor: str, href: str, number: int) -> Markup:
         return Markup(
-            '<a class="cite" id="{}" href="#note-{}" epub:type="noteref" role="doc-noteref" '
-            'aria-label="{}">{}</a>'
-        ).format(anchor, anchor, self.source_label % {"num": number}, number)
+            '<a class="cite" id="{}" href="{}" epub:type="noteref" role="doc-noteref" aria-label="{}">{}</a>'
+        ).format(anchor, self.href(self.note_of[anchor]), self.source_label % {"num": number}, number)
 
     def term(self, node: Term, inner: Markup) -> Markup:
         return Markup('<a class="glossref" href="{}" epub:type="glossref" role="doc-glossref">{}</a>').format(

@@ -20,6 +20,7 @@ import re
 
 from ..model import Callout, ClinicBlock, CONTACTS, Definitions, Figure, Table
 from ..analyse.traverse import plain_text, texts
+from ..render import anchors
 from ..render.context import Context
 from ..render.documents import Split
 
@@ -27,21 +28,25 @@ EXCERPT_CHARACTERS = 200
 
 
 def search_documents(context: Context, parts: Split) -> list[dict]:
-    """Return what the search finds: every section of every chapter, and every source."""
+    """Return what the search finds: every section of every chapter, and every source.
+
+    Each is the index's document by a short number (`ref`), with its address (`href`): the
+    index names a document once for each word in it, so a short name keeps the index a
+    third of the size an address would make it."""
     documents = []
     for chapter in context.book.chapters:
         for number, section in enumerate(chapter.sections):
             words = [chapter.summary or ""] if number == 0 else []
             for block in section.blocks:
                 words += _block_words(context, block)
-            documents.append({"ref": parts.href(section.id), "title": section.title, "page": chapter.title,
+            documents.append({"href": parts.href(section.id), "title": section.title, "page": chapter.title,
                               "body": _joined(words)})
     for entry in context.index.entries:
         source = entry.source
         words = [source.title or "", source.author or "", source.kind, source.note]
-        documents.append({"ref": parts.href(f"source-{entry.number}"), "title": source.short_name,
+        documents.append({"href": parts.href(anchors.source(source.id)), "title": source.short_name,
                           "page": context.gettext("Sources"), "body": _joined(words)})
-    return documents
+    return [{"ref": format(number, "x"), **document} for number, document in enumerate(documents)]
 
 
 def _joined(words: list[str]) -> str:
@@ -76,7 +81,8 @@ def search_script(context: Context, parts: Split) -> bytes:
     index = _builder(context)
     for document in documents:
         index.add(document)
-    shown = {d["ref"]: {"title": d["title"], "page": d["page"], "excerpt": _excerpt(d["body"])} for d in documents}
+    shown = {d["ref"]: {"href": d["href"], "title": d["title"], "page": d["page"], "excerpt": _excerpt(d["body"])}
+             for d in documents}
     data = {"index": index.build().serialize(), "documents": shown}
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # "</" never ends a script, and U+2028/9 are line ends to older JavaScript.

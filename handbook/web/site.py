@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from jinja2 import Environment
 
@@ -20,15 +21,19 @@ from ..i18n.runtime import language_name
 from ..render.context import Context
 from ..render.documents import Split, is_glossary, split
 from ..render.inline import WebLinker
+from .fonts import preloaded_fonts, web_fonts_css
+from .pictures import web_picture
 from .search import search_script
 
-NAMES = {"cover": "index.html", "title-page": "index.html", "contents": "index.html", "toc": "index.html",
-         "sources": "sources.html"}
+NAMES = {"cover": "index.html", "title-page": "index.html", "colophon": "index.html", "contents": "index.html",
+         "toc": "index.html", "sources": "sources.html"}
 """The pages of the front matter and of the sources; a chapter's page is `<id>.html`."""
 SEARCH_PAGE = "search.html"
 RESERVED = frozenset(NAMES.values()) | {SEARCH_PAGE}
 STATIC = ("web/web.css", "web/search.js")
 """Theme files copied beside the pages, as `css/` and `js/`."""
+FAVICON = "favicon.svg"
+"""The site's icon, from the theme's web/ folder, beside the pages (a browser asks for one)."""
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
 
 
@@ -68,8 +73,12 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
         help_now_href=linker.href(book.help_now) if book.help_now_chapter else None,
         downloads=downloads,
         languages=languages,
+        alternates=_alternates(context),
         search_page=SEARCH_PAGE,
         search_scripts=_search_scripts(context),
+        preload_fonts=tuple(f"fonts/{name}" for name in preloaded_fonts(_fonts_css(context))),
+        favicon=FAVICON if context.theme.find(f"web/{FAVICON}") else None,
+        image_size=lambda figure: web_picture(figure.path)[1],
     )
 
     def render(template: str, page: str, **more) -> bytes:
@@ -89,21 +98,40 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
     return files
 
 
-def edition_links(handbook, edition, gettext) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
-    """Return a web edition's links to the PDFs and e-book of its clinic and language, and
+def downloads(handbook, edition: Edition, planned: frozenset[Edition]) -> tuple[Edition, ...]:
+    """Return the PDFs and e-book a web edition's downloads list links to: those of its clinic
+    and language that the book file declares and that are there beside it, made by the same
+    build (`planned`) or by an earlier one. A site built alone links to nothing it lacks."""
+    settings, project = handbook.settings, handbook.project
+    declared = matrix(settings, handbook.declared_clinics, languages=(edition.language,),
+                      formats=tuple(f for f in settings.formats if f != "web"), only_clinics=(edition.clinic,))
+    return tuple(other for other in declared
+                 if other in planned or output_path(project, settings, other).is_file())
+
+
+def download_inputs(handbook, edition: Edition, planned: frozenset[Edition]) -> dict[str, str]:
+    """Return what a web edition's downloads list depends on, as inputs a later build compares:
+    a site built alone is made again once its PDFs and e-book are there."""
+    if edition.format != "web":
+        return {}
+    return {"(downloads)": " ".join(sorted(f"{other.layout}.{other.format}"
+                                           for other in downloads(handbook, edition, planned)))}
+
+
+def edition_links(handbook, edition, gettext, planned: frozenset[Edition] = frozenset()
+                  ) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+    """Return a web edition's links to the PDFs and e-book beside it (see downloads()), and
     to its other languages' web editions, as the book file declares them."""
     settings, project = handbook.settings, handbook.project
     here = output_path(project, settings, edition)
-    only = (edition.clinic,)
-    downloads = []
-    for other in matrix(settings, handbook.declared_clinics, languages=(edition.language,),
-                        formats=tuple(f for f in settings.formats if f != "web"), only_clinics=only):
+    downloads_list = []
+    for other in downloads(handbook, edition, planned):
         href = Path(os.path.relpath(output_path(project, settings, other), here)).as_posix()
         if other.format == "pdf":
             label = gettext("PDF, %(layout)s") % {"layout": gettext(handbook.theme.layouts[other.layout].label)}
         else:
             label = gettext("E-book (EPUB)")
-        downloads.append(Link(href, label))
+        downloads_list.append(Link(href, label))
     languages = []
     if "web" in settings.formats:
         for code in settings.edition_languages:
@@ -112,7 +140,27 @@ def edition_links(handbook, edition, gettext) -> tuple[tuple[Link, ...], tuple[L
                 name = language_name(code, code)
                 languages.append(Link(Path(os.path.relpath(there, here)).as_posix() + "/index.html",
                                       name[:1].upper() + name[1:], code))
-    return tuple(downloads), tuple(languages)
+    return tuple(downloads_list), tuple(languages)
+
+
+def _alternates(context: Context) -> tuple[Link, ...]:
+    """Return the address of the same clinic's site in each language (its own too), where the
+    book file says where its web edition is published; none where it does not, since a
+    search engine wants full addresses (hreflang) and a relative one would be wrong."""
+    settings, project, edition = context.book.settings, context.project, context.edition
+    if settings.web_address is None or "web" not in settings.formats:
+        return ()
+    published = output_path(project, settings, Edition("", settings.languages[0].code, "", "web"))
+    addresses = []
+    for code in settings.edition_languages:
+        there = output_path(project, settings, Edition(edition.clinic, code, "", "web"))
+        relative = Path(os.path.relpath(there, published)).as_posix()
+        addresses.append(Link(urljoin(settings.web_address, "" if relative == "." else relative + "/"), code, code))
+    return tuple(addresses)
+
+
+def _fonts_css(context: Context) -> str:
+    return context.theme.find("fonts/fonts.css").read_text(encoding="utf-8")
 
 
 def _check_names(context: Context) -> None:
@@ -162,10 +210,13 @@ def _static(context: Context, parts: Split) -> dict[str, bytes]:
     for name in licences:
         files[f"js/{name}"] = theme.find(f"web/search/{name}").read_bytes()
     for name, path in _theme_folder(theme, "fonts").items():
-        if path.suffix in FONT_SUFFIXES or name in ("fonts.css", "OFL.txt"):
+        if path.suffix in FONT_SUFFIXES or name == "OFL.txt":
             files[f"fonts/{name}"] = path.read_bytes()
+    files["fonts/fonts.css"] = web_fonts_css(_fonts_css(context)).encode("utf-8")
+    if theme.find(f"web/{FAVICON}"):
+        files[FAVICON] = theme.find(f"web/{FAVICON}").read_bytes()
     for source, (name, _media_type) in parts.images.items():
-        files[name] = source.read_bytes()
+        files[name] = web_picture(source)[0]
     return files
 
 

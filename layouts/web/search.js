@@ -26,7 +26,7 @@
     var shown = data.documents[result.ref];
     var item = document.createElement("li");
     var link = document.createElement("a");
-    link.href = result.ref;
+    link.href = shown.href;
     link.textContent = shown.title;
     var where = document.createElement("span");
     where.className = "search-page";
