@@ -43,11 +43,12 @@ def again(root, out, *args):
     """Build once more as after an edit: the outputs and the kept outputs gone, every page map kept."""
     import shutil
 
+    kinds = [kind for kind in ("pdf", "epub") if kind in args] or ["pdf", "epub"]  # what this build makes again
     for path in list(out.rglob("*")):
-        if path.suffix in (".pdf", ".epub") and ".cache" not in path.relative_to(out).parts:
+        if path.suffix[1:] in kinds and ".cache" not in path.relative_to(out).parts:
             path.unlink()
-    for store in out.glob(".cache/outputs-*"):
-        shutil.rmtree(store)
+    for kind in kinds:
+        shutil.rmtree(out / ".cache" / f"outputs-{kind}", ignore_errors=True)
     return build(root, out, *args)
 
 
