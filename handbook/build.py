@@ -129,7 +129,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         for item in made:
             name = item.path.relative_to(project.out).as_posix()
             manifest[name] = Entry(name, item.edition.as_json(), item.sha256, item.size, item.pages,
-                                   wanted[item.edition], handbook.settings.draft)
+                                   wanted[item.edition], handbook.settings.is_draft(item.edition.language))
             if item in report.copied:
                 continue
             store.put(item.edition, wanted[item.edition], item.path, item.pages)

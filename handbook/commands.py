@@ -114,7 +114,8 @@ def editions(args) -> int:
         print(json.dumps({"include": ci_matrix(project, handbook.settings, chosen, limit)}))
     else:
         for edition in chosen:
-            print(f"{edition.name:<40} {output_path(project, handbook.settings, edition)}")
+            status = "  (draft: not approved for patients yet)" if handbook.settings.is_draft(edition.language) else ""
+            print(f"{edition.name:<40} {output_path(project, handbook.settings, edition)}{status}")
     return 0
 
 

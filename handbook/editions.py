@@ -74,7 +74,7 @@ def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layo
 
 def output_path(project: Project, settings: Settings, edition: Edition) -> Path:
     """Return where an edition is written: a draft under drafts/, never where a patient edition goes."""
-    folder = project.out / DRAFTS if settings.draft else project.out
+    folder = project.out / DRAFTS if settings.is_draft(edition.language) else project.out
     if edition.clinic:
         folder = folder / edition.clinic / edition.language
     elif edition.language != settings.languages[0].code:
@@ -110,7 +110,8 @@ def ci_matrix(project: Project, settings: Settings, editions: list[Edition], max
     for edition in editions:
         output = output_path(project, settings, edition).relative_to(project.out).as_posix()
         rows.append(edition.as_json() | {"clinics": edition.clinic or "-", "output": output,
-                                         "artifact": output.replace("/", "--"), "draft": settings.draft})
+                                         "artifact": output.replace("/", "--"),
+                                         "draft": settings.is_draft(edition.language)})
     if not max_jobs or len(rows) <= max_jobs:
         return rows
     clinics = list(dict.fromkeys(edition.clinic or "-" for edition in editions))

@@ -366,6 +366,8 @@ class Language:
     """How this language names the edition, such as "First edition"."""
     keywords: tuple[str, ...]
     """Keywords for the PDF and e-book metadata."""
+    unapproved: str = "refuse"
+    """While the text lacks a required approval: `refuse` to build, or build `draft` editions."""
 
 
 @dataclass(frozen=True)
@@ -439,6 +441,9 @@ class Settings:
     """Every chapter must record its content review, and an overdue review fails the build."""
     draft: bool = False
     """The editions are drafts: overdue reviews are allowed, and the theme marks the book as a draft."""
+    draft_languages: tuple[str, ...] = ()
+    """The languages built as drafts because their text lacks a required approval (`unapproved:
+    draft`), found when the book is checked."""
     roles: tuple[Role, ...] = ()
     """Every role the policy knows (policy: approvals: roles:); none: the book records no approvals."""
     required_roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -451,6 +456,10 @@ class Settings:
     def language(self, code: str) -> Language:
         """Return a language of the book."""
         return next(language for language in self.languages if language.code == code)
+
+    def is_draft(self, language: str) -> bool:
+        """Tell whether a language's editions are drafts: all of them (--draft), or this one, unapproved."""
+        return self.draft or language in self.draft_languages
 
     def role(self, role_id: str) -> Role | None:
         """Return a role the policy knows, or None."""
@@ -485,6 +494,11 @@ class Book:
     approvals: tuple[Approval, ...] = ()
     """The approvals whose words are this language's words now (and, for a translation, whose
     source words are the source language's now), in the book's order of parts."""
+
+    @property
+    def draft(self) -> bool:
+        """Tell whether this language's editions are drafts, not for patients."""
+        return self.settings.is_draft(self.language)
 
     @property
     def version(self) -> str:

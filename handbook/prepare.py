@@ -131,6 +131,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     if settings.roles:  # with the rest: a translation out of step is shown with the approval it lost
         books = with_approvals(project, settings, books, sources_file, theme, problems,
                                enforce=check_approvals and not settings.draft)
+        settings = next(iter(books.values())).settings if books else settings
     problems.raise_if_any()
     check_glyphs(text_files(project, settings, books, clinic_paths.values()), font_files(theme.files()), problems)
     problems.raise_if_any()
@@ -158,10 +159,17 @@ def with_approvals(project: Project, settings: Settings, books: dict[str, Book],
             return books
     found = {code: statuses(project, book, source if code != first else None, problems)
              for code, book in books.items()}
+    # A language whose text may wait for its approvals (`unapproved: draft`) is built as drafts
+    # meanwhile; any other is refused.
+    drafts = tuple(code for code, status in found.items() if settings.language(code).unapproved == "draft"
+                   and not all(part.approved for part in status))
     if enforce:
-        for status in found.values():
-            check_approvals(status, first, problems)
-    return {code: dataclasses.replace(book, approvals=current_approvals(found[code])) for code, book in books.items()}
+        for code, status in found.items():
+            if code not in drafts:
+                check_approvals(status, first, problems)
+    settings = dataclasses.replace(settings, draft_languages=drafts)
+    return {code: dataclasses.replace(book, settings=settings, approvals=current_approvals(found[code]))
+            for code, book in books.items()}
 
 
 def text_files(project: Project, settings: Settings, books: dict[str, Book], clinic_files=()):

@@ -187,3 +187,28 @@ def test_without_a_policy_nothing_is_approved_and_nothing_is_needed(tree, capsys
     code, _, err = handbook(tree.root, "approve", "--all", "--by", "A", "--role", "b", capsys=capsys)
     assert code == 1 and "chapters/book.yaml:1: the book file has no approvals policy" in err
     assert not (tree.root / "approvals").exists()
+
+
+def test_a_language_that_may_wait_for_approval_is_built_as_drafts_meanwhile(bilingual, capsys):
+    """A machine-made translation (`unapproved: draft`) is built as drafts while its approvals are
+    missing, beside the patient editions of the approved languages, and as a patient edition once approved."""
+    root = bilingual
+    book = root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("    edition: Edición de prueba\n",
+                                             "    edition: Edición de prueba\n    unapproved: draft\n"))
+    for record in (root / "approvals" / "es").iterdir():
+        record.unlink()
+    code, out, err = handbook(root, "editions", "--format", "web", capsys=capsys)
+    assert code == 0, err
+    assert [line.split()[0] for line in out.splitlines()] == ["-/en/site.web", "-/es/site.web"]
+    assert "drafts/es/web  (draft: not approved for patients yet)" in out and "build/web\n" in out + "\n"
+    assert handbook(root, "build", "web", capsys=capsys)[0] == 0
+    drafted = root / "build" / "drafts" / "es" / "web" / "index.html"
+    assert "Borrador" in drafted.read_text() and not (root / "build" / "es" / "web").exists()
+    assert "Borrador" not in (root / "build" / "web" / "index.html").read_text()
+    manifest = json.loads((root / "build" / "manifest.json").read_text())
+    assert {entry["path"]: entry["draft"] for entry in manifest["outputs"]} == {"web": False, "drafts/es/web": True}
+    assert handbook(root, "approve", "--all", "--language", "es", "--by", "Equipo editorial", "--role",
+                    "editorial-team", capsys=capsys)[0] == 0
+    assert handbook(root, "build", "web", capsys=capsys)[0] == 0
+    assert "Borrador" not in (root / "build" / "es" / "web" / "index.html").read_text()

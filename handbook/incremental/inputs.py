@@ -85,10 +85,9 @@ class Inputs:
     def of(self, edition: Edition) -> dict[str, str]:
         """Return the inputs of an edition by name, with the build date and the code that made it."""
         if self._common is None:
-            self._common = {"(build date)": self.handbook.date.isoformat(), "(handbook)": code_hash(),
-                            "(draft)": str(self.handbook.settings.draft).lower()}
+            self._common = {"(build date)": self.handbook.date.isoformat(), "(handbook)": code_hash()}
         found = {self.name(path): self.hash(path) for path in self.files(edition)}
-        return found | self._common
+        return found | self._common | {"(draft)": str(self.handbook.settings.is_draft(edition.language)).lower()}
 
     def name(self, path: Path) -> str:
         """Return how the manifest names an input: the same wherever the book is checked out.

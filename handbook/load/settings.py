@@ -26,7 +26,7 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
     before = len(problems)
     languages = tuple(
         Language(code, entry["title"].strip(), entry["subtitle"].strip(), entry["edition"].strip(),
-                 tuple(word.strip() for word in entry.get("keywords", ())))
+                 tuple(word.strip() for word in entry.get("keywords", ())), entry.get("unapproved", "refuse"))
         for code, entry in data["languages"].items()
     )
     published = datetime.date.fromisoformat(data["published"])
