@@ -152,6 +152,13 @@ def _parser() -> argparse.ArgumentParser:
                              help="exit 1 if a chapter, or the middle chapter, misses its language's goal")
     readability.set_defaults(run=commands.readability)
 
+    theme = subcommands.add_parser("theme", help="copy a file of the default theme into the book's layouts/, "
+                                   "to change it there")
+    theme.add_argument("action", choices=("copy", "list"), help="copy: the files named; list: every file of the "
+                       "default theme, and which the book overrides")
+    theme.add_argument("files", nargs="*", metavar="FILE", help="a theme file, such as print/print.css")
+    theme.set_defaults(run=commands.theme)
+
     cache = subcommands.add_parser("cache", help="show or empty what builds keep in build/.cache/ to skip work")
     cache.add_argument("action", choices=("info", "clean"), help="info: each store's entries and size; "
                        "clean: remove them all (the next build makes the same bytes, more slowly)")

@@ -261,6 +261,36 @@ def readability(args) -> int:
     return 0
 
 
+def theme(args) -> int:
+    """Copy files of the default theme into the book's layouts/, or list them."""
+    from .build import argument_error
+    from .theme import default_theme_dir
+
+    project = _project(args)
+    default = default_theme_dir()
+    names = sorted(path.relative_to(default).as_posix() for path in default.rglob("*")
+                   if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".py")
+    if args.action == "list":
+        for name in names:
+            own = " (the book's own copy)" if (project.layouts / name).is_file() else ""
+            print(f"{name}{own}")
+        return 0
+    if not args.files:
+        raise argument_error("theme copy: name the files to copy, such as print/print.css (`handbook theme list`)")
+    for name in args.files:
+        if name not in names:
+            raise argument_error(f"theme copy: the default theme has no file {name!r} (`handbook theme list`)")
+        target = project.layouts / name
+        if target.exists():
+            raise argument_error(f"theme copy: {target} exists already; it is the book's own copy")
+    for name in args.files:
+        target = project.layouts / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((default / name).read_bytes())
+        print(f"handbook: copied {name} to {target}: the book's own now, used instead of the default theme's")
+    return 0
+
+
 def cache(args) -> int:
     """Show or empty the stores under build/.cache/."""
     from .incremental.store import clean, info

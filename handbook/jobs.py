@@ -123,7 +123,8 @@ class Workshop:
 
         if layout not in self._typesetters:
             handbook = self.handbook
-            self._typesetters[layout] = Typesetter(handbook.project, handbook.theme, handbook.theme.layouts[layout])
+            self._typesetters[layout] = Typesetter(handbook.project, handbook.theme, handbook.theme.layouts[layout],
+                                                   handbook.settings.brand.extra("print"))
         return self._typesetters[layout]
 
     def context(self, edition: Edition) -> Context:

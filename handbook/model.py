@@ -403,6 +403,28 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Brand:
+    """A book's own look, from the book file's `theme:` (docs/format.md, "A book's own look")."""
+
+    accent: str | None = None
+    """The one colour, #rrggbb, in place of the theme's."""
+    logo: str | None = None
+    """A picture's path in the book's layouts/, shown on the covers, title pages and web header."""
+    stylesheets: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Stylesheets of the book's own, by format (print, epub, web), after the theme's."""
+    locations: tuple[tuple[str, Location], ...] = ()
+    """Where the book file sets each (accent, logo, stylesheets), for messages."""
+
+    def extra(self, format: str) -> tuple[str, ...]:
+        """Return the book's own stylesheets for a format."""
+        return dict(self.stylesheets).get(format, ())
+
+    def location(self, key: str) -> Location | None:
+        """Return where the book file sets a key."""
+        return dict(self.locations).get(key)
+
+
+@dataclass(frozen=True)
 class Settings:
     """The book file: who the book is, its languages, its chapters, and the editions to build."""
 
@@ -441,6 +463,8 @@ class Settings:
     """Every chapter must record its content review, and an overdue review fails the build."""
     draft: bool = False
     """The editions are drafts: overdue reviews are allowed, and the theme marks the book as a draft."""
+    brand: Brand = Brand()
+    """The book's own colour, logo and stylesheets."""
     draft_languages: tuple[str, ...] = ()
     """The languages built as drafts because their text lacks a required approval (`unapproved:
     draft`), found when the book is checked."""

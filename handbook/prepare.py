@@ -76,6 +76,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     drafts whatever the book file says. `check_approvals` False lets parts whose required
     approvals are missing or stale through (the preview, and the commands that approve).
     """
+    from .analyse.brand import check_brand
     from .analyse.check import check_book
     from .analyse.glossary import check_glossary, link_terms
     from .analyse.glyphs import check_glyphs, font_files
@@ -99,6 +100,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     sources_file = read_sources(project, problems)
     if settings is not None:
         check_book_files(project, theme, settings, problems)
+        check_brand(settings, theme, problems)
     problems.raise_if_any()
     if draft:
         settings = dataclasses.replace(settings, draft=True)

@@ -58,14 +58,20 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     found without even loading Pillow.
     """
     book, cover = context.book, context.theme.cover
+    brand = book.settings.brand
+    background = _rgb(brand.accent) if brand.accent else cover.background  # the book's own colour, if it has one
+    logo = context.theme.find(brand.logo) if brand.logo else None
     parts = _parts(context, gettext)
-    recipe = [SIZE, cover.background, cover.ink, MARGIN, RULE, book.publisher, _file_hash(cover.regular_font)]
+    recipe = [SIZE, background, cover.ink, MARGIN, RULE, book.publisher, _file_hash(cover.regular_font),
+              _file_hash(logo) if logo else None]
     recipe += [(text, _file_hash(font_file), size, after, highest) for text, font_file, size, after, highest in parts]
 
     def draw_cover() -> bytes:
         from PIL import Image, ImageDraw
 
-        image = Image.new("RGB", SIZE, cover.background)
+        image = Image.new("RGB", SIZE, background)
+        if logo is not None:
+            _paste_logo(image, logo)
         draw = ImageDraw.Draw(image)
         publisher = pillow_font(cover.regular_font, 60, context.project.cache)
         lines = _fitted(draw, parts, context.project.cache)
@@ -81,6 +87,22 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     store = Store(context.project.cache, "covers", 1, limit=64, suffix=".png",
                   accept=lambda data: data.startswith(b"\x89PNG\r\n\x1a\n"), fresh=context.fresh)
     return store.made(key("cover", recipe), draw_cover)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
+
+
+def _paste_logo(image, path: Path) -> None:
+    """Put the book's logo at the top of the cover, above the title's first line, on a white plate."""
+    from PIL import Image
+
+    with Image.open(path) as logo:
+        logo = logo.convert("RGBA")
+        logo.thumbnail((SIZE[0] - 2 * MARGIN - 40, 150))
+        plate = Image.new("RGBA", (logo.width + 40, logo.height + 40), (255, 255, 255, 255))
+        plate.alpha_composite(logo, (20, 20))
+        image.paste(plate.convert("RGB"), (MARGIN, 90))
 
 
 def _file_hash(path: Path) -> str:

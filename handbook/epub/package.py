@@ -99,6 +99,14 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
                                      content=path.read_bytes()))
     ebook.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                  content=theme.find("epub/epub.css").read_bytes()))
+    brand = book.settings.brand
+    for number, sheet in enumerate(brand.extra("epub"), start=1):  # the book's own, after the theme's
+        ebook.add_item(epub.EpubItem(uid=f"own-style-{number}", file_name=f"css/own-{number}.css",
+                                     media_type="text/css", content=theme.find(sheet).read_bytes()))
+    if brand.logo:
+        logo = theme.find(brand.logo)
+        ebook.add_item(epub.EpubItem(uid="logo", file_name=f"images/logo{logo.suffix.lower()}", content=logo.read_bytes(),
+                                     media_type="image/png" if logo.suffix.lower() == ".png" else "image/jpeg"))
     # The theme's @font-face file, naming TrueType copies of its fonts (epub/fonts.py).
     ebook.add_item(epub.EpubItem(uid="fonts", file_name="fonts/fonts.css", media_type="text/css",
                                  content=fonts_css(theme.find("fonts/fonts.css").read_text(encoding="utf-8")).encode()))
@@ -167,3 +175,4 @@ def _normalise(package: bytes, language: str, date: datetime.datetime) -> bytes:
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             target.writestr(info, data, compresslevel=9 if name != "mimetype" else None)
     return out.getvalue()
+

@@ -1,6 +1,8 @@
 """Render the e-book's documents, its navigation document and its NCX from the epub/ templates."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -61,6 +63,8 @@ class _Renderer:
             output="epub",
             page_breaks=self.breaks,
             image_src=lambda figure: parts.images[figure.path][0],
+            logo_file=f"images/logo{Path(context.book.settings.brand.logo).suffix.lower()}"
+            if context.book.settings.brand.logo else None,
         )
 
     def render(self, template: str, **names) -> bytes:

@@ -6,7 +6,7 @@ import glob
 from pathlib import Path
 
 from ..errors import Problems
-from ..model import Language, Role, Settings
+from ..model import Brand, Language, Role, Settings
 from ..project import Project
 from .schema import Document, read
 
@@ -49,6 +49,7 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
     formats = tuple(editions.get("formats", ("pdf", "epub")))
     clinics = _clinic_files(project, document, editions.get("clinics", ()), problems)
     roles, required = _approval_policy(document, codes, problems)
+    brand = _brand(document, theme, problems)
     if len(problems) > before:
         return None
     return Settings(
@@ -66,6 +67,7 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
         help_now=help_now,
         glossary=glossary,
         disclaimer=theme.get("disclaimer", False),
+        brand=brand,
         layouts=chosen_layouts,
         formats=formats,
         clinics=clinics,
@@ -153,3 +155,26 @@ def _clinic_files(project: Project, document: Document, patterns, problems: Prob
                          f"no clinic file matches {pattern!r} in {project.root}")
         found.extend(path for path in matches if path not in found)
     return tuple(found)
+
+
+def _brand(document: Document, theme: dict, problems: Problems) -> Brand:
+    """Return the book's own look from the book file's theme section; its files are checked with the theme's."""
+    accent = theme.get("accent")
+    if accent is not None and contrast(accent, "#ffffff") < 7:
+        problems.add(document.location(("theme", "accent")),
+                     f"the accent {accent} has a contrast of {contrast(accent, '#ffffff'):.1f}:1 with white; text "
+                     "in it needs 7:1 or more (a darker colour)")
+    locations = [(key, document.location(("theme", key))) for key in ("accent", "logo", "stylesheets") if key in theme]
+    sheets = tuple((format, tuple(paths)) for format, paths in theme.get("stylesheets", {}).items())
+    return Brand(accent.lower() if accent else None, theme.get("logo"), sheets, tuple(locations))
+
+
+def contrast(one: str, other: str) -> float:
+    """Return the contrast ratio of two #rrggbb colours (WCAG 2)."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

@@ -149,7 +149,7 @@ class Layout:
 class Typesetter:
     """Lay out HTML with one print layout of a theme."""
 
-    def __init__(self, project: Project, theme: Theme, layout: PrintLayout):
+    def __init__(self, project: Project, theme: Theme, layout: PrintLayout, extra: tuple[str, ...] = ()):
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -160,7 +160,7 @@ class Typesetter:
         self.fonts = FontConfiguration()
         self.where = Location(theme.find(layout.stylesheets[0]), 0)
         self.stylesheets = []
-        for sheet in layout.stylesheets:  # one by one, so that a mistake is named with its file and line
+        for sheet in (*layout.stylesheets, *extra):  # one by one, so that a mistake is named with its file and line
             with weasyprint_warnings() as warnings:
                 self.stylesheets.append(CSS(url=THEME_URL + sheet, url_fetcher=self.fetcher, font_config=self.fonts))
             if warnings:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from jinja2 import Environment
 
 from ..analyse.numbering import CitedSource
-from .context import Context
+from .context import THEME_URL, Context
 from .inline import PrintLinker
 
 
@@ -37,6 +37,7 @@ def render_print(env: Environment, context: Context, cite_pages: Mapping[str, in
         page_breaks={},
         cited_on=lambda entry: cited_on(entry, cite_pages),
         image_src=lambda figure: context.image_url(figure.path_for(context.edition.layout)),
+        logo_src=THEME_URL + context.book.settings.brand.logo if context.book.settings.brand.logo else None,
         stylesheet_links=stylesheet_links,
     )
 

@@ -79,6 +79,8 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
         preload_fonts=tuple(f"fonts/{name}" for name in preloaded_fonts(_fonts_css(context))),
         favicon=FAVICON if context.theme.find(f"web/{FAVICON}") else None,
         image_size=lambda figure: web_picture(figure.path)[1],
+        logo_src=_logo_name(context),
+        extra_stylesheets=tuple(f"css/{Path(sheet).name}" for sheet in book.settings.brand.extra("web")),
     )
 
     def render(template: str, page: str, **more) -> bytes:
@@ -215,9 +217,20 @@ def _static(context: Context, parts: Split) -> dict[str, bytes]:
     files["fonts/fonts.css"] = web_fonts_css(_fonts_css(context)).encode("utf-8")
     if theme.find(f"web/{FAVICON}"):
         files[FAVICON] = theme.find(f"web/{FAVICON}").read_bytes()
+    brand = context.book.settings.brand
+    for sheet in brand.extra("web"):  # the book's own, after the theme's (checked by analyse/brand.py)
+        files[f"css/{Path(sheet).name}"] = theme.find(sheet).read_bytes()
+    if brand.logo:
+        files[_logo_name(context)] = theme.find(brand.logo).read_bytes()
     for source, (name, _media_type) in parts.images.items():
         files[name] = web_picture(source)[0]
     return files
+
+
+def _logo_name(context: Context) -> str | None:
+    """Return where the site keeps the book's logo, if it has one."""
+    logo = context.book.settings.brand.logo
+    return f"images/logo{Path(logo).suffix.lower()}" if logo else None
 
 
 def _theme_folder(theme, relative: str) -> dict[str, Path]:
