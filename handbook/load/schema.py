@@ -176,7 +176,6 @@ def name(root: dict, at: tuple) -> str:
 
 # --- From nodes to data ------------------------------------------------------------------
 
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{tag}" for tag in
                ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "binary")}
 """The tags YAML gives plain values itself; any other (`!include`, `!!python/...`) is refused."""
@@ -191,6 +190,10 @@ class _Reader:
         self.values: dict[tuple, Node] = {}
         self.keys: dict[tuple, Node] = {}
         self.problems: list[tuple[Location, str]] = []
+        # One per file: a constructor remembers every node it has made a value of, so one
+        # kept for the process kept every file ever read (the preview's memory grew a
+        # little with each rebuild).
+        self.constructor = yaml.constructor.SafeConstructor()
 
     def document(self, root: Node) -> Document:
         return Document(self.path, self.convert(root, ()), self.values, self.keys)
@@ -221,7 +224,7 @@ class _Reader:
             return result
         if isinstance(node, SequenceNode):
             return [self.convert(item, at + (index,)) for index, item in enumerate(node.value)]
-        value = _scalar(node)
+        value = _scalar(node, self.constructor)
         if isinstance(value, str):
             bad = _bad_character(value)
             if bad:
@@ -229,10 +232,10 @@ class _Reader:
         return value
 
 
-def _scalar(node: ScalarNode):
+def _scalar(node: ScalarNode, constructor: yaml.constructor.SafeConstructor):
     """Return a scalar as YAML reads it, with dates as ISO text (JSON Schema has no dates)."""
     try:
-        value = _CONSTRUCTOR.construct_object(node)
+        value = constructor.construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError):  # `2026-02-30`, or a timestamp out of range
         return node.value
     if isinstance(value, (datetime.date, datetime.datetime)):
