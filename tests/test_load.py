@@ -312,7 +312,7 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tree):
 
     clinic = tree.root / "clinic-pipe.yaml"
     os.mkfifo(clinic)
-    assert problems(tree, clinic_files=(clinic,)) == [f"{clinic}: is not a file (a folder, a device or a pipe)"]
+    assert problems(tree, clinic_files=(clinic,)) == [f"{clinic}: is not a file (a device or a pipe)"]
 
 
 # --- Byte-order marks and Windows line ends simply work -----------------------------------

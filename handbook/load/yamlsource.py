@@ -5,14 +5,13 @@ every message can name the line of the value that is wrong (schema.py).
 """
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 
 import yaml
 from yaml.nodes import Node
 
 from ..errors import Location, Problems
+from .safeopen import read_regular, unreadable
 
 # A source file larger than this is not a handbook chapter; refuse it before parsing.
 MAX_FILE_BYTES = 2_000_000
@@ -111,20 +110,7 @@ def compose(path: Path, problems: Problems) -> Node | None:
 def _read(path: Path, problems: Problems) -> bytes | None:
     """Return a regular file's bytes, reading no more than the limit (a FIFO or /dev/zero never ends)."""
     try:
-        # O_NONBLOCK: opening a named pipe must not wait for a writer; a regular file ignores it.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except IsADirectoryError:
-        problems.add(Location(path, 0), "is a folder, not a file")
-        return None
+        return read_regular(path, MAX_FILE_BYTES)
     except OSError as error:
-        problems.add(Location(path, 0), f"cannot read the file: {error.strerror}")
+        problems.add(Location(path, 0), unreadable(error))
         return None
-    with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            problems.add(Location(path, 0), "is not a file (a folder, a device or a pipe)")
-            return None
-        try:
-            return file.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            problems.add(Location(path, 0), f"cannot read the file: {error.strerror}")
-            return None
