@@ -257,6 +257,12 @@ def _bad_character(text: str) -> str | None:
             return f"U+{code:04X}, half of a character; write the character itself, not its escape"
         if code in (0xFFFE, 0xFFFF):
             return f"U+{code:04X}, which is not a character"
+        if code in (0x2028, 0x2029):
+            # Like U+000B and U+0085 above, a break that is not a new line of the file: the
+            # print edition has no glyph for it, and e-book readers and browsers each break there, or not.
+            what = "line" if code == 0x2028 else "paragraph"
+            return (f"U+{code:04X}, a {what} separator (often pasted from a PDF or a word processor); "
+                    "write a space, or start a new paragraph")
     return None
 
 
