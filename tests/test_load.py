@@ -392,6 +392,31 @@ def test_a_chapter_may_not_take_the_name_of_a_file_the_e_book_makes(tree, name):
                               "cover, contents, sources, pages and headings); rename the chapter's file"]
 
 
+@pytest.mark.parametrize("name", ["index", "search"])
+def test_a_chapter_may_not_take_the_name_of_a_page_of_the_site_and_check_says_so(tree, name, capsys):
+    """Said by `check`, before any job: the web job said it only after the PDF and e-book were written."""
+    chapter = (tree.chapters / "sample.yaml").rename(tree.chapters / f"{name}.yaml")
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("  - sample\n", f"  - {name}\n"))
+    message = (f"{chapter}:1: the chapter id {name!r} would be the web edition's {name}.html page, which the site "
+               "uses itself; rename the chapter's file")
+    assert main(["--root", str(tree.root), "check"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == message
+    assert main(["--root", str(tree.root), "build", "pdf", "epub", "--jobs", "1"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == message
+    assert not (tree.root / "build").exists()
+
+
+def test_every_name_an_edition_gives_its_own_files_is_reserved():
+    from handbook.analyse.check import MADE_IDS, WEB_PAGES
+    from handbook.epub.xhtml import NAMES as EPUB_NAMES
+    from handbook.web.site import NAMES as WEB_NAMES, RESERVED
+
+    made = MADE_IDS | WEB_PAGES
+    assert {name.removesuffix(".html") for name in RESERVED} <= made
+    assert {name.removesuffix(".xhtml") for name in EPUB_NAMES.values()} | set(EPUB_NAMES) | set(WEB_NAMES) <= made
+
+
 def test_a_picture_may_have_a_version_for_a_print_layout(tree):
     import io
 
