@@ -248,3 +248,33 @@ def test_vscode_finds_the_schema_of_every_book_file():
     files = [path.relative_to(ROOT).as_posix() for path in [*ROOT.glob("chapters/**/*.yaml"), ROOT / "sources/sources.yaml"]]
     for name in files:
         assert any(fnmatch.fnmatch(name, pattern) for patterns in schemas.values() for pattern in patterns), name
+
+
+NOT_VALIDATORS = {"$schema", "$defs", "title", "description", "errorMessage"}
+"""Keywords that describe a value, not check it."""
+APPLICATORS = {"properties", "items", "$ref", "propertyNames"}
+"""Keywords that only lead into subschemas: the error is always about a keyword inside them."""
+
+
+def _keywords(node) -> set[str]:
+    """Return every keyword a schema uses (not the names of the properties it describes)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            children = value.values() if key in ("properties", "$defs") and isinstance(value, dict) else [value]
+            for child in children:
+                found |= _keywords(child)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _keywords(item)
+    return found
+
+
+def test_every_keyword_the_schemas_use_has_its_message():
+    from handbook.load.messages import SAY
+
+    used = set().union(*(_keywords(schema(kind)) for kind in KINDS))
+    assert "maxLength" in used and "required" in used  # the walk finds keywords, not property names
+    assert not used & {"sources", "phones", "slug"}
+    assert sorted(used - NOT_VALIDATORS - APPLICATORS - set(SAY)) == []
