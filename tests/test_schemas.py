@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handbook.errors import Problems
+from handbook.errors import HandbookError, Problems
 from handbook.load.chapter import load_chapter
 from handbook.load.schema import KINDS, _Reader, _resolve, read, schema, schema_at
 from handbook.prepare import prepare
@@ -278,3 +278,75 @@ def test_every_keyword_the_schemas_use_has_its_message():
     assert "maxLength" in used and "required" in used  # the walk finds keywords, not property names
     assert not used & {"sources", "phones", "slug"}
     assert sorted(used - NOT_VALIDATORS - APPLICATORS - set(SAY)) == []
+
+
+# --- Every free text has a length limit ------------------------------------------------------
+
+LIMITED = ("book", "sources", "clinic-defaults", "clinic")
+"""The files whose every text has a limit (a chapter's text has its own, 100,000 characters)."""
+
+
+def text_schemas(kind: str, at: tuple) -> list[dict]:
+    """Return the schemas that accept a text at a data path (each branch of an anyOf that does)."""
+    root = schema(kind)
+    _, node = _resolve(root, schema_at(root, at))
+    found = []
+    for branch in [node, *node.get("anyOf", ()), *node.get("oneOf", ())]:
+        _, branch = _resolve(root, branch)
+        kinds = branch.get("type", ())
+        if "string" in ([kinds] if isinstance(kinds, str) else kinds) or "enum" in branch:
+            found.append(branch)
+    return found
+
+
+def text_places(kind: str):
+    data = example(kind)
+    return [at for at in places(data) if isinstance(get(data, at), str)]
+
+
+def _bounded(node: dict) -> bool:
+    """Tell whether a text schema limits the length: maxLength, a list of values, a date, or a fixed pattern."""
+    pattern = node.get("pattern", "")
+    return ("maxLength" in node or "enum" in node or node.get("format") == "date"
+            or (pattern.startswith("^") and pattern.endswith("$") and not set("*+") & set(pattern)))
+
+
+@pytest.mark.parametrize("kind", LIMITED)
+def test_every_text_of_the_book_sources_and_clinic_files_has_a_length_limit(kind):
+    unbounded = [at for at in text_places(kind) for node in text_schemas(kind, at) if not _bounded(node)]
+    assert not unbounded, f"{kind}: no maxLength at {unbounded}"
+    assert text_places(kind)
+
+
+def too_long_cases():
+    for kind in LIMITED:
+        for at in text_places(kind):
+            limits = [node["maxLength"] for node in text_schemas(kind, at) if "maxLength" in node]
+            if limits:
+                yield pytest.param(kind, at, max(limits), id=f"{kind}-{'/'.join(map(str, at))}")
+
+
+@pytest.mark.parametrize("kind, at, limit", list(too_long_cases()))
+def test_each_text_too_long_is_one_message_at_its_line(tmp_path, kind, at, limit):
+    data = example(kind)
+    value = get(data, at)
+    start = "https://" if value.startswith("https://") else ""
+    filler = "a" if re.fullmatch(r"[a-z0-9-]+", value) else "x"  # an id stays an id
+    get(data, at[:-1])[at[-1]] = start + filler * (limit + 1 - len(start))
+    path = tmp_path / PLACES[kind]
+    path.parent.mkdir(parents=True)
+    path.write_text(_dump(data), encoding="utf-8")
+    problems = Problems()
+    assert read(path, kind, problems) is None
+    [problem] = problems.sorted()
+    assert (problem.location.path, problem.location.line) == (path, _line(path, at)), str(problem)
+    assert problem.message.endswith(f" is longer than {limit} characters"), problem.message
+
+
+def test_a_one_megabyte_book_title_is_refused_at_once(tree):
+    """It ran for minutes before (reviews/attack.md A5); now the schema refuses it."""
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("title: Sample Handbook", "title: " + "Long " * 200_000))
+    with pytest.raises(HandbookError) as raised:
+        prepare(tree.project)
+    assert [str(problem) for problem in raised.value.problems] == [f"{book}:9: 'title' is longer than 300 characters"]
