@@ -136,8 +136,27 @@ def test_uncited_source_is_reported(tree):
     note: Never cited.
 """)
     assert problems(tree) == [
-        f"{tree.root}/sources/sources.yaml:14: the source 'gamma' is never cited; cite it or remove it"
+        f"{tree.root}/sources/sources.yaml:14: the source 'gamma' is never cited in the 'en' chapters "
+        f"({tree.chapters}); cite it there or remove it"
     ]
+
+
+def test_a_source_cited_in_one_language_only_is_reported_in_the_other(tree):
+    from conftest import CLINIC_DEFAULTS, SAMPLE_CHAPTER
+
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("chapters:", "  es:\n    title: Manual\n    subtitle: Un libro\n"
+                                              "    edition: Prueba\nchapters:"))
+    tree.write("chapters/es/sample.yaml", SAMPLE_CHAPTER.replace("[@beta]", "[@alpha]").replace("@alpha; @beta", "@alpha"))
+    tree.write("chapters/es/clinic.yaml", CLINIC_DEFAULTS)
+    sources = tree.root / "sources" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("kind: web article", "kind: {en: web article, es: artículo web}")
+                       .replace("note: A test source.", "note: {en: A test source., es: Una fuente.}")
+                       .replace("note: Another test source.", "note: {en: Another test source., es: Otra fuente.}"))
+    found = problems(tree)
+    never = [line for line in found if "never cited" in line]
+    assert never == [f"{tree.root}/sources/sources.yaml:8: the source 'beta' is never cited in the 'es' chapters "
+                     f"({tree.root}/chapters/es); cite it there or remove it"], found
 
 
 def test_clinic_file_is_laid_over_the_defaults(tree):

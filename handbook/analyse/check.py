@@ -94,7 +94,10 @@ def _check_references(book: Book, problems: Problems) -> None:
                              + ", ".join(sorted(clinic_keys)))
     for source in book.sources:
         if source.id not in cited:
-            problems.add(source.location, f"the source {source.id!r} is never cited; cite it or remove it")
+            # Named with the language: a book in several languages checks each one, and a
+            # source the English chapters cite may be missing from the Spanish ones only.
+            problems.add(source.location, f"the source {source.id!r} is never cited in the {book.language!r} "
+                         f"chapters ({book.folder}); cite it there or remove it")
 
 
 def _check_sourcing(book: Book, problems: Problems) -> None:
