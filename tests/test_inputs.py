@@ -3,6 +3,7 @@ links or an odd file name where a file belongs is a `path: message` line, never 
 for ever or a traceback (reviews/attack.md A1, A2, A6)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -70,12 +71,8 @@ def test_a_pipe_put_in_after_a_build_stops_the_next_build_with_its_name(tree, ca
     sources.unlink()
     os.mkfifo(sources)
     capsys.readouterr()
-    signal.signal(signal.SIGALRM, _too_long)  # main() sets signal handlers: it runs in this thread
-    signal.alarm(20)
-    try:
+    with alarm(20):
         assert main(["--root", str(tree.root), "build", "web", "--jobs", "1"]) == 1
-    finally:
-        signal.alarm(0)
     assert capsys.readouterr().err.splitlines()[0] == f"{sources}: is not a file (a device or a pipe)"
 
 
@@ -112,8 +109,20 @@ class TooLong(BaseException):
     """Raised by the alarm: a BaseException, which no `except Exception` on the way can swallow."""
 
 
-def _too_long(*_):
-    raise TooLong("still waiting after 20 s")
+@contextlib.contextmanager
+def alarm(seconds: int):
+    """Fail (not hang) a block that waits too long; for code that must run in the main thread,
+    as main() does (it sets signal handlers)."""
+    def too_long(*_):
+        raise TooLong(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _raises(function, *args):
@@ -138,3 +147,58 @@ def test_reading_a_file_keeps_nothing_of_it_once_its_data_is_dropped(tree):
     del document
     gc.collect()
     assert not [node for node in nodes if node() is not None]
+
+
+# --- handbook translations: a file it cannot read is named, never "in step" ------------------
+
+
+@pytest.fixture
+def bilingual(tree):
+    """Return the small book with a Spanish translation, stamped."""
+    from test_i18n import SPANISH_BOOK, SPANISH_CHAPTER, SPANISH_CLINIC
+
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("    edition: Test edition\n", "    edition: Test edition\n" + SPANISH_BOOK))
+    english = tree.chapters / "sample.yaml"
+    english.write_text(english.read_text().replace("  - title: First part\n", "  - title: First part\n    id: first-part\n")
+                       + "      - questions:\n          - How many sessions will I need?\n")  # as test_i18n's
+    tree.write("chapters/es/sample.yaml", SPANISH_CHAPTER)
+    tree.write("chapters/es/clinic.yaml", SPANISH_CLINIC)
+    assert main(["--root", str(tree.root), "translations", "stamp"]) == 0
+    return tree
+
+
+def translations(tree, capsys, *args) -> tuple[int, list[str], list[str]]:
+    capsys.readouterr()
+    status = main(["--root", str(tree.root), "translations", *args])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err.splitlines()
+
+
+def test_translations_status_in_step(bilingual, capsys):
+    assert translations(bilingual, capsys, "status") == (0, ["es: in step with en"], [])
+
+
+@pytest.mark.parametrize("action", ["status", "stamp"])
+def test_translations_name_a_broken_translation_and_fail(bilingual, capsys, action):
+    spanish = bilingual.root / "chapters" / "es" / "sample.yaml"
+    spanish.write_text(spanish.read_text() + "sections: [oops\n")
+    before = spanish.read_bytes()
+    status, out, err = translations(bilingual, capsys, action)
+    lines = len(before.decode().splitlines())
+    assert (status, out) == (1, [])
+    assert err == [f"{spanish}:{lines}: invalid YAML: expected ',' or ']', but got '<stream end>'",
+                   "handbook: 1 problem; nothing more was written"]
+    assert spanish.read_bytes() == before
+
+
+@pytest.mark.parametrize("action, name", [("status", "chapters/es/sample.yaml"), ("status", "chapters/en/sample.yaml"),
+                                          ("status", "chapters/es/clinic.yaml"), ("stamp", "chapters/es/sample.yaml"),
+                                          ("stamp", "chapters/en/sample.yaml")])
+def test_translations_refuse_a_pipe_at_once(bilingual, capsys, action, name):
+    path = bilingual.root / name
+    path.unlink()
+    os.mkfifo(path)
+    with alarm(20):
+        status, out, err = translations(bilingual, capsys, action)
+    assert (status, out, err[0]) == (1, [], f"{path}: is not a file (a device or a pipe)")
