@@ -129,7 +129,7 @@ def serve(args) -> int:
     # The preview is never given to a patient: words changed since their approval are shown, not refused.
     request = Request(clinics=(args.clinic or "-",), languages=(language,) if language else None,
                       formats=("web",), draft=args.draft, check_approvals=False)
-    return serve(project, request, host=args.host, port=args.port)
+    return serve(project, request, host=args.host, port=args.port, open_browser=args.open)
 
 
 def diff(args) -> int:
