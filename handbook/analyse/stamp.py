@@ -14,7 +14,7 @@ from ..errors import Problems
 from ..load.safeopen import read_regular
 from ..model import Settings
 from ..project import Project
-from .translation import KEY, Part, _kind, read_translations
+from .translation import KEY, Part, _kind, read_parts, read_translations
 
 
 def stamp_language(project: Project, settings: Settings, language: str, chapter_ids) -> int:
@@ -26,12 +26,20 @@ def stamp_language(project: Project, settings: Settings, language: str, chapter_
     unreadable = Problems()
     chapters = read_translations(project, settings.languages[0].code, language, chapter_ids, unreadable)
     unreadable.raise_if_any()
-    return sum(stamp(original, translated, translation) for _, translation, original, translated in chapters
+    return sum(_stamp_parts(original, translated, translation) for _, translation, original, translated in chapters
                if original is not None and translated is not None)
 
 
-def stamp(original: Part, translated: Part, translation: Path) -> int:
-    """Write the current source hashes into a translated chapter; return how many changed."""
+def stamp(source: Path, translation: Path) -> int:
+    """Write the current hashes of one source chapter into its translation; return how many changed."""
+    unreadable = Problems()
+    original, translated = read_parts(source, unreadable), read_parts(translation, unreadable)
+    unreadable.raise_if_any()
+    return _stamp_parts(original, translated, translation) if original is not None and translated is not None else 0
+
+
+def _stamp_parts(original: Part, translated: Part, translation: Path) -> int:
+    """Write the hashes of a source's parts into its translation's lines; return how many changed."""
     pairs = [(translated, original)]
     for mine, theirs in zip(translated.children, original.children):
         if mine.section_id == theirs.section_id:
