@@ -130,7 +130,7 @@ def served(folder: Path, compress: bool = False):
 def spanish_site(root: Path) -> Path:
     """Write the small test book in English and Spanish into root, build its Spanish web edition; return it."""
     from conftest import BOOK_YAML, CLINIC_DEFAULTS, SAMPLE_CHAPTER, SOURCES_YAML
-    from handbook.analyse.stamp import stamp
+    from handbook.analyse.translation import stamp
     from handbook.build import Request, build
     from handbook.project import Project
     from test_i18n import SPANISH_BOOK, SPANISH_CHAPTER, SPANISH_CLINIC

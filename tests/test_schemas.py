@@ -321,18 +321,28 @@ def test_every_text_of_the_book_sources_and_clinic_files_has_a_length_limit(kind
 def too_long_cases():
     for kind in LIMITED:
         for at in text_places(kind):
-            limits = [node["maxLength"] for node in text_schemas(kind, at) if "maxLength" in node]
-            if limits:
-                yield pytest.param(kind, at, max(limits), id=f"{kind}-{'/'.join(map(str, at))}")
+            limited = [node for node in text_schemas(kind, at) if "maxLength" in node]
+            if limited:
+                node = max(limited, key=lambda node: node["maxLength"])
+                yield pytest.param(kind, at, node["maxLength"], node.get("pattern", ""),
+                                   id=f"{kind}-{'/'.join(map(str, at))}")
 
 
-@pytest.mark.parametrize("kind, at, limit", list(too_long_cases()))
-def test_each_text_too_long_is_one_message_at_its_line(tmp_path, kind, at, limit):
+def one_too_long(value: str, limit: int, pattern: str) -> str:
+    """Return a text one character longer than the limit that still matches the pattern (an id, a
+    language tag, an address)."""
+    for candidate in ("a" * (limit + 1), "en" + "-abcdefgh" * limit, "x" * (limit + 1)):
+        if value.startswith("https://"):
+            candidate = "https://" + candidate
+        if re.search(pattern, candidate[: limit + 1]):
+            return candidate[: limit + 1]
+    raise AssertionError(f"no text one past {limit} matches {pattern}")
+
+
+@pytest.mark.parametrize("kind, at, limit, pattern", list(too_long_cases()))
+def test_each_text_too_long_is_one_message_at_its_line(tmp_path, kind, at, limit, pattern):
     data = example(kind)
-    value = get(data, at)
-    start = "https://" if value.startswith("https://") else ""
-    filler = "a" if re.fullmatch(r"[a-z0-9-]+", value) else "x"  # an id stays an id
-    get(data, at[:-1])[at[-1]] = start + filler * (limit + 1 - len(start))
+    get(data, at[:-1])[at[-1]] = one_too_long(get(data, at), limit, pattern)
     path = tmp_path / PLACES[kind]
     path.parent.mkdir(parents=True)
     path.write_text(_dump(data), encoding="utf-8")

@@ -30,7 +30,7 @@ def stamp_language(project: Project, settings: Settings, language: str, chapter_
                if original is not None and translated is not None)
 
 
-def stamp(source: Path, translation: Path) -> int:
+def stamp_file(source: Path, translation: Path) -> int:
     """Write the current hashes of one source chapter into its translation; return how many changed."""
     unreadable = Problems()
     original, translated = read_parts(source, unreadable), read_parts(translation, unreadable)

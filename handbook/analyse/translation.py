@@ -144,6 +144,13 @@ def read_translations(project: Project, first: str, language: str, chapter_ids, 
     return found
 
 
+def stamp(source: Path, translation: Path) -> int:
+    """Write the current hashes of one source chapter into its translation; return how many changed."""
+    from .stamp import stamp_file  # stamp.py reads through this module
+
+    return stamp_file(source, translation)
+
+
 def check_translation(source: Path, translation: Path, language: str, problems: Problems) -> None:
     """Record where a translated chapter has fallen out of step with its source."""
     original, translated = read_parts(source, problems), read_parts(translation, problems)
