@@ -47,17 +47,26 @@ class PreviewServer:
         self.preview.rebuild()
         self.server = PreviewHTTPServer((self.host, self.port), self.preview, self.stop_event)
         paths = watched(self.project, self.preview.request)
+        folders = [path for path in paths if path.is_dir()]
+        # A file is watched through its folder: an editor that saves by writing a new file and
+        # renaming it over the old one leaves a watch on the file itself watching nothing.
+        files = {path for path in paths if not path.is_dir()}
+        parents = sorted({path.parent for path in files})
         for name, target in (("handbook-serve", lambda: self.server.serve_forever(poll_interval=0.2)),
-                             ("handbook-watch", lambda: self._watch(paths))):
+                             ("handbook-watch", lambda: self._watch(folders, recursive=True)),
+                             ("handbook-watch-files", lambda: self._watch(parents, recursive=False, only=files))):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
 
-    def _watch(self, paths: list[Path]) -> None:
+    def _watch(self, paths: list[Path], recursive: bool, only: set[Path] | None = None) -> None:
         import watchfiles
 
+        if not paths:
+            return
+        chosen = {} if only is None else {"watch_filter": lambda _change, name: Path(name).resolve() in only}
         for _changes in watchfiles.watch(*paths, stop_event=self.stop_event, step=30, debounce=400,
-                                         raise_interrupt=False):
+                                         raise_interrupt=False, recursive=recursive, **chosen):
             self.preview.rebuild()
 
     def stop(self) -> None:
