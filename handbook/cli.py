@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="the address to serve on (default: 127.0.0.1, this "
                        "computer only)")
     serve.add_argument("--draft", action="store_true", help="preview as a draft: overdue chapter reviews are allowed")
+    serve.add_argument("--open", action="store_true", help="open the preview in the web browser")
     serve.set_defaults(run=commands.serve)
 
     diff = subcommands.add_parser("diff", help="say which editions changed between two manifests")

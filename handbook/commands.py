@@ -129,7 +129,7 @@ def serve(args) -> int:
     # The preview is never given to a patient: words changed since their approval are shown, not refused.
     request = Request(clinics=(args.clinic or "-",), languages=(language,) if language else None,
                       formats=("web",), draft=args.draft, check_approvals=False)
-    return serve(project, request, host=args.host, port=args.port)
+    return serve(project, request, host=args.host, port=args.port, open_browser=args.open)
 
 
 def diff(args) -> int:
@@ -148,7 +148,8 @@ def diff(args) -> int:
 
 def translations(args) -> int:
     """Show what to translate again, or record that a translation has caught up."""
-    from .analyse.translation import check_clinic_translation, check_translation, stamp
+    from .analyse.stamp import stamp_language
+    from .analyse.translation import translation_status
     from .confine import check_kind
     from .errors import Problems
     from .load.settings import load_settings
@@ -169,19 +170,11 @@ def translations(args) -> int:
     stale = 0
     for language in args.language or codes[1:]:
         if args.action == "stamp":
-            changed = 0
-            for chapter_id in args.chapter or settings.chapters:
-                if project.chapter_file(language, chapter_id).is_file():
-                    changed += stamp(project.chapter_file(codes[0], chapter_id),
-                                     project.chapter_file(language, chapter_id))
+            changed = stamp_language(project, settings, language, args.chapter or settings.chapters)
             print(f"{language}: recorded the current source in {changed} place{'s' if changed != 1 else ''}")
             continue
-        found = Problems()
-        for chapter_id in settings.chapters:
-            check_translation(project.chapter_file(codes[0], chapter_id), project.chapter_file(language, chapter_id),
-                              language, found)
-        check_clinic_translation(project.clinic_defaults(codes[0]), project.clinic_defaults(language), found)
-        for problem in found.sorted():
+        found = translation_status(project, settings, language)  # a file it cannot read: HandbookError, exit 1
+        for problem in found:
             print(problem)
         stale += len(found)
         print(f"{language}: {len(found)} to translate again" if found else f"{language}: in step with {codes[0]}")

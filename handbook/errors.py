@@ -5,6 +5,7 @@ Anything else that goes wrong is a bug and keeps its traceback.
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +20,26 @@ class Location:
     """The 1-based line; 0 when the problem is about the file as a whole."""
 
     def __str__(self) -> str:
-        shown = _display_path(self.path)
+        shown = printable(_display_path(self.path))
         return f"{shown}:{self.line}" if self.line else shown
+
+
+def printable(text: str) -> str:
+    """Return text with what would break or disguise a `path:line: message` line escaped.
+
+    A file name may hold a newline (the message would split over two lines), an escape
+    sequence for the terminal, a character that reorders the line (U+202E), or a byte
+    that is not UTF-8 (a lone surrogate, which cannot even be printed): each is shown as
+    its Python escape, such as `\\n` or `\\u202e`.
+    """
+    return "".join(character.encode("unicode_escape").decode("ascii") if _unprintable(character) else character
+                   for character in text)
+
+
+def _unprintable(character: str) -> bool:
+    category = unicodedata.category(character)
+    return category in ("Cc", "Cs", "Zl", "Zp") or (category == "Cf" and unicodedata.bidirectional(character) in
+                                                      ("LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"))
 
 
 def _display_path(path: Path) -> str:
@@ -40,7 +59,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return f"{self.location}: {printable(self.message)}"
 
 
 class HandbookError(Exception):

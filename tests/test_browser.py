@@ -374,3 +374,19 @@ def test_serve_shows_the_pdf_of_a_print_layout(preview):
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=15)
     assert process.returncode == 0
+
+
+def test_serve_runs_no_script_from_a_print_preview_address(browser, preview):
+    """A `javascript:` layout name was put into the page's iframe and link (reviews/attack.md V5)."""
+    address, process, tree, folder = preview
+    context, page = open_page(browser)
+    response = page.goto(address + "_preview/print/javascript:parent.document.title=parent.location.port//.html")
+    assert response.status == 404
+    page.wait_for_timeout(500)  # time for a script to run, if one could
+    assert page.title() != address.rsplit(":", 1)[1].strip("/")
+    assert page.locator("iframe").count() == 0
+    context.close()
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=15)
+    assert process.returncode == 0
+

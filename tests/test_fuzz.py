@@ -47,7 +47,8 @@ PRINTABLE = [
 """What an author may type and the book must print as typed: marks of direction and joiners, a
 combining accent, Markdown, HTML, XML and Jinja fragments, quotes, YAML's own punctuation."""
 REFUSED = [
-    "\x00", "\x0b", "\x1b[31m", "\x7f", "\x85", "\ufffe", "\ud800", "\udfff", "\u0332", "\U0001f600",
+    "\x00", "\x0b", "\x1b[31m", "\x7f", "\x85", "\u2028", "\u2029", "\u0600", "\ufffe", "\ud800", "\udfff",
+    "\u0332", "\U0001f600",
     "\U0001f469\u200d\U0001f469\u200d\U0001f467", "مرحبا", "שלום", "漢字", "ελληνικά", "[@", "[@nobody]", "[@Bad_Id]",
     "[x](file:///etc/passwd)", "[x](javascript:alert(1))", "[x](../../etc/passwd)", "[x](http://example.org/)",
     "[x](#nowhere)", "*w " * 40 + "x" + " w*" * 40,

@@ -136,8 +136,27 @@ def test_uncited_source_is_reported(tree):
     note: Never cited.
 """)
     assert problems(tree) == [
-        f"{tree.root}/sources/sources.yaml:14: the source 'gamma' is never cited; cite it or remove it"
+        f"{tree.root}/sources/sources.yaml:14: the source 'gamma' is never cited in the 'en' chapters "
+        f"({tree.chapters}); cite it there or remove it"
     ]
+
+
+def test_a_source_cited_in_one_language_only_is_reported_in_the_other(tree):
+    from conftest import CLINIC_DEFAULTS, SAMPLE_CHAPTER
+
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("chapters:", "  es:\n    title: Manual\n    subtitle: Un libro\n"
+                                              "    edition: Prueba\nchapters:"))
+    tree.write("chapters/es/sample.yaml", SAMPLE_CHAPTER.replace("[@beta]", "[@alpha]").replace("@alpha; @beta", "@alpha"))
+    tree.write("chapters/es/clinic.yaml", CLINIC_DEFAULTS)
+    sources = tree.root / "sources" / "sources.yaml"
+    sources.write_text(sources.read_text().replace("kind: web article", "kind: {en: web article, es: artículo web}")
+                       .replace("note: A test source.", "note: {en: A test source., es: Una fuente.}")
+                       .replace("note: Another test source.", "note: {en: Another test source., es: Otra fuente.}"))
+    found = problems(tree)
+    never = [line for line in found if "never cited" in line]
+    assert never == [f"{tree.root}/sources/sources.yaml:8: the source 'beta' is never cited in the 'es' chapters "
+                     f"({tree.root}/chapters/es); cite it there or remove it"], found
 
 
 def test_clinic_file_is_laid_over_the_defaults(tree):
@@ -312,7 +331,7 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tree):
 
     clinic = tree.root / "clinic-pipe.yaml"
     os.mkfifo(clinic)
-    assert problems(tree, clinic_files=(clinic,)) == [f"{clinic}: is not a file (a folder, a device or a pipe)"]
+    assert problems(tree, clinic_files=(clinic,)) == [f"{clinic}: is not a file (a device or a pipe)"]
 
 
 # --- Byte-order marks and Windows line ends simply work -----------------------------------
@@ -390,6 +409,31 @@ def test_a_chapter_may_not_take_the_name_of_a_file_the_e_book_makes(tree, name):
     book.write_text(book.read_text().replace("  - sample\n", f"  - {name}\n"))
     assert problems(tree) == [f"{chapter}:1: the chapter id {name!r} is one the editions make for themselves (their "
                               "cover, contents, sources, pages and headings); rename the chapter's file"]
+
+
+@pytest.mark.parametrize("name", ["index", "search"])
+def test_a_chapter_may_not_take_the_name_of_a_page_of_the_site_and_check_says_so(tree, name, capsys):
+    """Said by `check`, before any job: the web job said it only after the PDF and e-book were written."""
+    chapter = (tree.chapters / "sample.yaml").rename(tree.chapters / f"{name}.yaml")
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("  - sample\n", f"  - {name}\n"))
+    message = (f"{chapter}:1: the chapter id {name!r} would be the web edition's {name}.html page, which the site "
+               "uses itself; rename the chapter's file")
+    assert main(["--root", str(tree.root), "check"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == message
+    assert main(["--root", str(tree.root), "build", "pdf", "epub", "--jobs", "1"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == message
+    assert not (tree.root / "build").exists()
+
+
+def test_every_name_an_edition_gives_its_own_files_is_reserved():
+    from handbook.analyse.check import MADE_IDS, WEB_PAGES
+    from handbook.epub.xhtml import NAMES as EPUB_NAMES
+    from handbook.web.site import NAMES as WEB_NAMES, RESERVED
+
+    made = MADE_IDS | WEB_PAGES
+    assert {name.removesuffix(".html") for name in RESERVED} <= made
+    assert {name.removesuffix(".xhtml") for name in EPUB_NAMES.values()} | set(EPUB_NAMES) | set(WEB_NAMES) <= made
 
 
 def test_a_picture_may_have_a_version_for_a_print_layout(tree):

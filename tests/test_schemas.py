@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handbook.errors import Problems
+from handbook.errors import HandbookError, Problems
 from handbook.load.chapter import load_chapter
 from handbook.load.schema import KINDS, _Reader, _resolve, read, schema, schema_at
 from handbook.prepare import prepare
@@ -248,3 +248,115 @@ def test_vscode_finds_the_schema_of_every_book_file():
     files = [path.relative_to(ROOT).as_posix() for path in [*ROOT.glob("chapters/**/*.yaml"), ROOT / "sources/sources.yaml"]]
     for name in files:
         assert any(fnmatch.fnmatch(name, pattern) for patterns in schemas.values() for pattern in patterns), name
+
+
+NOT_VALIDATORS = {"$schema", "$defs", "title", "description", "errorMessage"}
+"""Keywords that describe a value, not check it."""
+APPLICATORS = {"properties", "items", "$ref", "propertyNames"}
+"""Keywords that only lead into subschemas: the error is always about a keyword inside them."""
+
+
+def _keywords(node) -> set[str]:
+    """Return every keyword a schema uses (not the names of the properties it describes)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found.add(key)
+            children = value.values() if key in ("properties", "$defs") and isinstance(value, dict) else [value]
+            for child in children:
+                found |= _keywords(child)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _keywords(item)
+    return found
+
+
+def test_every_keyword_the_schemas_use_has_its_message():
+    from handbook.load.messages import SAY
+
+    used = set().union(*(_keywords(schema(kind)) for kind in KINDS))
+    assert "maxLength" in used and "required" in used  # the walk finds keywords, not property names
+    assert not used & {"sources", "phones", "slug"}
+    assert sorted(used - NOT_VALIDATORS - APPLICATORS - set(SAY)) == []
+
+
+# --- Every free text has a length limit ------------------------------------------------------
+
+LIMITED = ("book", "sources", "clinic-defaults", "clinic")
+"""The files whose every text has a limit (a chapter's text has its own, 100,000 characters)."""
+
+
+def text_schemas(kind: str, at: tuple) -> list[dict]:
+    """Return the schemas that accept a text at a data path (each branch of an anyOf that does)."""
+    root = schema(kind)
+    _, node = _resolve(root, schema_at(root, at))
+    found = []
+    for branch in [node, *node.get("anyOf", ()), *node.get("oneOf", ())]:
+        _, branch = _resolve(root, branch)
+        kinds = branch.get("type", ())
+        if "string" in ([kinds] if isinstance(kinds, str) else kinds) or "enum" in branch:
+            found.append(branch)
+    return found
+
+
+def text_places(kind: str):
+    data = example(kind)
+    return [at for at in places(data) if isinstance(get(data, at), str)]
+
+
+def _bounded(node: dict) -> bool:
+    """Tell whether a text schema limits the length: maxLength, a list of values, a date, or a fixed pattern."""
+    pattern = node.get("pattern", "")
+    return ("maxLength" in node or "enum" in node or node.get("format") == "date"
+            or (pattern.startswith("^") and pattern.endswith("$") and not set("*+") & set(pattern)))
+
+
+@pytest.mark.parametrize("kind", LIMITED)
+def test_every_text_of_the_book_sources_and_clinic_files_has_a_length_limit(kind):
+    unbounded = [at for at in text_places(kind) for node in text_schemas(kind, at) if not _bounded(node)]
+    assert not unbounded, f"{kind}: no maxLength at {unbounded}"
+    assert text_places(kind)
+
+
+def too_long_cases():
+    for kind in LIMITED:
+        for at in text_places(kind):
+            limited = [node for node in text_schemas(kind, at) if "maxLength" in node]
+            if limited:
+                node = max(limited, key=lambda node: node["maxLength"])
+                yield pytest.param(kind, at, node["maxLength"], node.get("pattern", ""),
+                                   id=f"{kind}-{'/'.join(map(str, at))}")
+
+
+def one_too_long(value: str, limit: int, pattern: str) -> str:
+    """Return a text one character longer than the limit that still matches the pattern (an id, a
+    language tag, an address)."""
+    for candidate in ("a" * (limit + 1), "en" + "-abcdefgh" * limit, "x" * (limit + 1)):
+        if value.startswith("https://"):
+            candidate = "https://" + candidate
+        if re.search(pattern, candidate[: limit + 1]):
+            return candidate[: limit + 1]
+    raise AssertionError(f"no text one past {limit} matches {pattern}")
+
+
+@pytest.mark.parametrize("kind, at, limit, pattern", list(too_long_cases()))
+def test_each_text_too_long_is_one_message_at_its_line(tmp_path, kind, at, limit, pattern):
+    data = example(kind)
+    get(data, at[:-1])[at[-1]] = one_too_long(get(data, at), limit, pattern)
+    path = tmp_path / PLACES[kind]
+    path.parent.mkdir(parents=True)
+    path.write_text(_dump(data), encoding="utf-8")
+    problems = Problems()
+    assert read(path, kind, problems) is None
+    [problem] = problems.sorted()
+    assert (problem.location.path, problem.location.line) == (path, _line(path, at)), str(problem)
+    assert problem.message.endswith(f" is longer than {limit} characters"), problem.message
+
+
+def test_a_one_megabyte_book_title_is_refused_at_once(tree):
+    """It ran for minutes before (reviews/attack.md A5); now the schema refuses it."""
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("title: Sample Handbook", "title: " + "Long " * 200_000))
+    with pytest.raises(HandbookError) as raised:
+        prepare(tree.project)
+    assert [str(problem) for problem in raised.value.problems] == [f"{book}:9: 'title' is longer than 300 characters"]

@@ -16,6 +16,10 @@ MADE_IDS = {"cover", "title", "title-page", "nav", "contents", "toc", "sources",
 colophon, and the e-book's files (a chapter `title` would be a second title.xhtml)."""
 MADE_PATTERN = re.compile(r"source-.*|page-\d+|note-.*|term-.*")
 """The sources (named by their ids), the numbered pages, the e-book's notes, the glossary's terms."""
+WEB_PAGES = frozenset({"index", "search"})
+"""The web edition's own pages besides the sources (web/site.py): a chapter `index` would be
+index.html, the home page. Checked here, before any job, not only by the web job, which
+runs after the PDF and the e-book were already written."""
 
 
 def check_book(book: Book, problems: Problems) -> None:
@@ -29,7 +33,10 @@ def _check_ids(book: Book, problems: Problems) -> None:
     seen: dict[str, Location] = {}
     for chapter in book.chapters:
         seen[chapter.id] = chapter.location
-        if _made(chapter.id, seen):
+        if chapter.id in WEB_PAGES:
+            problems.add(chapter.location, f"the chapter id {chapter.id!r} would be the web edition's "
+                         f"{chapter.id}.html page, which the site uses itself; rename the chapter's file")
+        elif _made(chapter.id, seen):
             problems.add(chapter.location, f"the chapter id {chapter.id!r} is one the editions make for themselves "
                          "(their cover, contents, sources, pages and headings); rename the chapter's file")
     for chapter in book.chapters:
@@ -87,7 +94,10 @@ def _check_references(book: Book, problems: Problems) -> None:
                              + ", ".join(sorted(clinic_keys)))
     for source in book.sources:
         if source.id not in cited:
-            problems.add(source.location, f"the source {source.id!r} is never cited; cite it or remove it")
+            # Named with the language: a book in several languages checks each one, and a
+            # source the English chapters cite may be missing from the Spanish ones only.
+            problems.add(source.location, f"the source {source.id!r} is never cited in the {book.language!r} "
+                         f"chapters ({book.folder}); cite it there or remove it")
 
 
 def _check_sourcing(book: Book, problems: Problems) -> None:

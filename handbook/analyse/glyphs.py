@@ -64,10 +64,25 @@ def _missing(path: Path, known: frozenset[int]) -> dict[int, list[str]]:
     return found
 
 
+DEFAULT_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+                     (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+                     (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))
+"""Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt; Python's unicodedata
+does not have them), which the shaper hides: soft hyphen, joiners, marks of direction, variation
+selectors. Without U+1BCA0-1BCA3, which WeasyPrint draws as a box all the same."""
+
+
 def _needs_no_glyph(character: str) -> bool:
-    """Tell whether a character is shaped without a glyph of its own: spaces, line ends, joiners, marks of direction."""
-    category = unicodedata.category(character)
-    return category in ("Zs", "Zl", "Zp", "Cc", "Cf") or 0xFE00 <= ord(character) <= 0xFE0F
+    """Tell whether a character is shaped without a glyph of its own: a space, a line end, a hidden format character.
+
+    Not every format character (Cf) is hidden: U+0600, the Arabic number sign, and its
+    kind are drawn, and a font without them prints a box; so only Unicode's default
+    ignorables count. HarfBuzz draws any width of space (Zs) from the font's own space.
+    Line and paragraph separators are refused by the loader (load/schema.py).
+    """
+    code = ord(character)
+    return (unicodedata.category(character) == "Zs" or character in "\t\n\r"
+            or any(low <= code <= high for low, high in DEFAULT_IGNORABLE))
 
 
 @functools.cache

@@ -20,12 +20,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Location, Problems
-from ..load.yamlsource import compose_text
+from ..errors import Location, Problem, Problems
+from ..load.yamlsource import compose
+from ..model import Settings
+from ..project import Project
 from .terms import TERMS_FILE, check_block_terms, check_language_terms, check_ruled_out, read_terms
 
 KEY = "translated_from"
@@ -88,14 +89,11 @@ def _without_matching_keys(data):
     return data
 
 
-def read_parts(path: Path) -> Part | None:
-    """Return a chapter file as parts, or None if it cannot be read (the loader reports why)."""
-    try:
-        root = compose_text(path.read_text(encoding="utf-8-sig"))  # libyaml: the Python composer took a second
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
+def read_parts(path: Path, problems: Problems) -> Part | None:
+    """Return a chapter file as parts, or None after recording why it cannot be read."""
+    root = compose(path, problems)  # libyaml where PyYAML has it: the Python composer took a second
     if not isinstance(root, MappingNode):
-        return None
+        return None  # not a mapping: the chapter's loader says so (`status` compares what it can)
     chapter = Part("the chapter", root, _data(root))
     sections = _value(root, "sections")
     for number, section in enumerate(sections.value if isinstance(sections, SequenceNode) else (), start=1):
@@ -112,11 +110,57 @@ def read_parts(path: Path) -> Part | None:
     return chapter
 
 
+def translation_status(project: Project, settings: Settings, language: str) -> list[Problem]:
+    """Return where a language's chapters and clinic defaults are out of step with the first language's.
+
+    Raise HandbookError, naming each with its line, if a file cannot be read: a broken
+    file is not "in step".
+    """
+    unreadable, found = Problems(), Problems()
+    first = settings.languages[0].code
+    chapters = read_translations(project, first, language, settings.chapters, unreadable)
+    clinics = [(project.clinic_defaults(code), _read_clinic(project.clinic_defaults(code), unreadable))
+               for code in (first, language)]
+    unreadable.raise_if_any()
+    for source, translation, original, translated in chapters:
+        if original is not None and translated is not None:
+            compare_chapters(original, translated, source, translation, language, found)
+    (source, theirs), (translation, mine) = clinics
+    check_language_terms(source.parent, translation.parent, found)
+    if theirs is not None and mine is not None:
+        compare_clinics(theirs, mine, source, translation, found)
+    return found.sorted()
+
+
+def read_translations(project: Project, first: str, language: str, chapter_ids, problems: Problems) -> list:
+    """Return (source, translation, its parts, the translation's parts) for each chapter the language has a
+    file for, recording each file that cannot be read (a pipe or a folder counts as a file: reading it says
+    what it is)."""
+    found = []
+    for chapter_id in chapter_ids:
+        source, translation = project.chapter_file(first, chapter_id), project.chapter_file(language, chapter_id)
+        if translation.exists() or translation.is_symlink():
+            found.append((source, translation, read_parts(source, problems), read_parts(translation, problems)))
+    return found
+
+
+def stamp(source: Path, translation: Path) -> int:
+    """Write the current hashes of one source chapter into its translation; return how many changed."""
+    from .stamp import stamp_file  # stamp.py reads through this module
+
+    return stamp_file(source, translation)
+
+
 def check_translation(source: Path, translation: Path, language: str, problems: Problems) -> None:
     """Record where a translated chapter has fallen out of step with its source."""
-    original, translated = read_parts(source), read_parts(translation)
-    if original is None or translated is None:
-        return
+    original, translated = read_parts(source, problems), read_parts(translation, problems)
+    if original is not None and translated is not None:
+        compare_chapters(original, translated, source, translation, language, problems)
+
+
+def compare_chapters(original: Part, translated: Part, source: Path, translation: Path, language: str,
+                     problems: Problems) -> None:
+    """Record where a translated chapter's parts differ from its source's."""
     command = f"then run `handbook translations stamp --language {language}`"
     terms = read_terms(translation.parent, source.parent.name, language, Problems())  # its own mistakes: once, below
     if terms:
@@ -157,19 +201,26 @@ def check_clinic_translation(source: Path, translation: Path, problems: Problems
     """Record phone lines and instructions that a language's clinic defaults lack, or has extra; and
     what is wrong with the language's list of terms, and the words it rules out in its clinic defaults."""
     check_language_terms(source.parent, translation.parent, problems)
-    if not source.is_file() or not translation.is_file():
-        return
-    try:
-        mine = compose_text(translation.read_text(encoding="utf-8-sig"))
-        theirs = yaml.safe_load(source.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return  # the loader reports it
-    if not isinstance(mine, MappingNode) or not isinstance(theirs, dict):
-        return
+    theirs, mine = _read_clinic(source, problems), _read_clinic(translation, problems)
+    if theirs is not None and mine is not None:
+        compare_clinics(theirs, mine, source, translation, problems)
+
+
+def _read_clinic(path: Path, problems: Problems) -> MappingNode | None:
+    """Return a language's clinic defaults, None if it has none or they cannot be read (recorded)."""
+    if not (path.exists() or path.is_symlink()):
+        return None  # clinic defaults are optional
+    root = compose(path, problems)
+    return root if isinstance(root, MappingNode) else None
+
+
+def compare_clinics(source_node: MappingNode, mine: MappingNode, source: Path, translation: Path,
+                    problems: Problems) -> None:
+    """Record phone lines and instructions that differ between two languages' clinic defaults."""
+    theirs = _data(source_node)
     data = _data(mine)
     for key, name in (("phones", "phone lines"), ("instructions", "instructions")):
-        want = [p.get("id") for p in theirs.get(key) or []] if key == "phones" else list(theirs.get(key) or {})
-        have = [p.get("id") for p in data.get(key) or []] if key == "phones" else list(data.get(key) or {})
+        want, have = _ids(theirs, key), _ids(data, key)
         if want != have:
             node = _value(mine, key) or mine
             problems.add(Location(translation, node.start_mark.line + 1),
@@ -190,59 +241,6 @@ def _compare(original: Part, translated: Part, source: Path, translation: Path, 
                      f"translate the change, {command}")
 
 
-def stamp(source: Path, translation: Path) -> int:
-    """Write the current source hashes into a translated chapter; return how many changed."""
-    original, translated = read_parts(source), read_parts(translation)
-    if original is None or translated is None:
-        return 0
-    pairs = [(translated, original)]
-    for mine, theirs in zip(translated.children, original.children):
-        if mine.section_id == theirs.section_id:
-            pairs.append((mine, theirs))
-            pairs += [(block, source_block) for block, source_block in zip(mine.children, theirs.children)
-                      if _kind(block) == _kind(source_block)]
-    lines = translation.read_text(encoding="utf-8").split("\n")
-    edits = []
-    for mine, theirs in pairs:
-        if mine.recorded != theirs.digest():
-            edits.append((mine, theirs.digest()))
-    # Edit from the bottom up, so that earlier line numbers stay right.
-    for part, digest in sorted(edits, key=lambda edit: -edit[0].node.start_mark.line):
-        _write_record(lines, part, digest)
-    translation.write_text("\n".join(lines), encoding="utf-8")
-    return len(edits)
-
-
-def _write_record(lines: list[str], part: Part, digest: str) -> None:
-    """Set `translated_from: digest` in a mapping: replace the value, or add the key after its last entry."""
-    for key, value in part.node.value:
-        if key.value == KEY:
-            line = lines[value.start_mark.line]
-            lines[value.start_mark.line] = line[:value.start_mark.column] + f'"{digest}"' + line[value.end_mark.column:]
-            return
-    first_key = part.node.value[0][0]
-    indent = " " * first_key.start_mark.column
-    if part.what == "the chapter":
-        at = first_key.start_mark.line  # at the top of the file, before the title
-    elif part.section_id is not None:
-        at = _last_line(part.node.value[0][1], lines) + 1  # a section: after its first entry (its title)
-    else:
-        at = _last_line(part.node, lines) + 1  # a block: after its last line
-    lines.insert(at, f'{indent}{KEY}: "{digest}"')  # quoted: a hash of digits is not a number
-
-
-def _last_line(node: Node, lines: list[str]) -> int:
-    """Return the index of the last line that holds a node's text."""
-    if isinstance(node, MappingNode) and node.value:
-        return _last_line(node.value[-1][1], lines)
-    if isinstance(node, SequenceNode) and node.value:
-        return _last_line(node.value[-1], lines)
-    line = node.end_mark.line if node.end_mark.column else node.end_mark.line - 1
-    while line > node.start_mark.line and not lines[line].strip():
-        line -= 1  # a folded or literal text ends before the blank lines after it
-    return line
-
-
 def _data(node: Node):
     """Return a node's plain data, as YAML reads it."""
     if isinstance(node, MappingNode):
@@ -252,6 +250,14 @@ def _data(node: Node):
     if isinstance(node, ScalarNode):
         return SafeConstructor().construct_object(node) if node.tag != "tag:yaml.org,2002:str" else node.value
     return None
+
+
+def _ids(data: dict, key: str) -> list:
+    """Return the ids of the phone lines, or the keys of the instructions, as a file gives them."""
+    entries = data.get(key) or ([] if key == "phones" else {})
+    if key == "phones":
+        return [entry.get("id") if isinstance(entry, dict) else None for entry in entries] if isinstance(entries, list) else []
+    return list(entries) if isinstance(entries, dict) else []
 
 
 def _value(node: MappingNode, key: str) -> Node | None:

@@ -38,10 +38,11 @@ def _load_chapters(project: Project, settings: Settings, folder: Path, callout_k
     chapters = []
     for index, chapter_id in enumerate(settings.chapters):
         path = folder / f"{chapter_id}.yaml"
-        if not path.is_file():
-            where = settings.chapter_locations[index]
+        if path.is_dir() or not (path.exists() or path.is_symlink()):
+            # Said at the book file's line, which names the chapter; a pipe or a loop of
+            # links is there, and the chapter's reader names it.
             what = "is a folder, not a file" if path.is_dir() else "does not exist"
-            problems.add(where, f"the chapter {chapter_id!r} has no file: {path} {what}")
+            problems.add(settings.chapter_locations[index], f"the chapter {chapter_id!r} has no file: {path} {what}")
             continue
         chapter = load_chapter(path, callout_kinds, problems)
         if chapter is not None:

@@ -18,8 +18,8 @@ from .schema import Document, read
 def load_clinic_defaults(project: Project, language: str, problems: Problems) -> Clinic | None:
     """Return the phone lines and instructions a language's editions print by default."""
     path = project.clinic_defaults(language)
-    if not path.is_file():
-        return None
+    if not (path.exists() or path.is_symlink()):
+        return None  # a book without clinic details; a folder or a pipe there is read, and refused
     document = read(path, "clinic-defaults", problems)
     if document is None:
         return None
@@ -37,7 +37,7 @@ def load_clinic_defaults(project: Project, language: str, problems: Problems) ->
 
 def read_clinic_file(path: Path, problems: Problems) -> Document | None:
     """Return a clinic file's checked data."""
-    if not path.exists():
+    if not (path.exists() or path.is_symlink()):
         problems.add(Location(path, 0), "no such clinic file")
         return None
     return read(path, "clinic", problems)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import difflib
 import glob
 from pathlib import Path
 
@@ -34,14 +35,8 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
     if review_by <= published:
         problems.add(document.location(("review_by",)), "review_by must come after published")
     theme = data.get("theme", {})
-    help_now = theme.get("help_now")
-    if help_now is not None and help_now not in data["chapters"]:
-        problems.add(document.location(("theme", "help_now")),
-                     f"help_now names {help_now!r}, which is not one of the chapters listed here")
-    glossary = theme.get("glossary")
-    if glossary is not None and glossary not in data["chapters"]:
-        problems.add(document.location(("theme", "glossary")),
-                     f"glossary names {glossary!r}, which is not one of the chapters listed here")
+    help_now = _listed_chapter(document, "help_now", problems)
+    glossary = _listed_chapter(document, "glossary", problems)
     editions = data.get("editions", {})
     codes = tuple(language.code for language in languages)
     chosen_languages = _choose(document, editions, "languages", codes, problems)
@@ -125,6 +120,18 @@ def _folder(address: str) -> str:
     """Return a web address as a folder's, ending in `/`: the pages' addresses are joined to it."""
     address = address.strip()
     return address if address.endswith("/") else address + "/"
+
+
+def _listed_chapter(document: Document, key: str, problems: Problems) -> str | None:
+    """Return the chapter a theme setting names, recording a problem if the book does not list it."""
+    chapter = document.data.get("theme", {}).get(key)
+    chapters = document.data["chapters"]
+    if chapter is not None and chapter not in chapters:
+        close = difflib.get_close_matches(chapter, chapters, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"the chapters are: {', '.join(chapters)}"
+        problems.add(document.location(("theme", key)),
+                     f"{key} names {chapter!r}, which is not one of the chapters listed here; {hint}")
+    return chapter
 
 
 def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...], problems: Problems) -> tuple[str, ...]:

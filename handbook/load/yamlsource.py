@@ -5,14 +5,14 @@ every message can name the line of the value that is wrong (schema.py).
 """
 from __future__ import annotations
 
-import os
-import stat
+import re
 from pathlib import Path
 
 import yaml
 from yaml.nodes import Node
 
 from ..errors import Location, Problems
+from .safeopen import read_regular, unreadable
 
 # A source file larger than this is not a handbook chapter; refuse it before parsing.
 MAX_FILE_BYTES = 2_000_000
@@ -55,6 +55,36 @@ def compose_text(text: str) -> Node | None:
     return node
 
 
+HINTS = (
+    ("mapping values are not allowed here",
+     "; a text with a colon and a space in it (such as 'Note: ...') must be in quotes: put the sentence in quotes"),
+    ("found character '\\t'", "; indent with spaces, not tabs"),
+    ("that cannot start any token",
+     "; a text that starts with a sign such as @, `, % or [@ must be in quotes: put the text in quotes"),
+    ("expected alphabetic or numeric character",
+     "; a text that starts with * or & must be in quotes (*emphasis* inside a sentence needs none): "
+     "put the text in quotes"),
+)
+"""PyYAML's words for the mistakes beginners make, and what to do, in plain words."""
+
+
+def beginners_hint(problem: str, line: str) -> str:
+    """Return a plain-words hint to follow PyYAML's message about a line, or "" if none fits."""
+    if "\t" in line[: len(line) - len(line.lstrip())]:
+        return "; indent with spaces, not tabs"
+    for words, hint in HINTS:
+        if words in problem:
+            return hint
+    if problem.startswith("expected <block end>") and re.search(r":\s*(['\"]).*\1.*\1", line):
+        return ("; a text in quotes cannot hold the same quote mark: write \"it's\" or 'say \"no\"', "
+                "or double the mark inside single quotes ('it''s')")
+    if problem.startswith("expected <block end>") and re.search(r":\s*[\[{]", line):
+        return "; a text that starts with [ or { must be in quotes: put the text in quotes"
+    if problem.startswith("expected <block end>"):
+        return "; check the indentation: keys of one mapping start in the same column, indented with spaces"
+    return ""
+
+
 def _holds_a_node_twice(root: Node) -> bool:
     seen: set[int] = set()
     stack = [root]
@@ -95,7 +125,8 @@ def compose(path: Path, problems: Problems) -> Node | None:
         # An error found at the end of the stream is reported on the file's last line.
         line = min(mark.line + 1, max(len(text.splitlines()), 1)) if mark else 0
         what = error.problem or error.context or "invalid YAML"
-        problems.add(Location(path, line), f"invalid YAML: {what}")
+        shown = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        problems.add(Location(path, line), f"invalid YAML: {what}{beginners_hint(what, shown)}")
         return None
     except yaml.YAMLError as error:  # errors without a position
         problems.add(Location(path, 0), f"invalid YAML: {error}")
@@ -111,20 +142,7 @@ def compose(path: Path, problems: Problems) -> Node | None:
 def _read(path: Path, problems: Problems) -> bytes | None:
     """Return a regular file's bytes, reading no more than the limit (a FIFO or /dev/zero never ends)."""
     try:
-        # O_NONBLOCK: opening a named pipe must not wait for a writer; a regular file ignores it.
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except IsADirectoryError:
-        problems.add(Location(path, 0), "is a folder, not a file")
-        return None
+        return read_regular(path, MAX_FILE_BYTES)
     except OSError as error:
-        problems.add(Location(path, 0), f"cannot read the file: {error.strerror}")
+        problems.add(Location(path, 0), unreadable(error))
         return None
-    with os.fdopen(handle, "rb") as file:
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            problems.add(Location(path, 0), "is not a file (a folder, a device or a pipe)")
-            return None
-        try:
-            return file.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            problems.add(Location(path, 0), f"cannot read the file: {error.strerror}")
-            return None

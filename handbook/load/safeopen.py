@@ -1,0 +1,57 @@
+"""Open the files a book is made of as data: regular files only, never waiting on a pipe.
+
+A named pipe (FIFO) where `book.yaml` belongs makes a plain `open()` wait for a writer
+for ever, and a device such as /dev/zero never ends. Every input is therefore opened
+with O_NONBLOCK, which a regular file ignores, and refused unless it is a regular file
+(S_ISREG). The loaders, the checks and the kept-book cache all read through here.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """A folder, a device or a pipe where a file belongs."""
+
+    def __init__(self, path: Path | str, mode: int):
+        self.is_folder = stat.S_ISDIR(mode)
+        what = "is a folder, not a file" if self.is_folder else "is not a file (a device or a pipe)"
+        super().__init__(errno.EISDIR if self.is_folder else errno.EINVAL, what, str(path))
+
+
+def open_regular(path: Path | str) -> BinaryIO:
+    """Return a regular file opened for reading; raise OSError (NotRegularFile for anything else)."""
+    handle = os.open(path, _FLAGS)
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(path, mode)
+        return os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
+
+
+def read_regular(path: Path | str, limit: int | None = None) -> bytes:
+    """Return a regular file's bytes, at most `limit` + 1 of them; raise OSError as open_regular does."""
+    with open_regular(path) as file:
+        return file.read() if limit is None else file.read(limit + 1)
+
+
+def unreadable(error: OSError) -> str:
+    """Return why a file could not be read, in the words of a `path: message` line."""
+    if isinstance(error, NotRegularFile):
+        return error.strerror
+    if isinstance(error, IsADirectoryError):
+        return "is a folder, not a file"
+    if error.errno == errno.ELOOP:
+        return "is a link that leads back to itself (a loop of links)"
+    if isinstance(error, FileNotFoundError):
+        return "does not exist"
+    return f"cannot read the file: {error.strerror or error}"
