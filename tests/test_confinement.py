@@ -84,7 +84,9 @@ def test_a_build_opens_nothing_outside_the_book_and_its_software_and_no_socket(t
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     log = tmp_path / "opened.json"
-    env = dict(os.environ, TMPDIR=str(temporary), SOURCE_DATE_EPOCH="1767225600")
+    user_cache = tmp_path / "user-cache"  # where the tool keeps the key that signs its cache (docs/security.md)
+    env = dict(os.environ, TMPDIR=str(temporary), SOURCE_DATE_EPOCH="1767225600", XDG_CACHE_HOME=str(user_cache))
+    env.pop("HANDBOOK_CACHE_KEY", None)
     result = subprocess.run([sys.executable, "-c", RECORDER, str(log), "--root", str(tree.root), "build", "--jobs", "1"],
                             capture_output=True, text=True, env=env, cwd=temporary)
     assert result.returncode == 0, result.stderr
@@ -94,8 +96,9 @@ def test_a_build_opens_nothing_outside_the_book_and_its_software_and_no_socket(t
     opened = [temporary / path for event, path in events if event == "open"]  # relative: to the build's folder
     assert any(path.name == "picture.png" for path in opened)  # the recorder saw the loader's reads
     assert any(path.suffix == ".woff2" for path in opened)  # and the theme's, through WeasyPrint
+    key = (user_cache / "handbook" / "cache-key").resolve()  # the tool's own state, never a book's input
     outside = sorted({str(path) for path in opened
-                      if not any(_resolved(path).is_relative_to(place) for place in places)})
+                      if not any(_resolved(path).is_relative_to(place) for place in places) and _resolved(path) != key})
     assert outside == [], f"the build opened files outside the book and its software: {outside}"
     network = [event for event in events if event[0].startswith("socket.")]
     assert network == [], f"the build used the network: {network}"

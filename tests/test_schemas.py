@@ -99,6 +99,9 @@ def full_tree(tree):
         tree.write(place, (EXAMPLES / f"{kind}.yaml").read_bytes())
     tree.write("chapters/en/images/picture.png", png())
     tree.write("chapters/en/words.yaml", GLOSSARY)
+    tree.write("layouts/logo.png", png())  # the book's own look (theme: logo, stylesheets)
+    for format in ("print", "epub", "web"):
+        tree.write(f"layouts/{format}/ours.css", "h1 { letter-spacing: 0.01em; }\n")
     return tree
 
 

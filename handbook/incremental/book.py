@@ -26,7 +26,8 @@ from ..errors import HandbookError
 from ..output import check_writable
 from ..project import Project
 from .keys import PACKAGE, key
-from .store import Store, read_regular
+from ..load.safeopen import read_regular
+from .store import Store
 
 VERSION = 2
 """Bump when what an entry holds changes; older entries are never matched."""
@@ -110,7 +111,7 @@ def _file_state(name: str) -> list[str] | None:
     """Return where a file really is and the hash of its bytes (None if it is not a readable
     regular file: a pipe is never opened for reading, which would wait for ever)."""
     try:
-        return [os.path.realpath(name), hashlib.sha256(read_regular(name, follow=True)).hexdigest()]
+        return [os.path.realpath(name), hashlib.sha256(read_regular(name)).hexdigest()]
     except OSError:
         return None
 

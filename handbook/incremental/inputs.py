@@ -18,7 +18,7 @@ from ..analyse.traverse import blocks
 from ..model import Figure
 from ..theme import default_theme_dir
 from .keys import code_hash
-from .store import read_regular
+from ..load.safeopen import read_regular
 
 if TYPE_CHECKING:
     from ..editions import Edition
@@ -75,7 +75,7 @@ class Inputs:
     def hash(self, path: Path) -> str:
         """Return the SHA-256 of a file (remembered for the rest of the build)."""
         if path not in self._hashes:
-            self._hashes[path] = hashlib.sha256(read_regular(path, follow=True)).hexdigest()
+            self._hashes[path] = hashlib.sha256(read_regular(path)).hexdigest()
         return self._hashes[path]
 
     def files(self, edition: Edition) -> list[Path]:

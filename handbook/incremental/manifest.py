@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import HandbookError, Location, Problem
 from ..output import SITE_MARKER, write_atomically
 from .keys import sign, verify
-from .store import read_regular
+from ..load.safeopen import read_regular, read_within
 
 MANIFEST_LIMIT = 64 << 20
 """The most a manifest may hold: a clinic network's thousands of editions take a few megabytes."""
@@ -61,7 +61,7 @@ def read_manifest(path: Path, *, missing_ok: bool = True, signed: bool = False) 
     in the cache, `.cache/manifest.signature`); any other is read as empty, so that every
     edition is checked again: a build decides what is up to date only from its own record."""
     try:
-        text = read_regular(path, MANIFEST_LIMIT, follow=True)
+        text = read_within(path, MANIFEST_LIMIT)
         if signed and not verify(text, _signature(path)):
             return {}
         data = json.loads(text)

@@ -19,12 +19,12 @@ import hashlib
 import json
 import os
 import re
-import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..output import TEMPORARY_SUFFIX, write_atomically
+from ..load.safeopen import read_within
 from .keys import sign, verify
 
 FORMAT = 1
@@ -32,6 +32,8 @@ FORMAT = 1
 
 RECORD_LIMIT = 1 << 20
 """The most a record may hold (its metadata is small): a bigger one is not read."""
+MADE_LIMIT = 1 << 32
+"""The most an output kept by a hard link may hold."""
 
 _NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
 
@@ -42,19 +44,6 @@ class Kept:
 
     data: bytes
     meta: dict = field(default_factory=dict)
-
-
-def read_regular(path: Path | str, limit: int | None = None, follow: bool = False) -> bytes:
-    """Return a regular file's bytes; raise OSError for a folder, a device or a pipe, a file over
-    `limit` bytes, or (unless `follow`) a link. Never blocks: a pipe is refused before it is read."""
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | (0 if follow else os.O_NOFOLLOW))
-    with os.fdopen(handle, "rb") as file:
-        status = os.fstat(file.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise OSError(f"{path} is not a regular file")
-        if limit is not None and status.st_size > limit:
-            raise OSError(f"{path} is larger than {limit} bytes")
-        return file.read()
 
 
 class Store:
@@ -78,7 +67,7 @@ class Store:
             return None
         record_path, data_path = self._paths(key, group)
         try:
-            text = read_regular(record_path, RECORD_LIMIT)
+            text = read_within(record_path, RECORD_LIMIT, follow=False)
         except FileNotFoundError:
             return None
         except OSError:
@@ -89,7 +78,7 @@ class Store:
             signature = record.pop("signature")
             if not verify(_canonical(record), signature) or record != {**record, **self._identity(key, group)}:
                 raise ValueError("not this store's entry")
-            data = read_regular(data_path, record["size"])
+            data = read_within(data_path, record["size"], follow=False)
             if len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
                 raise ValueError("the data is not what was kept")
             if self.accept is not None and not self.accept(data):
@@ -120,7 +109,7 @@ class Store:
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
             if isinstance(data, Path):
-                content = read_regular(data)
+                content = read_within(data, MADE_LIMIT, follow=False)
                 _link_or_copy(data, data_path, content)
             else:
                 content = data

@@ -3,7 +3,7 @@
 A named pipe (FIFO) where `book.yaml` belongs makes a plain `open()` wait for a writer
 for ever, and a device such as /dev/zero never ends. Every input is therefore opened
 with O_NONBLOCK, which a regular file ignores, and refused unless it is a regular file
-(S_ISREG). The loaders, the checks and the kept-book cache all read through here.
+(S_ISREG). The loaders, the checks, the theme's templates and every store of the cache read through here.
 """
 from __future__ import annotations
 
@@ -25,9 +25,10 @@ class NotRegularFile(OSError):
         super().__init__(errno.EISDIR if self.is_folder else errno.EINVAL, what, str(path))
 
 
-def open_regular(path: Path | str) -> BinaryIO:
-    """Return a regular file opened for reading; raise OSError (NotRegularFile for anything else)."""
-    handle = os.open(path, _FLAGS)
+def open_regular(path: Path | str, follow: bool = True) -> BinaryIO:
+    """Return a regular file opened for reading; raise OSError (NotRegularFile for anything else).
+    Without `follow`, a link is refused too (what build/.cache/ holds is never a link)."""
+    handle = os.open(path, _FLAGS if follow else _FLAGS | os.O_NOFOLLOW)
     try:
         mode = os.fstat(handle).st_mode
         if not stat.S_ISREG(mode):
@@ -38,10 +39,18 @@ def open_regular(path: Path | str) -> BinaryIO:
         raise
 
 
-def read_regular(path: Path | str, limit: int | None = None) -> bytes:
+def read_regular(path: Path | str, limit: int | None = None, follow: bool = True) -> bytes:
     """Return a regular file's bytes, at most `limit` + 1 of them; raise OSError as open_regular does."""
-    with open_regular(path) as file:
+    with open_regular(path, follow) as file:
         return file.read() if limit is None else file.read(limit + 1)
+
+
+def read_within(path: Path | str, limit: int, follow: bool = True) -> bytes:
+    """Return a regular file's bytes; raise OSError if there are more than `limit`."""
+    data = read_regular(path, limit, follow)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"is larger than {limit} bytes", str(path))
+    return data
 
 
 def unreadable(error: OSError) -> str:

@@ -27,7 +27,7 @@ from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from ..errors import HandbookError, Location, Problem
-from ..incremental.store import read_regular
+from ..load.safeopen import read_within
 from ..model import (
     Block,
     Callout,
@@ -103,7 +103,7 @@ class ThemeLoader(BaseLoader):
             raise TemplateNotFound(template)
         mtime = path.stat().st_mtime
         try:
-            source = read_regular(path, TEMPLATE_LIMIT, follow=True).decode("utf-8")
+            source = read_within(path, TEMPLATE_LIMIT).decode("utf-8")
         except UnicodeDecodeError as error:
             raise HandbookError([Problem(Location(path, 0), f"is not a text file in UTF-8 (byte {error.start} "
                                          "cannot be read); save it as UTF-8 text")]) from None
