@@ -10,7 +10,7 @@ from collections import Counter
 import pikepdf
 import pytest
 
-LAYOUTS = ("a4", "large-print", "letter", "print-shop")
+LAYOUTS = ("a4", "large-print", "letter", "print-shop", "booklet", "booklet-letter")
 
 
 @pytest.fixture(scope="module")
