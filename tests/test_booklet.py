@@ -3,6 +3,7 @@ and pages padded to a multiple of 4 for a printer who folds sheets."""
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 import pypdfium2
@@ -115,6 +116,11 @@ def test_padding_adds_blank_pages_with_the_boxes_and_marks_at_the_end():
     assert len(pikepdf.open(io.BytesIO(pad(padded, 4))).pages) == 8  # a multiple already: nothing added
 
 
+def letters(text: str) -> str:
+    """Return a page's text without its spaces, line ends and PDFium's marks of a line-end hyphen."""
+    return re.sub(r"[\s\x02]", "", text)
+
+
 def test_the_real_booklet_sheets_hold_the_booklet_pages_in_order(built):
     """The first sheet's front holds the last page (blank here: the back cover) and the cover;
     every half-sheet shows the words of the page saddle-stitch order puts there."""
@@ -125,11 +131,13 @@ def test_the_real_booklet_sheets_hold_the_booklet_pages_in_order(built):
         first_left, first_right = sides[0]
         book = built.handbook.books["en"]
         assert book.title in first_right
-        assert first_left.split() == (pages[-1].split() if len(pages) % 4 == 0 else [])
+        assert letters(first_left) == (letters(pages[-1]) if len(pages) % 4 == 0 else "")
         for side, numbers in zip(sides, saddle_stitch(len(pages))):
             for words, number in zip(side, numbers):
                 expected = pages[number - 1] if number <= len(pages) else ""
-                assert words.split() == expected.split(), f"{layout}: page {number}"
+                # The same characters in the same order; PDFium spaces the lines of a page drawn
+                # in a form a little differently, and marks a line-end hyphen (\x02) apart.
+                assert letters(words) == letters(expected), f"{layout}: page {number}"
 
 
 def test_the_booklet_pages_stay_tagged_beside_the_sheets(built):
