@@ -152,7 +152,7 @@ def test_the_booklet_pages_stay_tagged_beside_the_sheets(built):
 @pytest.mark.slow  # lays out a small book of its own in the booklet layout
 def test_building_the_booklet_layout_writes_the_tagged_pages_and_the_sheets(tree):
     from handbook.build import Request, build
-    from handbook.manifest import read_manifest
+    from handbook.incremental.manifest import read_manifest
 
     book = tree.root / "chapters" / "book.yaml"
     book.write_text(book.read_text().replace("  layouts: [a4]\n", "  layouts: [a4, booklet]\n"))
