@@ -182,7 +182,8 @@ def plan(handbook: Handbook, request: Request) -> list[Edition]:
                                  f"{_did_you_mean(layout, theme_layouts)}; it has: {', '.join(theme_layouts)}")
     editions = matrix(handbook.settings, handbook.declared_clinics, languages=request.languages,
                       layouts=request.layouts, formats=request.formats,
-                      only_clinics=clinic_slugs(handbook, request.clinics))
+                      only_clinics=clinic_slugs(handbook, request.clinics),
+                      booklets=tuple(name for name, layout in theme_layouts.items() if layout.sheets))
     if not editions:
         asked = " ".join(f"--{name} {' '.join(values)}" for name, values in
                          (("layout", request.layouts), ("format", request.formats)) if values)

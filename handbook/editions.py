@@ -15,9 +15,9 @@ from pathlib import Path
 from .model import Settings
 from .project import Project
 
-EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "web": ""}
+EXTENSIONS = {"pdf": ".pdf", "epub": ".epub", "web": "", "sheets": ".pdf"}
 FORMATS = tuple(EXTENSIONS)
-"""The formats an edition can be in."""
+"""The formats an edition can be in; `sheets` is a booklet's pages imposed on sheets (pdf/booklet.py)."""
 DRAFTS = "drafts"
 """The folder of the output folder that drafts go into."""
 MAX_CI_JOBS = 256
@@ -48,10 +48,11 @@ class Edition:
 
 
 def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layouts=None, formats=None,
-           only_clinics=None) -> list[Edition]:
+           only_clinics=None, booklets: tuple[str, ...] = ()) -> list[Edition]:
     """Return the editions to build: the declared matrix, narrowed by any filter given.
 
     `clinics` are the slugs of the declared clinic files; the book's own edition ("") comes first.
+    `booklets` are the layouts imposed on sheets: each PDF of one brings its `sheets` edition.
     """
     every_clinic = ("",) + clinics
     chosen_clinics = every_clinic if only_clinics is None else tuple(c for c in every_clinic if c in only_clinics)
@@ -64,12 +65,15 @@ def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layo
                     editions.append(Edition(clinic, language, "", format))
                 elif format == "epub":
                     editions.append(Edition(clinic, language, settings.standard_layout, format))
-                else:
+                else:  # pdf, or a booklet's sheets alone
                     for layout in layouts or settings.layouts:
-                        editions.append(Edition(clinic, language, layout, format))
+                        if format == "pdf":
+                            editions.append(Edition(clinic, language, layout, format))
+                        if layout in booklets:  # the booklet's pages imposed on sheets, with its PDF
+                            editions.append(Edition(clinic, language, layout, "sheets"))
     if layouts is not None:  # `--layout letter` narrows the print editions, and the e-book with them
         editions = [e for e in editions if e.format == "web" or e.layout in layouts]
-    return editions
+    return list(dict.fromkeys(editions))  # `--format pdf --format sheets` names the sheets twice
 
 
 def output_path(project: Project, settings: Settings, edition: Edition) -> Path:
@@ -82,6 +86,8 @@ def output_path(project: Project, settings: Settings, edition: Edition) -> Path:
     if edition.format == "web":
         return folder / "web"
     suffix = "" if edition.format != "pdf" or edition.layout == settings.standard_layout else f"-{edition.layout}"
+    if edition.format == "sheets":
+        suffix = f"-{edition.layout}-sheets"
     return folder / f"{settings.slug}{suffix}{EXTENSIONS[edition.format]}"
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .editions import Edition, identifier, output_path
 from .incremental.manifest import folder_digest
 from .output import Staged, discard, stage_file, stage_folder, write_error
+from .pdf.booklet import PRINTED, print_files
 from .prepare import Handbook
 from .render.context import Context
 
@@ -165,10 +166,12 @@ class Workshop:
         layouts_before, appendices_before = self.paginator.layouts, self.paginator.appendices
         outputs: list[tuple[Edition, bytes | dict[str, bytes], int | None, float]] = []
         print_edition = Edition(job.clinic, job.language, job.layout, "pdf")
-        if "pdf" in job.formats or "epub" in job.formats:
-            data, pages = self._print(print_edition, need_pdf="pdf" in job.formats)
+        printed = [format for format in job.formats if format in PRINTED]  # the PDF, a booklet's sheets
+        if printed or "epub" in job.formats:
+            data, pages = self._print(print_edition, need_pdf=bool(printed))
             if data is not None:
-                outputs.append((print_edition, data, pages.page_count, time.perf_counter()))
+                files = print_files(self.handbook.theme.layouts[job.layout], data, pages.page_count)  # pdf/booklet.py
+                outputs += [(replace(print_edition, format=f), *files[f], time.perf_counter()) for f in printed]
             if "epub" in job.formats:
                 from .epub.package import make_epub
 

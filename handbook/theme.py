@@ -39,6 +39,12 @@ class PrintLayout:
     notes: str = "endnotes"
     """How print shows citations: `endnotes` (numbers leading to the sources appendix) or
     `footnotes` (a short note at the foot of each page, as well)."""
+    sheets: str | None = None
+    """For a booklet: the paper its pages are imposed on, two to a side in saddle-stitch
+    order (`a4` or `letter`, landscape; pdf/booklet.py), written beside its PDF."""
+    page_multiple: int = 1
+    """The page count is made a multiple of this with blank pages at the end: 4 for a book
+    printed on sheets folded in two (pdf/booklet.py)."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,8 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
     data = document.data
     layouts = {
         name: PrintLayout(name, entry["label"], tuple(entry["stylesheets"]), entry.get("label_on_cover", False),
-                          tuple(entry.get("marks", ())), entry.get("notes", "endnotes"))
+                          tuple(entry.get("marks", ())), entry.get("notes", "endnotes"), entry.get("sheets"),
+                          entry.get("page_multiple", 1))
         for name, entry in data["layouts"].items()
     }
     probe = Theme(dirs, layouts, dict(data["callouts"]), None, allowed)

@@ -4,17 +4,28 @@
     .venv/bin/python scripts/draw_figures.py            # every figure, every language
     .venv/bin/python scripts/draw_figures.py es         # one language
 
-Each figure is a row of numbered boxes, with a bold heading and, optionally, a line of
-text under it. The words live here, per language; the chapters give each figure its
+Each figure is a set of boxes, each with a bold heading and, optionally, a line of text
+under it. The words live here, per language; the chapters give each figure its
 alternative text and its cited caption. Run it after changing the words, and check the
 PNG files it writes into chapters/<language>/images/.
 
-Each figure also gets a large-print version, `<name>.large-print.png`, which the large-print
-layout prints instead (docs/format.md): the same boxes one under another, with words big
-enough to be 18 pt or more where the layout prints the picture (STACK_WIDTH pixels across
-the 168 mm, about 476 pt, of a large-print line).
+Every picture is drawn for the width print gives it, with its words at the body size of
+the layout that prints it or larger, in Atkinson Hyperlegible (the theme's font files):
+
+- `<name>.png`, the boxes in a row: the standard print (A4, Letter, print-shop) prints it
+  168 mm wide, out into the margins of the 126 mm text (print.css, `figure img`), with
+  headings and text of 12.5 pt against a 12 pt body; the e-book and the web
+  edition show it too;
+- `<name>.large-print.png`, the boxes one under another, 168 mm wide in the large print,
+  headings of 21 pt and text of 19 pt against an 18 pt body;
+- `<name>.booklet.png` and `<name>.booklet-letter.png` (the same picture under the two
+  booklet layouts' names, docs/format.md), one under another for the booklets' narrow
+  pages: 114 mm wide, the half-Letter page's text, headings of 13 pt and text of 12.5 pt.
+
+A word that does not fit its box stops the script: a picture never splits a word.
 """
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -22,26 +33,44 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from handbook.epub.cover import pillow_font, wrap  # noqa: E402
+from handbook.epub.cover import pillow_font  # noqa: E402
 
 FONTS = ROOT / "layouts" / "fonts"
 BOLD = FONTS / "atkinson-hyperlegible-latin-700-normal.woff2"
 REGULAR = FONTS / "atkinson-hyperlegible-latin-400-normal.woff2"
 ACCENT, INK, WHITE = (11, 79, 108), (26, 26, 26), (255, 255, 255)
-GAP = 90
+MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Printed:
+    """How wide print shows a picture, how many pixels it has across, and its words' sizes there."""
+
+    width: float
+    """In points."""
+    pixels: int
+    heading: float
+    """The size of the headings as printed, in points."""
+    text: float
+
+    @property
+    def scale(self) -> float:
+        """Return the pixels in a point as printed."""
+        return self.pixels / self.width
+
+
+ROW = Printed(168 * MM, 2142, 12.5, 12.5)
+LARGE_PRINT = Printed(168 * MM, 1500, 21, 19)  # tests/test_print_quality.py expects 1500 pixels across
+BOOKLET = Printed(114 * MM, 1400, 13, 12.5)
 
 FIGURES = {
     "treatment-steps": {
-        "box": (350, 290),
-        "fonts": (52, 46),  # the longest single word must fit a box: "seguimiento"
         "en": [("First visit", ""), ("Checks", ""), ("A plan for you", ""), ("Close watch", ""),
                ("Follow-up visits", "")],
         "es": [("Primera cita", ""), ("Controles", ""), ("Un plan para usted", ""), ("Vigilancia de cerca", ""),
                ("Citas de seguimiento", "")],
     },
     "crisis-steps": {
-        "box": (620, 470),
-        "fonts": (78, 66),  # printed at about 12 pt: the numbers must be easy to read
         "sequence": False,  # three choices, not steps in order: no numbers, no arrows
         "en": [("In danger now?", "Call 911, or go to an emergency department."),
                ("Thinking about suicide?", "Call or text 988, day or night."),
@@ -51,8 +80,6 @@ FIGURES = {
                ("¿Tomó demasiado de una droga?", "Llame a Poison Help: 1-800-222-1222.")],
     },
     "session-day": {
-        "box": (470, 560),
-        "fonts": (70, 58),
         "en": [("Before", "Follow your clinic's rules on food, drink and medicines."),
                ("At the clinic", "Checks first, then the session, with staff close by."),
                ("Rest", "Stay until the team says you can go."),
@@ -63,102 +90,151 @@ FIGURES = {
                ("A casa", "Maneja otra persona. No maneje hasta el día siguiente.")],
     },
 }
-"""Each figure's box size in pixels, and its boxes (heading, text) in each language."""
-SETTINGS = ("box", "sequence", "fonts")
+"""Each figure's boxes (heading, text) in each language; `sequence: False` for choices."""
+SETTINGS = ("sequence",)
 
 
-def draw_figure(boxes: list[tuple[str, str]], box: tuple[int, int], sequence: bool = True,
-                fonts: tuple[int, int] = (58, 50)) -> Image.Image:
-    """Return a row of boxes: numbered and joined by arrows when they are steps in order.
+class Pen:
+    """Draw on a picture in points as printed, in the fonts of one printed size."""
 
-    `fonts` are the pixel sizes of the headings and of the text under them.
-    """
-    box_w, box_h = box
-    heading, text, number = pillow_font(BOLD, fonts[0]), pillow_font(REGULAR, fonts[1]), pillow_font(BOLD, 60)
-    step = round(fonts[0] * 1.2)
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    most = max(len(wrap(measure, title, heading, box_w - 40)) + (len(wrap(measure, words, text, box_w - 50))
-                                                                  if words else 0) for title, words in boxes)
-    box_h = max(box_h, most * step + 120)  # a longer translation makes the boxes taller, never overflow
-    width = len(boxes) * box_w + (len(boxes) - 1) * GAP + 2 * 80
-    height = box_h + 180
-    image = Image.new("RGB", (width, height), WHITE)
-    draw = ImageDraw.Draw(image)
-    left, top = 80, (height - box_h) // 2 + 30
-    for i, (title, words) in enumerate(boxes):
-        x = left + i * (box_w + GAP)
-        draw.rounded_rectangle((x, top, x + box_w, top + box_h), radius=28, outline=ACCENT, width=8, fill=WHITE)
-        cx = x + box_w // 2
+    def __init__(self, printed: Printed, height: float = 1):
+        self.printed = printed
+        self.image = Image.new("RGB", (printed.pixels, max(1, round(height * printed.scale))), WHITE)
+        self.draw = ImageDraw.Draw(self.image)
+        scale = printed.scale
+        self.heading = pillow_font(BOLD, round(printed.heading * scale))
+        self.text = pillow_font(REGULAR, round(printed.text * scale))
+        self.number = pillow_font(BOLD, round(printed.heading * scale))
+
+    def px(self, points: float) -> int:
+        return round(points * self.printed.scale)
+
+    def wrap(self, words: str, font, width: float) -> list[str]:
+        """Return the words in lines that fit the width; stop if one word alone does not fit."""
+        lines: list[str] = []
+        for word in words.split():
+            if self.draw.textlength(word, font=font) > self.px(width):
+                raise SystemExit(f"draw_figures: {word!r} does not fit a box {width:.0f} pt wide; "
+                                 "shorten the words or draw fewer boxes in a row")
+            candidate = f"{lines[-1]} {word}" if lines else word
+            if lines and self.draw.textlength(candidate, font=font) <= self.px(width):
+                lines[-1] = candidate
+            else:
+                lines.append(word)
+        return lines
+
+    def lines(self, box: tuple[str, str], width: float) -> list[tuple[str, object]]:
+        """Return a box's heading and text as lines, each with its font."""
+        title, words = box
+        found = [(line, self.heading) for line in self.wrap(title, self.heading, width)]
+        return found + ([(line, self.text) for line in self.wrap(words, self.text, width)] if words else [])
+
+    def step(self, font) -> float:
+        """Return the distance between lines of a font, in points."""
+        return (self.printed.heading if font is self.heading else self.printed.text) * 1.25
+
+    def box(self, left: float, top: float, width: float, height: float) -> None:
+        self.draw.rounded_rectangle((self.px(left), self.px(top), self.px(left + width), self.px(top + height)),
+                                    radius=self.px(5), outline=ACCENT, width=self.px(1.8), fill=WHITE)
+
+    def numbered(self, x: float, y: float, number: int) -> None:
+        """Draw a step's number in a filled circle centred on (x, y)."""
+        r = self.printed.heading * 0.85
+        self.draw.ellipse((self.px(x - r), self.px(y - r), self.px(x + r), self.px(y + r)), fill=ACCENT)
+        self.draw.text((self.px(x), self.px(y)), str(number), font=self.number, fill=WHITE, anchor="mm")
+
+    def arrow(self, start: tuple[float, float], end: tuple[float, float]) -> None:
+        """Draw an arrow from start to end, its head at end (across or down only)."""
+        (x1, y1), (x2, y2) = start, end
+        head = self.printed.heading * 0.45
+        across = y1 == y2
+        base = (x2 - head * 1.2, y2) if across else (x2, y2 - head * 1.2)
+        self.draw.line((self.px(x1), self.px(y1), self.px(base[0]), self.px(base[1])), fill=ACCENT, width=self.px(2.2))
+        if across:
+            points = [(x2, y2), (base[0], y2 - head), (base[0], y2 + head)]
+        else:
+            points = [(x2, y2), (x2 - head, base[1]), (x2 + head, base[1])]
+        self.draw.polygon([(self.px(x), self.px(y)) for x, y in points], fill=ACCENT)
+
+
+MARGIN = 3
+"""Points of white round the boxes."""
+PADDING = 4
+"""Points between a box's border and its words."""
+
+
+def draw_row(boxes: list[tuple[str, str]], sequence: bool = True, printed: Printed = ROW) -> Image.Image:
+    """Return the boxes in a row, numbered and joined by arrows when they are steps in order."""
+    gap = 13 if sequence else 9
+    width = (printed.width - 2 * MARGIN - (len(boxes) - 1) * gap) / len(boxes)
+    pen = Pen(printed)
+    laid = [pen.lines(box, width - 2 * PADDING) for box in boxes]
+    inner = max(sum(pen.step(font) for _, font in lines) for lines in laid)
+    circle = printed.heading * 0.85 if sequence else 0
+    top = MARGIN + circle
+    above = (circle + 2 if sequence else 0) + PADDING  # from the box's top to its first line
+    height = above + inner + PADDING
+    pen = Pen(printed, top + height + MARGIN)
+    for i, lines in enumerate(laid):
+        left = MARGIN + i * (width + gap)
+        pen.box(left, top, width, height)
+        middle = left + width / 2
         if sequence:
-            draw.ellipse((cx - 48, top - 48, cx + 48, top + 48), fill=ACCENT)
-            draw.text((cx, top), str(i + 1), font=number, fill=WHITE, anchor="mm")
-        lines = [(line, heading) for line in wrap(draw, title, heading, box_w - 40)]
-        lines += [(line, text) for line in wrap(draw, words, text, box_w - 50)] if words else []
-        y = top + box_h // 2 + 20 - (len(lines) - 1) * step // 2
+            pen.numbered(middle, top, i + 1)
+        # Steps are centred in their boxes; choices start at the top, so their headings read across.
+        y = top + above + ((inner - sum(pen.step(font) for _, font in lines)) / 2 if sequence else 0)
         for line, font in lines:
-            draw.text((cx, y), line, font=font, fill=INK, anchor="mm")
-            y += step
+            pen.draw.text((pen.px(middle), pen.px(y + pen.step(font) / 2)), line, font=font, fill=INK, anchor="mm")
+            y += pen.step(font)
         if sequence and i < len(boxes) - 1:
-            ax, ay = x + box_w + 14, top + box_h // 2
-            draw.line((ax, ay, ax + GAP - 34, ay), fill=ACCENT, width=10)
-            draw.polygon([(ax + GAP - 28, ay), (ax + GAP - 52, ay - 22), (ax + GAP - 52, ay + 22)], fill=ACCENT)
-    return image
+            pen.arrow((left + width + 2, top + height / 2), (left + width + gap - 2, top + height / 2))
+    return pen.image
 
 
-STACK_WIDTH = 1500
-"""The large-print version's width in pixels: at 476 pt wide, 1 pixel is about 0.32 pt."""
-STACK_FONTS = (76, 64)
-"""Its heading and text sizes in pixels: about 24 pt and 20 pt as printed."""
-
-
-def draw_stack(boxes: list[tuple[str, str]], sequence: bool = True) -> Image.Image:
+def draw_stack(boxes: list[tuple[str, str]], sequence: bool = True, printed: Printed = LARGE_PRINT) -> Image.Image:
     """Return the boxes one under another, joined by arrows pointing down when they are steps."""
-    heading, text, number = pillow_font(BOLD, STACK_FONTS[0]), pillow_font(REGULAR, STACK_FONTS[1]), \
-        pillow_font(BOLD, 64)
-    step = round(STACK_FONTS[0] * 1.25)
-    inner = STACK_WIDTH - 2 * 40 - (260 if sequence else 120)
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    laid = [[(line, heading) for line in wrap(measure, title, heading, inner)]
-            + ([(line, text) for line in wrap(measure, words, text, inner)] if words else []) for title, words in boxes]
-    heights = [len(lines) * step + 70 for lines in laid]
-    gap = 110 if sequence else 50
-    image = Image.new("RGB", (STACK_WIDTH, sum(heights) + gap * (len(boxes) - 1) + 80), WHITE)
-    draw = ImageDraw.Draw(image)
-    top = 40
-    for i, (lines, box_h) in enumerate(zip(laid, heights)):
-        draw.rounded_rectangle((40, top, STACK_WIDTH - 40, top + box_h), radius=28, outline=ACCENT, width=8,
-                               fill=WHITE)
-        x = 40 + 40
+    gap = printed.heading * (1.0 if sequence else 0.5)
+    circle = printed.heading * 0.85
+    padding = printed.heading * 0.35  # the boxes are as wide as the text: room for more white in them
+    text_left = MARGIN + padding + (2 * circle + padding if sequence else 0)
+    width = printed.width - text_left - MARGIN - padding
+    pen = Pen(printed)
+    laid = [pen.lines(box, width) for box in boxes]
+    heights = [sum(pen.step(font) for _, font in lines) + 2 * padding for lines in laid]
+    pen = Pen(printed, 2 * MARGIN + sum(heights) + gap * (len(boxes) - 1))
+    top = MARGIN
+    for i, (lines, height) in enumerate(zip(laid, heights)):
+        pen.box(MARGIN, top, printed.width - 2 * MARGIN, height)
+        centre = MARGIN + padding + circle
         if sequence:
-            draw.ellipse((x, top + box_h // 2 - 52, x + 104, top + box_h // 2 + 52), fill=ACCENT)
-            draw.text((x + 52, top + box_h // 2), str(i + 1), font=number, fill=WHITE, anchor="mm")
-            x += 104 + 40
-        y = top + 35 + step // 2
+            pen.numbered(centre, top + height / 2, i + 1)
+        y = top + padding
         for line, font in lines:
-            draw.text((x, y), line, font=font, fill=INK, anchor="lm")
-            y += step
+            pen.draw.text((pen.px(text_left), pen.px(y + pen.step(font) / 2)), line, font=font, fill=INK,
+                          anchor="lm")
+            y += pen.step(font)
         if sequence and i < len(boxes) - 1:
-            cx, ay = 40 + 40 + 52, top + box_h + 12
-            draw.line((cx, ay, cx, ay + gap - 40), fill=ACCENT, width=10)
-            draw.polygon([(cx, ay + gap - 22), (cx - 22, ay + gap - 48), (cx + 22, ay + gap - 48)], fill=ACCENT)
-        top += box_h + gap
-    return image
+            pen.arrow((centre, top + height + 2), (centre, top + height + gap - 2))
+        top += height + gap
+    return pen.image
 
 
 def main() -> None:
     languages = sys.argv[1:]
     for name, figure in FIGURES.items():
+        sequence = figure.get("sequence", True)
         for language, boxes in figure.items():
             if language in SETTINGS or (languages and language not in languages):
                 continue
-            out = ROOT / "chapters" / language / "images" / f"{name}.png"
-            out.parent.mkdir(parents=True, exist_ok=True)
-            image = draw_figure(boxes, figure["box"], figure.get("sequence", True), figure.get("fonts", (58, 50)))
-            image.save(out, optimize=True)
-            print(f"wrote {out}")
-            large = out.with_name(f"{name}.large-print.png")
-            draw_stack(boxes, figure.get("sequence", True)).save(large, optimize=True)
-            print(f"wrote {large}")
+            folder = ROOT / "chapters" / language / "images"
+            folder.mkdir(parents=True, exist_ok=True)
+            pictures = {f"{name}.png": draw_row(boxes, sequence),
+                        f"{name}.large-print.png": draw_stack(boxes, sequence, LARGE_PRINT)}
+            booklet = draw_stack(boxes, sequence, BOOKLET)
+            pictures |= {f"{name}.booklet.png": booklet, f"{name}.booklet-letter.png": booklet}
+            for file, image in pictures.items():
+                image.save(folder / file, optimize=True)
+                print(f"wrote {folder / file}")
 
 
 if __name__ == "__main__":

@@ -273,8 +273,9 @@ class Built:
     def path(self, edition: Edition) -> Path:
         return output_path(Project.at(ROOT, self.out), self.handbook.settings, edition)
 
-    def pdf(self, layout: str = "a4", language: str = "en") -> Path:
-        return self.path(Edition("", language, layout, "pdf"))
+    def pdf(self, layout: str = "a4", language: str = "en", format: str = "pdf") -> Path:
+        """Return an edition's PDF (format `sheets`: a booklet's imposed sheets)."""
+        return self.path(Edition("", language, layout, format))
 
     def page_texts(self, layout: str = "a4") -> list[str]:
         """Return the text of each page of an edition's PDF, read once a session.

@@ -138,7 +138,7 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.parametrize("layout", ["a4", "letter", "large-print", "print-shop"])
+@pytest.mark.parametrize("layout", ["a4", "letter", "large-print", "print-shop", "booklet", "booklet-letter"])
 def test_the_first_crisis_page_gives_the_numbers_to_call(built, layout):
     pages = [_words(text) for text in built.page_texts(layout)]
     first = next(index for index, text in enumerate(pages) if "Do this now" in text)

@@ -144,3 +144,26 @@ def test_the_ci_matrix_is_one_row_per_edition_or_groups_of_whole_clinics(network
         ("- north", "", "clinics-001"), ("south", "", "clinics-002")]
     assert all(row.keys() == rows[0].keys() for row in grouped)  # one job definition takes both forms
     assert len(ci_matrix(network.project, handbook.settings, editions, max_jobs=0)) == 18
+
+
+def test_a_booklet_layout_brings_its_sheets_beside_its_pdf(tree):
+    """A layout imposed on sheets (theme.yaml `sheets:`) gives two editions from one layout."""
+    from handbook.jobs import jobs
+
+    book = tree.root / "chapters" / "book.yaml"
+    book.write_text(book.read_text().replace("  layouts: [a4]\n", "  layouts: [a4, booklet]\n"))
+    handbook = prepare_request(tree.project, Request())
+    editions = plan(handbook, Request())
+    assert editions == [Edition("", "en", "a4", "pdf"), Edition("", "en", "booklet", "pdf"),
+                        Edition("", "en", "booklet", "sheets"), Edition("", "en", "a4", "epub")]
+    out = tree.root / "build"
+    assert [output_path(tree.project, handbook.settings, edition) for edition in editions[1:3]] == [
+        out / "sample-handbook-booklet.pdf", out / "sample-handbook-booklet-sheets.pdf"]
+    assert [job.formats for job in jobs(editions)] == [("pdf", "epub"), ("pdf", "sheets")]  # one layout each
+    for request, wanted in ((Request(formats=("sheets",)), [Edition("", "en", "booklet", "sheets")]),
+                            (Request(formats=("pdf", "sheets"), layouts=("booklet",)), editions[1:3])):
+        assert plan(handbook, request) == wanted
+    with pytest.raises(HandbookError, match="no edition matches --layout a4 --format sheets"):
+        plan(handbook, Request(layouts=("a4",), formats=("sheets",)))  # a4 is not imposed
+    rows = ci_matrix(tree.project, handbook.settings, editions)
+    assert rows[2]["format"] == "sheets" and rows[2]["output"] == "sample-handbook-booklet-sheets.pdf"

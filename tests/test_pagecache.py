@@ -108,7 +108,8 @@ def assert_cited_on_pages_are_where_the_citations_are(pdf_path):
             destination = str(annotation.get("/Dest", ""))
             if destination.startswith("source-"):
                 citing.setdefault(destination, set()).add(number)
-    text = "".join(page.extract_text() for page in PdfReader(pdf_path).pages[-3:])
+    # The appendix's last three pages, and the print-shop master's blank pages after them (up to three).
+    text = "".join(page.extract_text() for page in PdfReader(pdf_path).pages[-6:])
     printed = [sorted(int(n) for n in re.findall(r"\d+", match))
                for match in re.findall(r"Cited on pages? ([\d,\s]+)\.", text)]
     destinations = pikepdf.NameTree(pdf.Root.Names.Dests)

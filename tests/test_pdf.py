@@ -8,7 +8,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-LAYOUTS = ("a4", "large-print", "letter", "print-shop")
+LAYOUTS = ("a4", "large-print", "letter", "print-shop", "booklet", "booklet-letter")
 
 MM = 72 / 25.4
 

@@ -10,7 +10,7 @@ from collections import Counter
 import pikepdf
 import pytest
 
-LAYOUTS = ("a4", "large-print", "letter", "print-shop")
+LAYOUTS = ("a4", "large-print", "letter", "print-shop", "booklet", "booklet-letter")
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +211,48 @@ def test_large_print_pictures_have_words_of_18_point_type(built):
         assert len(bands) >= 4
         assert min(bands) * points_per_pixel >= 0.7 * 18, f"page {page}: words smaller than 18 pt"
         assert isinstance(picture, Image.Image)
+
+
+def _runs(flags: list[bool], join: float = 0) -> list[tuple[int, int]]:
+    """Return the (start, end) of each run of True in a list, runs less than `join` apart made one."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for index, flag in enumerate(flags + [False]):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            if runs and start - runs[-1][1] < join:
+                runs[-1] = (runs[-1][0], index)
+            else:
+                runs.append((start, index))
+            start = None
+    return runs
+
+
+X_HEIGHT, CAP_HEIGHT = 0.496, 0.668
+"""Atkinson Hyperlegible's lowercase and capital heights, in ems (its OS/2 table)."""
+
+
+@pytest.mark.parametrize("language", [pytest.param("en"), pytest.param("es", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("layout, body", [("a4", 12), ("letter", 12), ("print-shop", 12), ("booklet", 12),
+                                          ("booklet-letter", 12)])
+def test_pictures_words_are_as_large_as_the_body_as_printed(request, built, language, layout, body):
+    """Every picture's words, measured as rows of text ink in the picture as drawn, box by box
+    (columns of ink apart), are no smaller than the body's type: no line lower than its
+    lowercase, and in each box a line as tall as its capitals."""
+    if language == "es":  # the Spanish editions, laid out unless make built them from the same inputs
+        request.getfixturevalue("spanish_print")
+    pdf = pikepdf.open(built.pdf(layout, language))
+    drawn = _drawn_images(pdf)
+    assert len(drawn) == 3
+    for page, image, width in drawn:
+        picture = pikepdf.PdfImage(image).as_pil_image().convert("RGB")
+        points_per_pixel = width / picture.width
+        ink = _darker_than(picture, 70).load()  # the text ink, #1a1a1a; not the boxes' blue
+        columns = [any(ink[x, y] for y in range(0, picture.height, 2)) for x in range(picture.width)]
+        for left, right in _runs(columns, join=6 / points_per_pixel):  # boxes' words are more than 6 pt apart
+            rows = [any(ink[x, y] for x in range(left, right)) for y in range(picture.height)]
+            # An i's dot or an accent is less than 1.5 pt above its letter; lines are further apart.
+            lines = [(end - start) * points_per_pixel for start, end in _runs(rows, join=1.5 / points_per_pixel)]
+            assert min(lines) >= X_HEIGHT * body, f"page {page}: a line of words smaller than {body} pt"
+            assert max(lines) >= CAP_HEIGHT * body, f"page {page}: words smaller than {body} pt"

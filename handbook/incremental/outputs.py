@@ -32,9 +32,9 @@ VERSION = 2
 KEEP = 3
 """How many outputs each edition keeps: enough to go back and forth between two states of a chapter."""
 
-SIGNATURES = {"pdf": b"%PDF-", "epub": b"PK\x03\x04"}
+SIGNATURES = {"pdf": b"%PDF-", "epub": b"PK\x03\x04", "sheets": b"%PDF-"}
 """The outputs kept, by the bytes each kind of file starts with: files that take a layout to
-make. A web edition is a folder, made in a moment."""
+make (a booklet's sheets come from its layout's PDF). A web edition is a folder, made in a moment."""
 
 
 @dataclass(frozen=True)

@@ -61,11 +61,11 @@ def add_printer_marks(pdf, marks: tuple[str, ...]) -> None:
         # in q ... Q, so that the marks are drawn in the page's own coordinates.
         content.stream.insert(0, b"q")
         content.stream.append(b"Q")
-        content.stream.extend(_marks(trim, bleed, marks))
+        content.stream.extend(mark_operators(trim, bleed, marks))
 
 
-def _marks(trim: list[float], bleed: list[float], marks: tuple[str, ...]) -> list[bytes]:
-    """Return the drawing operators of the marks for one page."""
+def mark_operators(trim: list[float], bleed: list[float], marks: tuple[str, ...]) -> list[bytes]:
+    """Return the drawing operators of the marks for one page, in the colour space named /Registration."""
     left, bottom, right, top = trim
     out = [b"/Artifact <</Type /Page>> BDC", b"q", f"{LINE} w /Registration CS 1 SCN".encode()]
     if "crop" in marks:
