@@ -15,9 +15,8 @@ So a failing build leaves every output as it was; the first failing job's messag
 """
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +24,9 @@ from .editions import Edition, matrix, output_path
 from .errors import HandbookError, Location, Problem, Problems
 from .incremental.inputs import Inputs, input_files
 from .incremental.keys import code_files
-from .incremental.manifest import MANIFEST, Entry, digest, read_manifest, write_manifest
+from .incremental.manifest import MANIFEST, Entry, forget_missing, read_manifest, up_to_date, write_manifest
 from .incremental.outputs import OutputStore
-from .jobs import Job, JobResult, Made, Workshop, jobs
+from .jobs import JobResult, Made, jobs, run_jobs
 from .output import Staged, check_writable, commit, discard, output_folder, stage_file, write_atomically, write_error
 from .prepare import Handbook
 from .project import Project
@@ -101,7 +100,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
     with output_folder(project.out):
         manifest_path = project.out / MANIFEST
         manifest = read_manifest(manifest_path, signed=True)
-        todo = [e for e in editions if request.force or not _up_to_date(project, handbook, e, wanted[e], manifest)]
+        todo = [e for e in editions if request.force or not up_to_date(output_path(project, handbook.settings, e), project.out, wanted[e], manifest)]
         report.skipped = [e for e in editions if e not in todo]
         store = OutputStore(project.cache, fresh=request.force)
         for edition in report.skipped:  # up to date here: kept too, for a build in another folder
@@ -113,7 +112,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
             progress(_progress_line(project, made, copied=True))
         made = list(report.copied)
         try:
-            for result in _run(handbook, jobs(todo), request.workers, request.force, request.keep_html, planned):
+            for result in run_jobs(handbook, jobs(todo), request.workers, request.force, request.keep_html, planned):
                 report.made.append(result)
                 made += result.made
                 for item in result.made:
@@ -133,7 +132,7 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
             if item in report.copied:
                 continue
             store.put(item.edition, wanted[item.edition], item.path, item.pages)
-        _forget_missing(project, manifest)
+        forget_missing(project.out, manifest)
         try:
             write_manifest(manifest_path, handbook.settings.slug, manifest)
         except OSError as error:
@@ -228,58 +227,6 @@ def clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[st
     return tuple(slugs)
 
 
-def _run(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool,
-         keep_html: Path | None = None, planned: frozenset[Edition] = frozenset()) -> Iterator[JobResult]:
-    """Yield each job's result as it finishes, in a pool of processes where there are several jobs.
-
-    Workers are forked, so each inherits the loaded, checked book through `_WORKSHOP`:
-    nothing is read or checked twice, and nothing large is sent to them.
-    """
-    if not todo:
-        return
-    workers = min(workers or os.cpu_count() or 1, len(todo))
-    if workers == 1:
-        workshop = Workshop(handbook, fresh, keep_html, planned)
-        for job in todo:
-            yield workshop.run(job)
-        return
-    # Imported only for a pool: a one-edition build (a warm e-book) is not kept waiting.
-    import concurrent.futures
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        yield from _run(handbook, todo, 1, fresh, keep_html, planned)
-        return
-    global _WORKSHOP
-    _WORKSHOP = Workshop(handbook, fresh, keep_html, planned)
-    context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(_run_in_worker, job) for job in _heaviest_first(todo)]
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                yield future.result()
-        except BaseException as error:
-            for future in futures:
-                future.cancel()
-            if isinstance(error, KeyboardInterrupt):  # Ctrl-C or SIGTERM: stop the running jobs now, not after them
-                for process in multiprocessing.active_children():
-                    process.kill()
-            raise
-
-
-_WORKSHOP: Workshop | None = None
-
-
-def _run_in_worker(job: Job) -> JobResult:
-    assert _WORKSHOP is not None
-    return _WORKSHOP.run(job)
-
-
-def _heaviest_first(todo: list[Job]) -> list[Job]:
-    """Start the jobs that take longest first (two formats before one), so no core idles at the end."""
-    return sorted(todo, key=lambda job: -len(job.formats))
-
-
 def _keep_skipped(project: Project, handbook: Handbook, store: OutputStore, edition: Edition,
                   inputs: dict[str, str], manifest: dict[str, Entry]) -> None:
     """Keep an up-to-date output in the cache if it is not kept yet (built before the cache kept outputs)."""
@@ -321,19 +268,3 @@ def _progress_line(project: Project, made: Made, copied: bool = False) -> str:
     if copied:
         return f"kept {made.edition.name}: {counted}made before from the same inputs -> {file}"
     return f"built {made.edition.name}: {counted}{made.seconds:.1f} s -> {file}"
-
-
-def _up_to_date(project: Project, handbook: Handbook, edition: Edition, inputs: dict[str, str],
-                manifest: dict[str, Entry]) -> bool:
-    """Tell whether an edition's output is in place and was made from the same inputs."""
-    path = output_path(project, handbook.settings, edition)
-    entry = manifest.get(path.relative_to(project.out).as_posix())
-    if entry is None or entry.inputs != inputs or path.is_symlink() or not (path.is_file() or path.is_dir()):
-        return False
-    return digest(path) == (entry.sha256, entry.size)
-
-
-def _forget_missing(project: Project, manifest: dict[str, Entry]) -> None:
-    """Drop manifest entries whose output is gone."""
-    for name in [name for name in manifest if not (project.out / name).exists()]:
-        del manifest[name]

@@ -10,7 +10,9 @@ has succeeded.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -212,3 +214,55 @@ class Workshop:
         context = self.context(edition)
         downloads, languages = edition_links(self.handbook, edition, context.gettext, self.planned)
         return render_site(self.env(edition.language), context, downloads, languages)
+
+
+def run_jobs(handbook: Handbook, todo: list[Job], workers: int | None, fresh: bool,
+         keep_html: Path | None = None, planned: frozenset[Edition] = frozenset()) -> Iterator[JobResult]:
+    """Yield each job's result as it finishes, in a pool of processes where there are several jobs.
+
+    Workers are forked, so each inherits the loaded, checked book through `_WORKSHOP`:
+    nothing is read or checked twice, and nothing large is sent to them.
+    """
+    if not todo:
+        return
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    if workers == 1:
+        workshop = Workshop(handbook, fresh, keep_html, planned)
+        for job in todo:
+            yield workshop.run(job)
+        return
+    # Imported only for a pool: a one-edition build (a warm e-book) is not kept waiting.
+    import concurrent.futures
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from run_jobs(handbook, todo, 1, fresh, keep_html, planned)
+        return
+    global _WORKSHOP
+    _WORKSHOP = Workshop(handbook, fresh, keep_html, planned)
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_run_in_worker, job) for job in _heaviest_first(todo)]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+        except BaseException as error:
+            for future in futures:
+                future.cancel()
+            if isinstance(error, KeyboardInterrupt):  # Ctrl-C or SIGTERM: stop the running jobs now, not after them
+                for process in multiprocessing.active_children():
+                    process.kill()
+            raise
+
+
+_WORKSHOP: Workshop | None = None
+
+
+def _run_in_worker(job: Job) -> JobResult:
+    assert _WORKSHOP is not None
+    return _WORKSHOP.run(job)
+
+
+def _heaviest_first(todo: list[Job]) -> list[Job]:
+    """Start the jobs that take longest first (two formats before one), so no core idles at the end."""
+    return sorted(todo, key=lambda job: -len(job.formats))

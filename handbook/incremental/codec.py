@@ -20,15 +20,15 @@ FIRST_CLASS = 16
 
 def _classes() -> tuple[type, ...]:
     """Return every class a checked book is made of, in a fixed order (their tags)."""
-    from .. import model
     from ..analyse import numbering
+    from ..model import book, text
     from ..errors import Location
     from ..prepare import Handbook
     from ..project import Project
     from ..theme import Cover, PrintLayout, Theme
 
     found = [Handbook, Project, Theme, PrintLayout, Cover, Location]
-    for module in (model, numbering):
+    for module in (text, book, numbering):
         found += sorted((value for value in vars(module).values()
                          if isinstance(value, type) and dataclasses.is_dataclass(value)
                          and value.__module__ == module.__name__), key=lambda cls: cls.__name__)

@@ -170,3 +170,17 @@ def folder_digest(files: dict[str, bytes]) -> tuple[str, int]:
     """Return the SHA-256 of a folder's files (each name with its bytes' hash) and their total size."""
     listing = "".join(f"{hashlib.sha256(files[name]).hexdigest()}  {name}\n" for name in sorted(files))
     return hashlib.sha256(listing.encode()).hexdigest(), sum(len(data) for data in files.values())
+
+
+def up_to_date(path: Path, out: Path, inputs: dict[str, str], manifest: dict[str, Entry]) -> bool:
+    """Tell whether an output is in place and was made from these very inputs, as the manifest records."""
+    entry = manifest.get(path.relative_to(out).as_posix())
+    if entry is None or entry.inputs != inputs or path.is_symlink() or not (path.is_file() or path.is_dir()):
+        return False
+    return digest(path) == (entry.sha256, entry.size)
+
+
+def forget_missing(out: Path, manifest: dict[str, Entry]) -> None:
+    """Drop manifest entries whose output is gone."""
+    for name in [name for name in manifest if not (out / name).exists()]:
+        del manifest[name]
