@@ -116,7 +116,8 @@ class Workshop:
 
             handbook = self.handbook
             labels = translations(handbook.theme, language, handbook.project.cache, fresh=self.fresh)
-            env = environment(handbook.theme, language, labels, lambda date: handbook.long_date(date, language))
+            env = environment(handbook.theme, language, labels, lambda date: handbook.long_date(date, language),
+                              handbook.project.cache, self.fresh)
             self._languages[language] = (env, labels)
         return self._languages[language]
 

@@ -196,3 +196,23 @@ def test_a_forged_manifest_is_not_believed(tree, capsys):
     manifest.write_text(json.dumps(data))
     assert build(tree.root, "web") == 0
     assert index.read_bytes() == good
+
+
+def test_a_planted_template_code_entry_is_never_run(tree, capsys, tmp_path):
+    """The code Jinja generates is kept in the signed store: an entry replaced by a stranger's
+    code (with its record's hash made to match) fails its signature and is never compiled."""
+    mark = tmp_path / "mark"
+    assert build(tree.root, "web") == 0, capsys.readouterr().err
+    folder = tree.root / "build" / ".cache" / "templates"
+    records = sorted(folder.glob("*.json"))
+    assert records
+    evil = f"import os\nos.system('touch {mark}')\n".encode()
+    for record in records:
+        record.with_suffix(".py").write_bytes(evil)
+        fields = json.loads(record.read_text())
+        fields.update(size=len(evil), sha256=hashlib.sha256(evil).hexdigest())
+        record.write_text(json.dumps(fields))
+    (tree.root / "chapters" / "en" / "sample.yaml").write_text(
+        (tree.root / "chapters" / "en" / "sample.yaml").read_text().replace("A third", "A fourth"))
+    assert build(tree.root, "web") == 0, capsys.readouterr().err
+    assert not mark.exists()

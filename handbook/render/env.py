@@ -8,8 +8,11 @@ the book's layouts/ first, then the default theme, and never outside them (a lin
 the book finds nothing). A mistake in a template is a `path:line` problem like any other.
 Labels go through gettext (`_()` in templates), so each language gets its own words.
 
-Compiled templates are not kept between builds: Jinja's own bytecode cache unpickles what it
-finds in its folder, and build/.cache/ is data a stranger may have written.
+Compiling the templates (Jinja's parser and code generator) takes about 60 ms, most of a
+warm e-book's own work, so the Python source Jinja generates for each is kept in the
+`templates` store, signed like every entry (incremental/store.py): only what this user's own
+builds generated is ever compiled, and a planted entry is deleted unread. Jinja's own
+bytecode cache is not used: it unpickles whatever lies in its folder.
 """
 from __future__ import annotations
 
@@ -61,9 +64,11 @@ _KINDS = {
 
 
 def environment(theme: Theme, language: str = "en", translations: Any = None,
-                long_date: Callable[[datetime.date], str] | None = None) -> Environment:
+                long_date: Callable[[datetime.date], str] | None = None, cache: Path | None = None,
+                fresh: bool = False) -> Environment:
     """Return the sandboxed environment for a theme in a language, with its translations (or
-    none: the labels as written) and the way its dates are written in full."""
+    none: the labels as written) and the way its dates are written in full; with a cache
+    folder, each template's generated code is kept there for the next build."""
     env = _Environment(
         loader=ThemeLoader(theme),
         undefined=StrictUndefined,
@@ -82,6 +87,10 @@ def environment(theme: Theme, language: str = "en", translations: Any = None,
     env.globals["review_groups"] = review_groups
     env.globals["approval_groups"] = approval_groups
     env.globals["parts_without_clinician"] = parts_without_clinician
+    if cache is not None:
+        from ..incremental.store import Store
+
+        env.generated = Store(cache, "templates", 1, limit=256, suffix=".py", fresh=fresh)
     return env
 
 
@@ -122,6 +131,24 @@ def _mtime(path: Path) -> float | None:
 
 class _Environment(Sandbox):
     """A sandboxed environment whose template mistakes are the user's problems, at the template's line."""
+
+    generated = None
+    """The store of the code Jinja generates for each template, if it is kept (see the module's docstring)."""
+
+    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+        """Compile a template, taking the code generated for the very same source from the store."""
+        if raw or defer_init or self.generated is None or not isinstance(source, str):
+            return super().compile(source, name, filename, raw, defer_init)
+        from ..incremental.keys import key
+
+        entry = key("template", name or "", filename or "", source)
+        kept = self.generated.get(entry)
+        if kept is not None:
+            code = kept.data.decode("utf-8")
+        else:
+            code = super().compile(source, name, filename, raw=True)
+            self.generated.put(entry, code.encode("utf-8"))
+        return compile(code, filename or "<template>", "exec")
 
     def handle_exception(self, source=None):
         try:
