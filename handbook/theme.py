@@ -6,7 +6,8 @@ theme.yaml names the theme's print layouts and callout kinds.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
@@ -58,6 +59,22 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class LanguageFonts:
+    """The typeface a language is set in, beyond the theme's fonts/fonts.css."""
+
+    stylesheet: str | None
+    """Its @font-face rules and the rules that choose it (by `:lang()`), relative to the theme
+    folder; None for a language set in fonts.css's fonts alone."""
+    regular_font: Path
+    """The font file the e-book cover and the diagrams draw plain text with."""
+    bold_font: Path
+
+
+DEFAULT_FONTS = "fonts/fonts.css"
+"""The @font-face file every edition loads (the print stylesheets import it)."""
+
+
+@dataclass(frozen=True)
 class Theme:
     """The theme files a book is built with."""
 
@@ -69,6 +86,52 @@ class Theme:
     cover: Cover | None
     allowed: tuple[Path, ...] = ()
     """The folders a theme file may resolve into: the book's layouts/ and the default theme (confine.py)."""
+    fonts: dict[str, LanguageFonts] = field(default_factory=dict)
+    """The typeface of each language that has its own, by language tag or its first part."""
+    right_to_left: tuple[str, ...] = ()
+    """Stylesheets laid over every print layout of a language written right to left."""
+
+    def fonts_for(self, language: str) -> LanguageFonts | None:
+        """Return a language's own typeface (zh-Hans is zh's, unless it has its own), if it has one."""
+        return self.fonts.get(language) or self.fonts.get(language.split("-")[0])
+
+    def stylesheets_for(self, language: str) -> tuple[str, ...]:
+        """Return the font stylesheets a language's editions load: fonts.css, then its own."""
+        own = self.fonts_for(language)
+        found = [DEFAULT_FONTS] if self.find(DEFAULT_FONTS) else []
+        return tuple(found + ([own.stylesheet] if own and own.stylesheet else []))
+
+    def print_stylesheets_for(self, language: str) -> tuple[str, ...]:
+        """Return the stylesheets a language lays over every print layout: its own font
+        stylesheet, then, for a language written right to left, the right_to_left ones."""
+        from .render.bidi import direction
+
+        own = self.fonts_for(language)
+        sheets = (own.stylesheet,) if own and own.stylesheet else ()
+        return sheets + (self.right_to_left if direction(language) == "rtl" else ())
+
+    def font_files_for(self, language: str) -> list[Path]:
+        """Return the font files a language's editions may use: those its stylesheets name.
+
+        A theme whose fonts/fonts.css names no file of its own (or has none) offers every
+        font of its fonts/ folder, as before languages had their own."""
+        files: list[Path] = []
+        for sheet in self.stylesheets_for(language):
+            path = self.find(sheet)
+            for name in font_urls(path.read_text(encoding="utf-8", errors="replace")):
+                found = self.find(str(Path(sheet).parent / name))
+                if found is not None and found not in files:
+                    files.append(found)
+        if not files:
+            files = [path for path in self.files() if path.parent.name == "fonts" and path.suffix in FONT_SUFFIXES]
+        return files
+
+    def cover_fonts(self, language: str) -> tuple[Path, Path]:
+        """Return the regular and bold font files a language's cover and diagrams are drawn with."""
+        own = self.fonts_for(language)
+        if own is not None:
+            return own.regular_font, own.bold_font
+        return self.cover.regular_font, self.cover.bold_font
 
     def find(self, relative: str) -> Path | None:
         """Return the file a relative theme path means: the book's own, else the default's.
@@ -124,6 +187,10 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
             missing.append((sheet, ("layouts", name, "stylesheets", index)))
     cover = data["cover"]
     missing += [(cover[key], ("cover", key)) for key in ("regular_font", "bold_font")]
+    for language, entry in data.get("fonts", {}).items():
+        missing += [(entry[key], ("fonts", language, key)) for key in ("stylesheet", "regular_font", "bold_font")
+                    if key in entry]
+    missing += [(sheet, ("right_to_left", index)) for index, sheet in enumerate(data.get("right_to_left", ()))]
     before = len(problems)
     for relative, at in missing:
         if probe.find(relative) is None:
@@ -132,9 +199,13 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
         return None
     if not _check_fonts(probe, problems):
         return None
+    fonts = {language: LanguageFonts(entry.get("stylesheet"), probe.find(entry["regular_font"]),
+                                     probe.find(entry["bold_font"]))
+             for language, entry in data.get("fonts", {}).items()}
     return Theme(dirs, layouts, dict(data["callouts"]), Cover(
         _rgb(cover["background"]), _rgb(cover["ink"]),
-        probe.find(cover["regular_font"]), probe.find(cover["bold_font"])), allowed)
+        probe.find(cover["regular_font"]), probe.find(cover["bold_font"])), allowed,
+        fonts, tuple(data.get("right_to_left", ())))
 
 
 def _entries(dirs: tuple[Path, ...]) -> list[Path]:
@@ -146,6 +217,16 @@ def _entries(dirs: tuple[Path, ...]) -> list[Path]:
 def _hidden(relative: Path) -> bool:
     """Tell whether a theme path is in a folder a theme never reads: compiled code, or a hidden folder."""
     return any(part == "__pycache__" or part.startswith(".") for part in relative.parts[:-1])
+
+
+FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
+
+FONT_URL = re.compile(r"url\(\s*['\"]?([^'\")]+?)['\"]?\s*\)", re.IGNORECASE)
+
+
+def font_urls(css: str) -> list[str]:
+    """Return the font files a stylesheet's @font-face rules name, as written, in order."""
+    return [name for name in FONT_URL.findall(css) if name.lower().endswith(FONT_SUFFIXES) and ":" not in name]
 
 
 FONT_SIGNATURES = {".woff2": (b"wOF2",), ".woff": (b"wOFF",), ".ttf": (b"\x00\x01\x00\x00", b"true"),
