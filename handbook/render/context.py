@@ -88,4 +88,5 @@ class Context:
             linker=linker or Linker(self.index),
             callout_title=self.callout_title,
             anchors=anchors,
+            font_stylesheets=self.theme.stylesheets_for(self.book.language),
         )

@@ -47,6 +47,7 @@ from ..model import (
 from ..analyse.words import part_ids
 from ..i18n.runtime import language_name
 from ..theme import Theme
+from .bidi import direction
 from .inline import inline_html
 from .sandbox import Sandbox, limited_range
 
@@ -82,6 +83,7 @@ def environment(theme: Theme, language: str = "en", translations: Any = None,
     env.filters["inline"] = _inline
     env.filters["longdate"] = long_date or (lambda date: _long_date(date, language))
     env.globals["range"] = limited_range
+    env.globals["direction"] = direction
     env.globals["language_name"] = lambda code: language_name(code, language)
     env.globals["kind"] = block_kind
     env.globals["review_groups"] = review_groups
@@ -235,4 +237,5 @@ def block_kind(block: Block) -> str:
 
 @pass_context
 def _inline(context, nodes: Inlines) -> Markup:
-    return inline_html(nodes, context["linker"])
+    rtl = direction(context["book"].language) == "rtl"
+    return inline_html(nodes, context["linker"], context["output"] if rtl else None)

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 from ..analyse.numbering import SourceIndex
 from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Term, Text
 from . import anchors
+from .bidi import isolate, isolated_text
 
 
 class Linker:
@@ -126,24 +127,29 @@ def plain_text(nodes: Inlines) -> str:
                    for node in nodes if not isinstance(node, Citation))
 
 
-def inline_html(nodes: Inlines, linker: Linker) -> Markup:
-    """Return inline nodes as escaped HTML."""
+def inline_html(nodes: Inlines, linker: Linker, isolating: str | None = None) -> Markup:
+    """Return inline nodes as escaped HTML.
+
+    `isolating` is the output ("print", "epub", "web") of a book written right to left: each
+    run of left-to-right text in it (numbers, addresses, Latin names) and each group of
+    citation markers is then isolated, so that it keeps its place and order (render/bidi.py)."""
     parts: list[Markup] = []
     for node in nodes:
         if isinstance(node, Text):
-            parts.append(escape(node.text))
+            parts.append(isolated_text(node.text, isolating) if isolating else escape(node.text))
         elif isinstance(node, Emphasis):
-            parts.append(Markup("<em>{}</em>").format(inline_html(node.children, linker)))
+            parts.append(Markup("<em>{}</em>").format(inline_html(node.children, linker, isolating)))
         elif isinstance(node, Strong):
-            parts.append(Markup("<strong>{}</strong>").format(inline_html(node.children, linker)))
+            parts.append(Markup("<strong>{}</strong>").format(inline_html(node.children, linker, isolating)))
         elif isinstance(node, Link):
-            parts.append(linker.link(node, inline_html(node.children, linker)))
+            parts.append(linker.link(node, inline_html(node.children, linker, isolating)))
         elif isinstance(node, Term):
-            parts.append(linker.term(node, inline_html(node.children, linker)))
+            parts.append(linker.term(node, inline_html(node.children, linker, isolating)))
         elif isinstance(node, Citation):
             if parts:  # "a fact [@x]." prints the marker against the word, not after a space
                 parts[-1] = Markup(parts[-1].rstrip())
-            parts.append(linker.citation(node))
+            markers = linker.citation(node)
+            parts.append(isolate(markers, isolating) if isolating else markers)
     return Markup("").join(parts)
 
 
