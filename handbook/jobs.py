@@ -121,15 +121,16 @@ class Workshop:
             self._languages[language] = (env, labels)
         return self._languages[language]
 
-    def typesetter(self, layout: str):
-        """Return the typesetter of a print layout."""
+    def typesetter(self, layout: str, language: str):
+        """Return the typesetter of a print layout for a language (its fonts and direction)."""
         from .pdf.layout import Typesetter
 
-        if layout not in self._typesetters:
-            handbook = self.handbook
-            self._typesetters[layout] = Typesetter(handbook.project, handbook.theme, handbook.theme.layouts[layout],
-                                                   handbook.settings.brand.extra("print"))
-        return self._typesetters[layout]
+        handbook = self.handbook
+        name = (layout, handbook.theme.print_stylesheets_for(language))  # English and Spanish share one
+        if name not in self._typesetters:
+            self._typesetters[name] = Typesetter(handbook.project, handbook.theme, handbook.theme.layouts[layout],
+                                                 handbook.settings.brand.extra("print"), language)
+        return self._typesetters[name]
 
     def context(self, edition: Edition) -> Context:
         """Return what an edition's templates are rendered with."""

@@ -64,7 +64,7 @@ def test_a_function_without_its_source_stands_aside_instead_of_failing():
 
 def test_the_speedups_change_no_page_and_no_byte(small):
     workshop, context, html = small
-    typesetter = workshop.typesetter("a4")
+    typesetter = workshop.typesetter("a4", "en")
     install()
     with as_released():
         before = typesetter.lay_out(html)
@@ -76,7 +76,7 @@ def test_the_speedups_change_no_page_and_no_byte(small):
 
 def test_the_appendix_made_again_alone_is_byte_for_byte_a_layout_of_the_final_html(small):
     workshop, context, html = small
-    typesetter = workshop.typesetter("a4")
+    typesetter = workshop.typesetter("a4", "en")
     paginator = workshop.paginator
     first = typesetter.lay_out(html, keep=True)
     final = render_print(workshop.env("en"), context, first.anchor_pages())

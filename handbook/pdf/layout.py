@@ -149,10 +149,15 @@ class Layout:
 class Typesetter:
     """Lay out HTML with one print layout of a theme."""
 
-    def __init__(self, project: Project, theme: Theme, layout: PrintLayout, extra: tuple[str, ...] = ()):
+    def __init__(self, project: Project, theme: Theme, layout: PrintLayout, extra: tuple[str, ...] = (),
+                 language: str = "en"):
+        """Read the layout's stylesheets, then the language's own font stylesheet (theme.yaml
+        fonts:) and, for a language written right to left, the theme's right_to_left sheets
+        (a Chinese font is read only by Chinese editions), then the book's own (`extra`)."""
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        sheets = (*layout.stylesheets, *theme.print_stylesheets_for(language), *extra)
         self.marks = layout.marks
         self.css_files = [path for path in theme.files() if path.suffix == ".css"]
         self._can_relay: bool | None = None
@@ -160,7 +165,7 @@ class Typesetter:
         self.fonts = FontConfiguration()
         self.where = Location(theme.find(layout.stylesheets[0]), 0)
         self.stylesheets = []
-        for sheet in (*layout.stylesheets, *extra):  # one by one, so that a mistake is named with its file and line
+        for sheet in sheets:  # one by one, so that a mistake is named with its file and line
             with weasyprint_warnings() as warnings:
                 self.stylesheets.append(CSS(url=THEME_URL + sheet, url_fetcher=self.fetcher, font_config=self.fonts))
             if warnings:

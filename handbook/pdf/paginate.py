@@ -95,7 +95,7 @@ class Paginator:
         With no guess the appendix listed every citation: its lists are then cut to one
         citation a page and its pages alone made again, where that is shown to be the same as
         a layout of the final HTML; elsewhere the final HTML is laid out again."""
-        typesetter = self.workshop.typesetter(context.edition.layout)
+        typesetter = self.workshop.typesetter(context.edition.layout, context.edition.language)
         if guess is not None:
             return self._lay_out(typesetter, html), guess, html
         first = self._lay_out(typesetter, html, keep=self._shortens(context))
@@ -110,7 +110,7 @@ class Paginator:
 
     def _settle(self, context: Context, env, layout, guess: dict[str, int], html: str):
         """Lay out again while the citations fall elsewhere than the appendix said."""
-        typesetter = self.workshop.typesetter(context.edition.layout)
+        typesetter = self.workshop.typesetter(context.edition.layout, context.edition.language)
         actual = layout.anchor_pages()
         # Footnotes take room on their page, so the markers move more: allow more rounds.
         for _ in range(3 if context.layout.notes == "footnotes" else 1):
@@ -151,7 +151,7 @@ class Paginator:
         """Tell whether an edition's appendix can be made again alone (see weasyprint70/relayout.py):
         not where footnotes, whose markers are in the body, follow the appendix's lists."""
         return context.layout.notes != "footnotes" and \
-            self.workshop.typesetter(context.edition.layout).can_shorten_appendix()
+            self.workshop.typesetter(context.edition.layout, context.edition.language).can_shorten_appendix()
 
     def _lay_out(self, typesetter, html: str, keep: bool = False):
         self.layouts += 1
