@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..incremental.keys import key
 from ..incremental.store import Store
+from ..render.bidi import direction
 from ..render.context import Context
 from .fonts import truetype
 
@@ -28,19 +29,51 @@ def pillow_font(path: Path, size: int, cache: Path | None = None):
     return font
 
 
-def wrap(draw, text: str, font, width: int) -> list[str]:
-    """Split text into lines that fit the width; a word too long for a line is split too."""
-    lines: list[str] = []
+CLOSING = "，。、；：？！）」』”’》〉】,.;:?!)]%"
+"""Punctuation a line must not start with (Chinese line-breaking rules, and the Latin ones)."""
+OPENING = "（「『“‘《〈【([" 
+"""Punctuation a line must not end with."""
+
+
+def _units(text: str) -> list[tuple[str, str]]:
+    """Return the pieces a line may break between, each with what joins it to the one before:
+    words split at spaces, and within a word each Chinese, Japanese or Korean character on its
+    own (those scripts break between any two characters), closing punctuation kept with the
+    character before it and opening punctuation with the one after."""
+    units: list[tuple[str, str]] = []
     for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and draw.textlength(candidate, font=font) <= width:
+        pieces: list[str] = []
+        for character in word:
+            if pieces and (character in CLOSING or pieces[-1][-1] in OPENING
+                           or not (_wide(character) or _wide(pieces[-1][-1]))):
+                pieces[-1] += character
+            else:
+                pieces.append(character)
+        units += [(piece, " " if number == 0 and units else "") for number, piece in enumerate(pieces)]
+    return units
+
+
+def _wide(character: str) -> bool:
+    """Tell whether a character is one a line may break before or after: a CJK ideograph, kana or hangul."""
+    code = ord(character)
+    return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+
+
+def wrap(draw, text: str, font, width: int, direction: str | None = None) -> list[str]:
+    """Split text into lines that fit the width (between words, or between the characters of
+    Chinese); a word too long for a line is split too."""
+    lines: list[str] = []
+    for unit, joint in _units(text):
+        candidate = f"{lines[-1]}{joint}{unit}" if lines else unit
+        if lines and joint is not None and draw.textlength(candidate, font=font, direction=direction) <= width:
             lines[-1] = candidate
             continue
-        while draw.textlength(word, font=font) > width and len(word) > 1:
-            cut = max(n for n in range(1, len(word)) if draw.textlength(word[:n], font=font) <= width or n == 1)
-            lines.append(word[:cut])
-            word = word[cut:]
-        lines.append(word)
+        while draw.textlength(unit, font=font, direction=direction) > width and len(unit) > 1:
+            cut = max(n for n in range(1, len(unit))
+                      if draw.textlength(unit[:n], font=font, direction=direction) <= width or n == 1)
+            lines.append(unit[:cut])
+            unit = unit[cut:]
+        lines.append(unit)
     return lines
 
 
@@ -61,9 +94,11 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     brand = book.settings.brand
     background = _rgb(brand.accent) if brand.accent else cover.background  # the book's own colour, if it has one
     logo = context.theme.find(brand.logo) if brand.logo else None
+    regular, _ = context.theme.cover_fonts(book.language)
+    rtl = direction(book.language) == "rtl"
     parts = _parts(context, gettext)
-    recipe = [SIZE, background, cover.ink, MARGIN, RULE, book.publisher, _file_hash(cover.regular_font),
-              _file_hash(logo) if logo else None]
+    recipe = [SIZE, background, cover.ink, MARGIN, RULE, book.publisher, _file_hash(regular),
+              _file_hash(logo) if logo else None, rtl]
     recipe += [(text, _file_hash(font_file), size, after, highest) for text, font_file, size, after, highest in parts]
 
     def draw_cover() -> bytes:
@@ -73,12 +108,14 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
         if logo is not None:
             _paste_logo(image, logo)
         draw = ImageDraw.Draw(image)
-        publisher = pillow_font(cover.regular_font, 60, context.project.cache)
-        lines = _fitted(draw, parts, context.project.cache)
-        lines += [(RULE + 50 + number * 72, line, publisher)
-                  for number, line in enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN)[:3])]
+        publisher = pillow_font(regular, 60, context.project.cache)
+        lines = _fitted(draw, parts, context.project.cache, rtl)
+        lines += [(RULE + 50 + number * 72, line, publisher) for number, line in
+                  enumerate(wrap(draw, book.publisher, publisher, SIZE[0] - 2 * MARGIN, _way(rtl))[:3])]
         for y, line, font in lines:
-            draw.text((MARGIN, y), line, font=font, fill=cover.ink)
+            # A language written right to left starts its lines at the right margin.
+            draw.text((SIZE[0] - MARGIN if rtl else MARGIN, y), line, font=font, fill=cover.ink,
+                      anchor="ra" if rtl else "la", direction=_way(rtl))
         draw.rectangle((MARGIN, RULE, SIZE[0] - MARGIN, RULE + 8), fill=cover.ink)
         out = io.BytesIO()
         image.save(out, format="PNG", optimize=True)
@@ -113,31 +150,38 @@ def cover_lines(context: Context, gettext: Callable[[str], str], draw) -> list[t
     """Return the lines above the rule, as (top, text, font): the clinic's name, the title,
     the subtitle and the edition, one under the other, each wrapped to the width, and all
     drawn smaller if they would reach the rule (a long clinic name, a long title)."""
-    return _fitted(draw, _parts(context, gettext), context.project.cache)
+    rtl = direction(context.book.language) == "rtl"
+    return _fitted(draw, _parts(context, gettext), context.project.cache, rtl)
 
 
 def _parts(context: Context, gettext: Callable[[str], str]) -> list[tuple[str, Path, int, int, int]]:
     """Return what goes above the rule, as (text, font file, size, space after, highest start)."""
-    book, cover = context.book, context.theme.cover
+    book = context.book
+    regular, bold = context.theme.cover_fonts(book.language)  # the language's own typeface
     parts = []
     if context.clinic and context.clinic.name:
-        parts.append((context.clinic.name, cover.bold_font, 64, 100, 0))
-    parts += [(book.title, cover.bold_font, 170, 60, 520), (book.subtitle, cover.regular_font, 84, 120, 0),
-              (f"{book.edition} · {gettext('e-book')}", cover.regular_font, 64, 0, 0)]
+        parts.append((context.clinic.name, bold, 64, 100, 0))
+    parts += [(book.title, bold, 170, 60, 520), (book.subtitle, regular, 84, 120, 0),
+              (f"{book.edition} · {gettext('e-book')}", regular, 64, 0, 0)]
     return parts
 
 
-def _fitted(draw, parts, cache: Path | None) -> list[tuple[int, str, object]]:
+def _way(rtl: bool) -> str | None:
+    """Return the direction Pillow lays a line out in: right to left, or its own choice."""
+    return "rtl" if rtl else None
+
+
+def _fitted(draw, parts, cache: Path | None, rtl: bool = False) -> list[tuple[int, str, object]]:
     """Return the parts' lines, all drawn smaller until they stay clear of the rule."""
     scale = 1.0
     while True:
-        lines, bottom = _arrange(draw, parts, scale, cache)
+        lines, bottom = _arrange(draw, parts, scale, cache, rtl)
         if bottom <= RULE - 60 or scale < 0.3:
             return lines
         scale *= 0.9
 
 
-def _arrange(draw, parts, scale: float, cache: Path | None) -> tuple[list, int]:
+def _arrange(draw, parts, scale: float, cache: Path | None, rtl: bool = False) -> tuple[list, int]:
     """Return each line to draw, as (top, text, font), and the height below the last one."""
     lines = []
     y = 300
@@ -145,7 +189,7 @@ def _arrange(draw, parts, scale: float, cache: Path | None) -> tuple[list, int]:
         size = round(size * scale)
         font = pillow_font(font_file, size, cache)
         y = max(y, round(highest * scale) if highest else y)
-        for line in wrap(draw, text, font, SIZE[0] - 2 * MARGIN):
+        for line in wrap(draw, text, font, SIZE[0] - 2 * MARGIN, _way(rtl)):
             lines.append((y, line, font))
             y += int(size * 1.2)
         y += round(after * scale)

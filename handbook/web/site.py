@@ -16,6 +16,7 @@ from jinja2 import Environment
 
 from ..analyse.numbering import CitedSource
 from ..editions import Edition, matrix, output_path
+from ..epub.fonts import subset_font
 from ..errors import HandbookError, Problem
 from ..i18n.runtime import language_name
 from ..render.context import Context
@@ -34,7 +35,6 @@ STATIC = ("web/web.css", "web/search.js")
 """Theme files copied beside the pages, as `css/` and `js/`."""
 FAVICON = "favicon.svg"
 """The site's icon, from the theme's web/ folder, beside the pages (a browser asks for one)."""
-FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
     files[NAMES["sources"]] = render("sources.html.j2", NAMES["sources"], backlinks=_backlinks(context, parts))
     files[SEARCH_PAGE] = render("search.html.j2", SEARCH_PAGE)
     files["js/search-index.js"] = search_script(context, parts)
-    files.update(_static(context, parts))
+    files.update(_static(context, parts, files))
     return files
 
 
@@ -162,7 +162,9 @@ def _alternates(context: Context) -> tuple[Link, ...]:
 
 
 def _fonts_css(context: Context) -> str:
-    return context.theme.find("fonts/fonts.css").read_text(encoding="utf-8")
+    """Return the @font-face file whose upright faces the pages preload: the language's own, else fonts.css."""
+    sheet = context.theme.stylesheets_for(context.book.language)[-1]
+    return context.theme.find(sheet).read_text(encoding="utf-8")
 
 
 def _check_names(context: Context) -> None:
@@ -195,7 +197,7 @@ def _search_scripts(context: Context) -> tuple[str, ...]:
     return tuple(scripts + ["js/search-index.js", "js/search.js"])
 
 
-def _static(context: Context, parts: Split) -> dict[str, bytes]:
+def _static(context: Context, parts: Split, pages: dict[str, bytes]) -> dict[str, bytes]:
     """Return the files the pages load: stylesheet, scripts, fonts and pictures, with their licences."""
     theme = context.theme
     files: dict[str, bytes] = {}
@@ -211,10 +213,7 @@ def _static(context: Context, parts: Split) -> dict[str, bytes]:
         licences.append("LICENSE-lunr-languages.txt")
     for name in licences:
         files[f"js/{name}"] = theme.find(f"web/search/{name}").read_bytes()
-    for name, path in _theme_folder(theme, "fonts").items():
-        if path.suffix in FONT_SUFFIXES or name == "OFL.txt":
-            files[f"fonts/{name}"] = path.read_bytes()
-    files["fonts/fonts.css"] = web_fonts_css(_fonts_css(context)).encode("utf-8")
+    files.update(_fonts(context, pages))
     if theme.find(f"web/{FAVICON}"):
         files[FAVICON] = theme.find(f"web/{FAVICON}").read_bytes()
     brand = context.book.settings.brand
@@ -231,6 +230,28 @@ def _logo_name(context: Context) -> str | None:
     """Return where the site keeps the book's logo, if it has one."""
     logo = context.book.settings.brand.logo
     return f"images/logo{Path(logo).suffix.lower()}" if logo else None
+
+
+def _fonts(context: Context, pages: dict[str, bytes]) -> dict[str, bytes]:
+    """Return the fonts the language's pages load, their @font-face files and licences.
+
+    An English site carries the theme's Latin faces whole, as it always has. A language
+    with a typeface of its own (docs/scripts.md) carries only its fonts, each cut to the
+    characters of its pages (as the e-book's are: a Chinese font is otherwise 2.5 MB)."""
+    theme, language = context.theme, context.book.language
+    files: dict[str, bytes] = {}
+    own = theme.fonts_for(language) is not None
+    text = "".join(data.decode("utf-8") for name, data in pages.items() if name.endswith((".html", ".js")))
+    for path in theme.font_files_for(language):
+        data = subset_font(path, text, context.project.cache, context.fresh, "woff2") if own else path.read_bytes()
+        if data:
+            files[f"fonts/{path.name}"] = data
+    for name, path in _theme_folder(theme, "fonts").items():
+        if name == "OFL.txt" or (own and name.startswith("OFL") and name.endswith(".txt")):
+            files[f"fonts/{name}"] = path.read_bytes()
+    for sheet in theme.stylesheets_for(language):
+        files[sheet] = web_fonts_css(theme.find(sheet).read_text(encoding="utf-8")).encode("utf-8")
+    return files
 
 
 def _theme_folder(theme, relative: str) -> dict[str, Path]:
