@@ -79,7 +79,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     from .analyse.brand import check_brand
     from .analyse.check import check_book
     from .analyse.glossary import check_glossary, link_terms
-    from .analyse.glyphs import check_glyphs, font_files
+    from .analyse.glyphs import check_language_glyphs
     from .analyse.numbering import number_sources
     from .analyse.reviews import check_reviews
     from .confine import check_kind
@@ -135,7 +135,8 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
                                enforce=check_approvals and not settings.draft)
         settings = next(iter(books.values())).settings if books else settings
     problems.raise_if_any()
-    check_glyphs(text_files(project, settings, books, clinic_paths.values()), font_files(theme.files()), problems)
+    check_language_glyphs(theme, {code: list(language_files(project, settings, code)) for code in books}, codes,
+                          [project.book_file, project.sources_file, *clinic_paths.values()], problems)
     problems.raise_if_any()
     books = {code: link_terms(book) for code, book in books.items()}
     indexes = {code: number_sources(book) for code, book in books.items()}
@@ -172,6 +173,13 @@ def with_approvals(project: Project, settings: Settings, books: dict[str, Book],
     settings = dataclasses.replace(settings, draft_languages=drafts)
     return {code: dataclasses.replace(book, settings=settings, approvals=current_approvals(found[code]))
             for code, book in books.items()}
+
+
+def language_files(project: Project, settings: Settings, language: str):
+    """Yield the files of one language: its chapters and its clinic defaults."""
+    yield from (project.chapter_file(language, chapter_id) for chapter_id in settings.chapters)
+    if project.clinic_defaults(language).is_file():
+        yield project.clinic_defaults(language)
 
 
 def text_files(project: Project, settings: Settings, books: dict[str, Book], clinic_files=()):

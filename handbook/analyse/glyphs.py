@@ -3,7 +3,10 @@
 A character the theme's fonts lack is printed in whatever font the machine happens to
 have (different bytes on every machine), or as an empty box, and WeasyPrint can only
 blame its stylesheet. So each text in the input files is checked against the characters
-of the fonts in the theme's fonts/ folder, and a missing one is named with its line.
+of the fonts its language is set in (theme.yaml fonts:, docs/scripts.md), and a missing
+one is named with its line: a language's chapters and clinic defaults against its own
+fonts, the files every language shares (the book file, the sources, clinic files) against
+the fonts of all the book's languages.
 """
 from __future__ import annotations
 
@@ -24,6 +27,18 @@ _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def font_files(theme_files: Iterable[Path]) -> list[Path]:
     """Return the theme's font files (those in its fonts/ folder)."""
     return sorted(path for path in theme_files if path.parent.name == "fonts" and path.suffix in FONT_SUFFIXES)
+
+
+def check_language_glyphs(theme, own_files: dict[str, list[Path]], languages: Iterable[str],
+                          shared_files: Iterable[Path], problems: Problems) -> None:
+    """Record each character no font of its language has: each language's own files against
+    its fonts, the shared files against the fonts of every language of the book."""
+    every: list[Path] = []
+    for language in languages:
+        every += [path for path in theme.font_files_for(language) if path not in every]
+    for language, files in own_files.items():
+        check_glyphs(files, theme.font_files_for(language), problems)
+    check_glyphs(shared_files, every, problems)
 
 
 def check_glyphs(files: Iterable[Path], fonts: list[Path], problems: Problems) -> None:
