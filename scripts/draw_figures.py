@@ -23,6 +23,14 @@ the layout that prints it or larger, in Atkinson Hyperlegible (the theme's font 
   pages: 114 mm wide, the half-Letter page's text, headings of 13 pt and text of 12.5 pt.
 
 A word that does not fit its box stops the script: a picture never splits a word.
+
+Each language is drawn in the typeface the theme gives it (layouts/theme.yaml fonts:, the
+map the cover and the pages follow): Noto Sans SC for Chinese, Noto Sans for Vietnamese,
+Noto Naskh Arabic for Arabic. Chinese lines break between characters, never before closing
+or after opening punctuation. A language written right to left is drawn from the right:
+the first step on the right, the arrows pointing left, the numbers in the stacked pictures
+on the right, each line laid out right to left (Pillow with libraqm), in the Western
+digits the chapters use.
 """
 import sys
 from dataclasses import dataclass
@@ -33,11 +41,12 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from handbook.epub.cover import pillow_font  # noqa: E402
+import yaml  # noqa: E402
 
-FONTS = ROOT / "layouts" / "fonts"
-BOLD = FONTS / "atkinson-hyperlegible-latin-700-normal.woff2"
-REGULAR = FONTS / "atkinson-hyperlegible-latin-400-normal.woff2"
+from handbook.epub.cover import line_pieces, pillow_font  # noqa: E402
+from handbook.render.bidi import direction  # noqa: E402
+
+THEME = ROOT / "layouts"
 ACCENT, INK, WHITE = (11, 79, 108), (26, 26, 26), (255, 255, 255)
 MM = 72 / 25.4
 
@@ -69,6 +78,10 @@ FIGURES = {
                ("Follow-up visits", "")],
         "es": [("Primera cita", ""), ("Controles", ""), ("Un plan para usted", ""), ("Vigilancia de cerca", ""),
                ("Citas de seguimiento", "")],
+        "zh-Hans": [("第一次就诊", ""), ("检查", ""), ("为您制订的计划", ""), ("密切观察", ""), ("复诊", "")],
+        "vi": [("Buổi khám đầu tiên", ""), ("Kiểm tra", ""), ("Kế hoạch riêng cho quý vị", ""), ("Theo dõi sát", ""),
+               ("Các buổi tái khám", "")],
+        "ar": [("الزيارة الأولى", ""), ("الفحوص", ""), ("خطة خاصة بك", ""), ("مراقبة دقيقة", ""), ("زيارات المتابعة", "")],
     },
     "crisis-steps": {
         "sequence": False,  # three choices, not steps in order: no numbers, no arrows
@@ -78,6 +91,14 @@ FIGURES = {
         "es": [("¿En peligro ahora?", "Llame al 911, o vaya a urgencias."),
                ("¿Piensa en el suicidio?", "Llame o envíe un mensaje de texto al 988. Para español, marque el 2."),
                ("¿Tomó demasiado de una droga?", "Llame a Poison Help: 1-800-222-1222.")],
+        "zh-Hans": [("现在有危险？", "请拨打911，或去急诊室。"), ("有自杀的念头？", "请拨打或发短信至988，白天黑夜都可以。"),
+                    ("服用了过量的药物或毒品？", "请拨打Poison Help：1-800-222-1222。")],
+        "vi": [("Đang gặp nguy hiểm?", "Gọi 911, hoặc đến phòng cấp cứu."),
+               ("Đang nghĩ đến việc tự tử?", "Gọi hoặc nhắn tin đến 988, cả ngày lẫn đêm."),
+               ("Đã dùng quá nhiều thuốc hay ma túy?", "Gọi Poison Help: 1-800-222-1222.")],
+        "ar": [("في خطر الآن؟", "اتصل بالرقم 911، أو اذهب إلى قسم الطوارئ."),
+               ("تفكر في الانتحار؟", "اتصل أو أرسل رسالة نصية إلى 988، ليلًا أو نهارًا."),
+               ("تناولت جرعة زائدة من دواء أو مخدرات؟", "اتصل بخط Poison Help: 1-800-222-1222.")],
     },
     "session-day": {
         "en": [("Before", "Follow your clinic's rules on food, drink and medicines."),
@@ -88,23 +109,45 @@ FIGURES = {
                ("En la clínica", "Primero controles, luego la sesión, con personal cerca."),
                ("Descanso", "Quédese hasta que el equipo diga que puede irse."),
                ("A casa", "Maneja otra persona. No maneje hasta el día siguiente.")],
+        "zh-Hans": [("之前", "遵守诊所关于饮食和药物的规定。"), ("在诊所", "先做检查，然后接受治疗，医护人员就在身边。"),
+                    ("休息", "待到医护团队说您可以离开为止。"), ("回家", "由别人开车。第二天之前不要开车。")],
+        "vi": [("Trước khi đi", "Làm theo quy định của phòng khám về ăn, uống và thuốc men."),
+               ("Tại phòng khám", "Kiểm tra trước, rồi đến buổi điều trị, có nhân viên ở gần."),
+               ("Nghỉ ngơi", "Ở lại cho đến khi nhóm chăm sóc nói quý vị có thể về."),
+               ("Về nhà", "Người khác lái xe. Không lái xe cho đến ngày hôm sau.")],
+        "ar": [("قبل الجلسة", "اتبع قواعد عيادتك بشأن الطعام والشراب والأدوية."),
+               ("في العيادة", "الفحوص أولًا، ثم الجلسة، مع وجود الطاقم بالقرب منك."),
+               ("الراحة", "ابقَ حتى يقول الفريق إنه يمكنك المغادرة."),
+               ("العودة إلى البيت", "يقود شخص آخر السيارة. لا قيادة حتى اليوم التالي.")],
     },
 }
 """Each figure's boxes (heading, text) in each language; `sequence: False` for choices."""
 SETTINGS = ("sequence",)
 
 
-class Pen:
-    """Draw on a picture in points as printed, in the fonts of one printed size."""
+def fonts_for(language: str) -> tuple[Path, Path]:
+    """Return the regular and bold font files theme.yaml gives a language (or its first part)."""
+    theme = yaml.safe_load((THEME / "theme.yaml").read_text(encoding="utf-8"))
+    own = theme.get("fonts", {})
+    entry = own.get(language) or own.get(language.split("-")[0]) or theme["cover"]
+    return THEME / entry["regular_font"], THEME / entry["bold_font"]
 
-    def __init__(self, printed: Printed, height: float = 1):
+
+class Pen:
+    """Draw on a picture in points as printed, in the fonts of one printed size and language."""
+
+    def __init__(self, printed: Printed, height: float = 1, language: str = "en"):
         self.printed = printed
+        self.language = language
+        self.way = "rtl" if direction(language) == "rtl" else None
+        """How Pillow lays out a line: right to left, or its own choice."""
         self.image = Image.new("RGB", (printed.pixels, max(1, round(height * printed.scale))), WHITE)
         self.draw = ImageDraw.Draw(self.image)
         scale = printed.scale
-        self.heading = pillow_font(BOLD, round(printed.heading * scale))
-        self.text = pillow_font(REGULAR, round(printed.text * scale))
-        self.number = pillow_font(BOLD, round(printed.heading * scale))
+        regular, bold = fonts_for(language)
+        self.heading = pillow_font(bold, round(printed.heading * scale))
+        self.text = pillow_font(regular, round(printed.text * scale))
+        self.number = pillow_font(bold, round(printed.heading * scale))
 
     def px(self, points: float) -> int:
         return round(points * self.printed.scale)
@@ -112,16 +155,20 @@ class Pen:
     def wrap(self, words: str, font, width: float) -> list[str]:
         """Return the words in lines that fit the width; stop if one word alone does not fit."""
         lines: list[str] = []
-        for word in words.split():
-            if self.draw.textlength(word, font=font) > self.px(width):
+        for word, joint in line_pieces(words):  # words, or Chinese characters with their punctuation
+            if self.draw.textlength(word, font=font, direction=self.way) > self.px(width):
                 raise SystemExit(f"draw_figures: {word!r} does not fit a box {width:.0f} pt wide; "
                                  "shorten the words or draw fewer boxes in a row")
-            candidate = f"{lines[-1]} {word}" if lines else word
-            if lines and self.draw.textlength(candidate, font=font) <= self.px(width):
+            candidate = f"{lines[-1]}{joint}{word}" if lines else word
+            if lines and self.draw.textlength(candidate, font=font, direction=self.way) <= self.px(width):
                 lines[-1] = candidate
             else:
                 lines.append(word)
         return lines
+
+    def write(self, x: float, y: float, line: str, font, anchor: str) -> None:
+        """Draw a line of words at a point, laid out in the language's direction."""
+        self.draw.text((self.px(x), self.px(y)), line, font=font, fill=INK, anchor=anchor, direction=self.way)
 
     def lines(self, box: tuple[str, str], width: float) -> list[tuple[str, object]]:
         """Return a box's heading and text as lines, each with its font."""
@@ -148,7 +195,8 @@ class Pen:
         (x1, y1), (x2, y2) = start, end
         head = self.printed.heading * 0.45
         across = y1 == y2
-        base = (x2 - head * 1.2, y2) if across else (x2, y2 - head * 1.2)
+        sign = 1 if (x2 >= x1 if across else y2 >= y1) else -1  # right or down; left, right to left
+        base = (x2 - sign * head * 1.2, y2) if across else (x2, y2 - head * 1.2)
         self.draw.line((self.px(x1), self.px(y1), self.px(base[0]), self.px(base[1])), fill=ACCENT, width=self.px(2.2))
         if across:
             points = [(x2, y2), (base[0], y2 - head), (base[0], y2 + head)]
@@ -163,20 +211,22 @@ PADDING = 4
 """Points between a box's border and its words."""
 
 
-def draw_row(boxes: list[tuple[str, str]], sequence: bool = True, printed: Printed = ROW) -> Image.Image:
-    """Return the boxes in a row, numbered and joined by arrows when they are steps in order."""
+def draw_row(boxes: list[tuple[str, str]], sequence: bool = True, printed: Printed = ROW,
+             language: str = "en") -> Image.Image:
+    """Return the boxes in a row, numbered and joined by arrows when they are steps in order
+    (the first on the right, for a language written right to left)."""
     gap = 13 if sequence else 9
     width = (printed.width - 2 * MARGIN - (len(boxes) - 1) * gap) / len(boxes)
-    pen = Pen(printed)
+    pen = Pen(printed, language=language)
     laid = [pen.lines(box, width - 2 * PADDING) for box in boxes]
     inner = max(sum(pen.step(font) for _, font in lines) for lines in laid)
     circle = printed.heading * 0.85 if sequence else 0
     top = MARGIN + circle
     above = (circle + 2 if sequence else 0) + PADDING  # from the box's top to its first line
     height = above + inner + PADDING
-    pen = Pen(printed, top + height + MARGIN)
+    pen = Pen(printed, top + height + MARGIN, language)
     for i, lines in enumerate(laid):
-        left = MARGIN + i * (width + gap)
+        left = MARGIN + (len(boxes) - 1 - i if pen.way else i) * (width + gap)
         pen.box(left, top, width, height)
         middle = left + width / 2
         if sequence:
@@ -184,34 +234,42 @@ def draw_row(boxes: list[tuple[str, str]], sequence: bool = True, printed: Print
         # Steps are centred in their boxes; choices start at the top, so their headings read across.
         y = top + above + ((inner - sum(pen.step(font) for _, font in lines)) / 2 if sequence else 0)
         for line, font in lines:
-            pen.draw.text((pen.px(middle), pen.px(y + pen.step(font) / 2)), line, font=font, fill=INK, anchor="mm")
+            pen.write(middle, y + pen.step(font) / 2, line, font, "mm")
             y += pen.step(font)
-        if sequence and i < len(boxes) - 1:
+        if sequence and i < len(boxes) - 1 and pen.way:
+            pen.arrow((left - 2, top + height / 2), (left - gap + 2, top + height / 2))
+        elif sequence and i < len(boxes) - 1:
             pen.arrow((left + width + 2, top + height / 2), (left + width + gap - 2, top + height / 2))
     return pen.image
 
 
-def draw_stack(boxes: list[tuple[str, str]], sequence: bool = True, printed: Printed = LARGE_PRINT) -> Image.Image:
-    """Return the boxes one under another, joined by arrows pointing down when they are steps."""
+def draw_stack(boxes: list[tuple[str, str]], sequence: bool = True, printed: Printed = LARGE_PRINT,
+               language: str = "en") -> Image.Image:
+    """Return the boxes one under another, joined by arrows pointing down when they are steps
+    (the numbers on the right, for a language written right to left)."""
     gap = printed.heading * (1.0 if sequence else 0.5)
     circle = printed.heading * 0.85
     padding = printed.heading * 0.35  # the boxes are as wide as the text: room for more white in them
     text_left = MARGIN + padding + (2 * circle + padding if sequence else 0)
     width = printed.width - text_left - MARGIN - padding
-    pen = Pen(printed)
+    pen = Pen(printed, language=language)
     laid = [pen.lines(box, width) for box in boxes]
     heights = [sum(pen.step(font) for _, font in lines) + 2 * padding for lines in laid]
-    pen = Pen(printed, 2 * MARGIN + sum(heights) + gap * (len(boxes) - 1))
+    pen = Pen(printed, 2 * MARGIN + sum(heights) + gap * (len(boxes) - 1), language)
+
+    def across(x: float) -> float:
+        """Return a distance from the left edge as it falls in the language: from the right if right to left."""
+        return printed.width - x if pen.way else x
+
     top = MARGIN
     for i, (lines, height) in enumerate(zip(laid, heights)):
         pen.box(MARGIN, top, printed.width - 2 * MARGIN, height)
-        centre = MARGIN + padding + circle
+        centre = across(MARGIN + padding + circle)
         if sequence:
             pen.numbered(centre, top + height / 2, i + 1)
         y = top + padding
         for line, font in lines:
-            pen.draw.text((pen.px(text_left), pen.px(y + pen.step(font) / 2)), line, font=font, fill=INK,
-                          anchor="lm")
+            pen.write(across(text_left), y + pen.step(font) / 2, line, font, "rm" if pen.way else "lm")
             y += pen.step(font)
         if sequence and i < len(boxes) - 1:
             pen.arrow((centre, top + height + 2), (centre, top + height + gap - 2))
@@ -228,9 +286,9 @@ def main() -> None:
                 continue
             folder = ROOT / "chapters" / language / "images"
             folder.mkdir(parents=True, exist_ok=True)
-            pictures = {f"{name}.png": draw_row(boxes, sequence),
-                        f"{name}.large-print.png": draw_stack(boxes, sequence, LARGE_PRINT)}
-            booklet = draw_stack(boxes, sequence, BOOKLET)
+            pictures = {f"{name}.png": draw_row(boxes, sequence, ROW, language),
+                        f"{name}.large-print.png": draw_stack(boxes, sequence, LARGE_PRINT, language)}
+            booklet = draw_stack(boxes, sequence, BOOKLET, language)
             pictures |= {f"{name}.booklet.png": booklet, f"{name}.booklet-letter.png": booklet}
             for file, image in pictures.items():
                 image.save(folder / file, optimize=True)

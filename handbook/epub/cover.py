@@ -35,7 +35,7 @@ OPENING = "（「『“‘《〈【(["
 """Punctuation a line must not end with."""
 
 
-def _units(text: str) -> list[tuple[str, str]]:
+def line_pieces(text: str) -> list[tuple[str, str]]:
     """Return the pieces a line may break between, each with what joins it to the one before:
     words split at spaces, and within a word each Chinese, Japanese or Korean character on its
     own (those scripts break between any two characters), closing punctuation kept with the
@@ -63,7 +63,7 @@ def wrap(draw, text: str, font, width: int, direction: str | None = None) -> lis
     """Split text into lines that fit the width (between words, or between the characters of
     Chinese); a word too long for a line is split too."""
     lines: list[str] = []
-    for unit, joint in _units(text):
+    for unit, joint in line_pieces(text):
         candidate = f"{lines[-1]}{joint}{unit}" if lines else unit
         if lines and joint is not None and draw.textlength(candidate, font=font, direction=direction) <= width:
             lines[-1] = candidate
