@@ -66,13 +66,40 @@ def forms(entry: Definition) -> tuple[str, ...]:
     return tuple(dict.fromkeys(term_names(entry.term) + entry.also))
 
 
+WIDE = "\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF"
+"""Chinese, Japanese and Korean characters: written without spaces, so a term is found
+inside a run of them (a substring), and only a Latin letter or digit next to a Latin end
+of the term stops the match (NMDA受体 is found in 阻断NMDA受体的)."""
+NARROW_WORD = f"[^\\W{WIDE}]"
+"""A letter or digit of a script written with spaces between words."""
+ARABIC_LETTERS = "\u0620-\u064A\u066E-\u06D3\u06FA-\u06FC"
+ARABIC_PREFIX = "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)"
+"""What Arabic attaches before a word: and (و), so (ف), then with/by (ب), like (ك) or for
+(ل), and the article ال (li + al is written لل): والاكتئاب, بالكيتامين, للمرضى."""
+
+
 def pattern(entry: Definition) -> re.Pattern:
     """Return the expression that finds a term in text, by the rules above."""
     choices = []
     for form in sorted(forms(entry), key=len, reverse=True):
         words = r"\s+".join(re.escape(word) for word in form.split())
-        choices.append(words if form.upper() == form and any(c.isalpha() for c in form) else f"(?i:{words})")
-    return re.compile(r"(?<!\w)(?:" + "|".join(choices) + r")(?:e?s)?(?!\w)")
+        if _arabic(form[0]):  # the article of the form is one of the prefixes the text may attach
+            words = ARABIC_PREFIX + r"\s+".join(re.escape(word) for word in form.removeprefix("ال").split())
+        words = words if form.upper() == form and any(c.isalpha() for c in form) else f"(?i:{words})"
+        before = "" if _wide(form[0]) else f"(?<!{NARROW_WORD})"
+        after = "" if _wide(form[-1]) or _arabic(form[-1]) else "(?:e?s)?"
+        choices.append(f"{before}{words}{after}" + ("" if _wide(form[-1]) else f"(?!{NARROW_WORD})"))
+    return re.compile("(?:" + "|".join(choices) + ")")
+
+
+def _wide(character: str) -> bool:
+    """Tell whether a character belongs to a script written without spaces (Chinese, Japanese, Korean)."""
+    return re.match(f"[{WIDE}]", character) is not None
+
+
+def _arabic(character: str) -> bool:
+    """Tell whether a character is an Arabic letter."""
+    return re.match(f"[{ARABIC_LETTERS}]", character) is not None
 
 
 class _Finder:

@@ -104,7 +104,9 @@ def _subset(path: Path, data: bytes, characters: str, flavor: str | None) -> byt
     from fontTools.ttLib import TTFont
 
     try:
-        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+        # The bounding boxes are not measured again: the whole font's still hold every glyph
+        # kept, and measuring a Chinese font's outlines took most of the time.
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
         if not set(font.getBestCmap() or {}) & {ord(c) for c in characters}:
             return b""
         options = subset.Options()

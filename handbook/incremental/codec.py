@@ -25,9 +25,9 @@ def _classes() -> tuple[type, ...]:
     from ..errors import Location
     from ..prepare import Handbook
     from ..project import Project
-    from ..theme import Cover, PrintLayout, Theme
+    from ..theme import Cover, LanguageFonts, PrintLayout, Theme
 
-    found = [Handbook, Project, Theme, PrintLayout, Cover, Location]
+    found = [Handbook, Project, Theme, PrintLayout, Cover, LanguageFonts, Location]
     for module in (text, book, numbering):
         found += sorted((value for value in vars(module).values()
                          if isinstance(value, type) and dataclasses.is_dataclass(value)
