@@ -10,7 +10,8 @@ ebooklib's traps, and how this module avoids each (each has a test in tests/test
 - its default identifier is a random uuid4: we set the book file's identifier;
 - an empty chapter crashes its writer: the loader refuses empty chapters, and we refuse
   to package an empty document;
-- it gives the package no xml:lang and zip entries the current time: `_normalise` fixes both.
+- it gives the package no xml:lang and zip entries the current time, and cannot set the
+  spine's page-progression-direction (rtl for Arabic): `_normalise` does all three.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from ..render.bidi import direction
 from ..render.context import Context
 from .cover import cover_png
 from .fonts import TRUETYPE, font_files, fonts_css
@@ -29,6 +31,7 @@ from .xhtml import COVER_IMAGE, Rendered, render_epub
 
 STYLESHEET = "css/epub.css"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+OPF = "http://www.idpf.org/2007/opf"
 
 ACCESSIBILITY = {
     "schema:accessMode": ["textual", "visual"],
@@ -189,6 +192,8 @@ def _normalise(package: bytes, language: str, date: datetime.datetime) -> bytes:
             if name.endswith(".opf"):
                 root = etree.fromstring(data)
                 root.set(XML_LANG, language)
+                if direction(language) == "rtl":  # pages turn from right to left (EPUB 3.3, 5.7.1)
+                    root.find(f"{{{OPF}}}spine").set("page-progression-direction", "rtl")
                 data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16

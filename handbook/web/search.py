@@ -11,12 +11,26 @@ the index is built with the same word characters and stop words, read from that 
 the Snowball stemmer of the same language (snowballstemmer, the Snowball project's own
 Python port, as Sphinx's search uses). A language without such a file is indexed without
 stemming: words are found as written, or by their first letters.
+
+Three scripts are split into words here, by `search_words`, and in the browser by the same
+rules (search.js, `searchWords`; tests/test_web.py runs both on every word of the chapters):
+
+- Chinese has no spaces and lunr no Chinese tokenizer: each run of Chinese characters is
+  indexed as its single characters and its pairs of characters (bigrams), and a query as
+  its pairs, all of which a section must hold (a single character typed is looked up alone).
+- Vietnamese is typed with or without its tone marks: each word is indexed as written and
+  without its marks (NFD, combining marks dropped, đ as d), and a query looks up both.
+- Arabic is written with or without its short vowels, with several forms of alef, and with
+  the prefixes و ف ب ك ل and the article ال attached: each word is indexed normalised
+  (vowel marks and tatweel dropped, alef forms as ا, ى as ي, ة as ه), and without those
+  prefixes, and a query looks up both.
 """
 from __future__ import annotations
 
 import functools
 import json
 import re
+import unicodedata
 
 from ..model import Callout, ClinicBlock, CONTACTS, Definitions, Figure, Table
 from ..analyse.traverse import plain_text, texts
@@ -75,15 +89,60 @@ def _block_words(context: Context, block) -> list[str]:
     return words
 
 
+CJK = "\u2E80-\u9FFF\uF900-\uFAFF"
+"""Chinese characters (and Japanese kana): written without spaces between words."""
+SPLITTING = {"zh": "cjk", "ja": "cjk", "vi": "tones", "ar": "arabic", "fa": "arabic", "ur": "arabic"}
+"""The languages whose words search_words splits or folds, by the first part of their tag."""
+WORD = "(?:[^\\W_]|[\u0300-\u036F\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED])+"
+"""A word: letters and digits, and the marks written on them (Arabic vowels, which split no word)."""
+ARABIC_MARKS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+ARABIC_PREFIX = re.compile("^(?:[وف]?(?:[بك]?ال|لل|[بكل])|[وف])(?=..)")
+
+
+def splitting(language: str) -> str | None:
+    """Return how a language's words are split and folded for search, if search_words does it."""
+    return SPLITTING.get(language.split("-")[0])
+
+
+def search_words(text: str, how: str, query: bool = False) -> list[str]:
+    """Return the words search indexes in a text, or (`query`) looks up for a typed one."""
+    found: list[str] = []
+    for word in re.findall(WORD, unicodedata.normalize("NFC", text).lower()):
+        if how == "cjk":
+            for run in re.findall(f"[{CJK}]+|[^{CJK}]+", word):
+                if not re.match(f"[{CJK}]", run) or len(run) == 1:
+                    found.append(run)
+                    continue
+                pairs = [run[i:i + 2] for i in range(len(run) - 1)]
+                found += pairs if query else list(run) + pairs
+        elif how == "tones":
+            bare = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+            found += [word] + ([bare.replace("đ", "d")] if bare.replace("đ", "d") != word else [])
+        else:
+            folded = ARABIC_MARKS.sub("", word).translate(ARABIC_LETTERS)
+            stem = ARABIC_PREFIX.sub("", folded)
+            found += [folded] + ([stem] if stem != folded else [])
+    return found
+
+
+ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+
+
 def search_script(context: Context, parts: Split) -> bytes:
     """Return js/search-index.js: the Lunr index and each result's title, page and excerpt."""
     documents = search_documents(context, parts)
     index = _builder(context)
+    how = splitting(context.book.language)
     for document in documents:
+        if how:  # the words as search_words splits them, one space apart: lunr splits at spaces
+            document = dict(document, **{field: " ".join(search_words(document[field], how))
+                                         for field in ("title", "body")})
         index.add(document)
     shown = {d["ref"]: {"href": d["href"], "title": d["title"], "page": d["page"], "excerpt": _excerpt(d["body"])}
              for d in documents}
     data = {"index": index.build().serialize(), "documents": shown}
+    if how:
+        data["words"] = how  # how search.js splits what is typed
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # "</" never ends a script, and U+2028/9 are line ends to older JavaScript.
     text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -107,7 +166,7 @@ def _builder(context: Context):
         builder = get_default_builder()
     else:
         builder = Builder()
-        if script is not None:
+        if script is not None and splitting(language) is None:
             trimmer, stop_words, stemmer = _language_pipeline(language, script.read_text(encoding="utf-8"))
             builder.pipeline.add(trimmer, stop_words, stemmer)
             builder.search_pipeline.add(stemmer)
