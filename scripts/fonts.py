@@ -18,10 +18,13 @@ and the few characters outside GB 2312 that medical text needs (EXTRA_CHINESE). 
 that uses another character gets the glyph check's message with its line, and may put a
 fuller font in its own layouts/fonts/. The whole font is 16 MB a weight; this is 2 MB.
 
-Arabic: Noto Naskh Arabic as Fontsource publishes it on npm (Google's 2022 release), whose
-Arabic and Latin files are merged into one face: Debian's older release has no Latin
-letters, and the cover and the diagrams draw a line such as "اتصل بخط Poison Help" in one
-font. Vietnamese: Noto Sans, subset to Latin and Vietnamese (Atkinson Hyperlegible, and its
+Arabic: Noto Naskh Arabic from Debian (the 2020 release) for the text: each letter is one
+glyph, so the text a PDF reader copies out is the text (Google's 2022 release draws a letter
+as a dotless shape and its dots, and a PDF can map a glyph to one character only: ن came
+out as ف). Latin words in Arabic text fall back to Atkinson Hyperlegible (arabic.css). The
+cover and the diagrams draw a line such as "اتصل بخط Poison Help" in one font, so they use
+the 2022 release as Fontsource publishes it on npm, its Arabic and Latin files merged into
+one face (`noto-naskh-arabic-drawing-*`); pictures are not copied as text. Vietnamese: Noto Sans, subset to Latin and Vietnamese (Atkinson Hyperlegible, and its
 Next, lack the Vietnamese letters ơ, ư and the stacked marks of ấ, ồ, ữ, ặ).
 """
 from __future__ import annotations
@@ -80,8 +83,10 @@ FAMILIES = {
     "vietnamese": [(f"{NOTO}/NotoSans-{face}.ttf", None, f"noto-sans-vietnamese-{name}.woff2", VIETNAMESE)
                    for face, name in (("Regular", "400-normal"), ("Bold", "700-normal"),
                                       ("Italic", "400-italic"), ("BoldItalic", "700-italic"))],
-    "arabic": [(f"package/files/noto-naskh-arabic-{{}}-{weight}-normal.woff2", None,
-                f"noto-naskh-arabic-{weight}-normal.woff2", ARABIC) for weight in (400, 700)],
+    "arabic": [(f"{NOTO}/NotoNaskhArabic-{face}.ttf", None, f"noto-naskh-arabic-{name}.woff2", ARABIC)
+               for face, name in (("Regular", "400-normal"), ("Bold", "700-normal"))]
+    + [(f"package/files/noto-naskh-arabic-{{}}-{weight}-normal.woff2", None,
+        f"noto-naskh-arabic-drawing-{weight}.woff2", ARABIC) for weight in (400, 700)],
     "chinese": [(f"{CJK}/NotoSansCJK-{face}.ttc", 2, f"noto-sans-sc-{name}.woff2", CHINESE)  # 2: the SC face
                 for face, name in (("Regular", "400-normal"), ("Bold", "700-normal"))],
 }
