@@ -126,7 +126,7 @@ class Workshop:
         from .pdf.layout import Typesetter
 
         handbook = self.handbook
-        name = (layout, handbook.theme.print_stylesheets_for(language))  # English and Spanish share one
+        name = (layout, handbook.theme.print_stylesheets_for(language, handbook.theme.layouts[layout]))  # en, es: one
         if name not in self._typesetters:
             self._typesetters[name] = Typesetter(handbook.project, handbook.theme, handbook.theme.layouts[layout],
                                                  handbook.settings.brand.extra("print"), language)

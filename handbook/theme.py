@@ -46,6 +46,9 @@ class PrintLayout:
     page_multiple: int = 1
     """The page count is made a multiple of this with blank pages at the end: 4 for a book
     printed on sheets folded in two (pdf/booklet.py)."""
+    right_to_left: tuple[str, ...] = ()
+    """Stylesheets laid over this layout, after the theme's right_to_left ones, for a language
+    written right to left (facing pages swap their running heads: such a book opens from the right)."""
 
 
 @dataclass(frozen=True)
@@ -101,14 +104,16 @@ class Theme:
         found = [DEFAULT_FONTS] if self.find(DEFAULT_FONTS) else []
         return tuple(found + ([own.stylesheet] if own and own.stylesheet else []))
 
-    def print_stylesheets_for(self, language: str) -> tuple[str, ...]:
-        """Return the stylesheets a language lays over every print layout: its own font
-        stylesheet, then, for a language written right to left, the right_to_left ones."""
+    def print_stylesheets_for(self, language: str, layout: PrintLayout | None = None) -> tuple[str, ...]:
+        """Return the stylesheets a language lays over a print layout: its own font stylesheet,
+        then, for a language written right to left, the theme's right_to_left ones and the layout's."""
         from .render.bidi import direction
 
         own = self.fonts_for(language)
         sheets = (own.stylesheet,) if own and own.stylesheet else ()
-        return sheets + (self.right_to_left if direction(language) == "rtl" else ())
+        if direction(language) == "rtl":
+            sheets += self.right_to_left + (layout.right_to_left if layout else ())
+        return sheets
 
     def font_files_for(self, language: str) -> list[Path]:
         """Return the font files a language's editions may use: those its stylesheets name.
@@ -177,7 +182,7 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
     layouts = {
         name: PrintLayout(name, entry["label"], tuple(entry["stylesheets"]), entry.get("label_on_cover", False),
                           tuple(entry.get("marks", ())), entry.get("notes", "endnotes"), entry.get("sheets"),
-                          entry.get("page_multiple", 1))
+                          entry.get("page_multiple", 1), tuple(entry.get("right_to_left", ())))
         for name, entry in data["layouts"].items()
     }
     probe = Theme(dirs, layouts, dict(data["callouts"]), None, allowed)
@@ -185,6 +190,8 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
     for name, layout in layouts.items():
         for index, sheet in enumerate(layout.stylesheets):
             missing.append((sheet, ("layouts", name, "stylesheets", index)))
+        for index, sheet in enumerate(layout.right_to_left):
+            missing.append((sheet, ("layouts", name, "right_to_left", index)))
     cover = data["cover"]
     missing += [(cover[key], ("cover", key)) for key in ("regular_font", "bold_font")]
     for language, entry in data.get("fonts", {}).items():

@@ -157,7 +157,7 @@ class Typesetter:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        sheets = (*layout.stylesheets, *theme.print_stylesheets_for(language), *extra)
+        sheets = (*layout.stylesheets, *theme.print_stylesheets_for(language, layout), *extra)
         self.marks = layout.marks
         self.css_files = [path for path in theme.files() if path.suffix == ".css"]
         self._can_relay: bool | None = None
