@@ -182,17 +182,6 @@ def language_files(project: Project, settings: Settings, language: str):
         yield project.clinic_defaults(language)
 
 
-def text_files(project: Project, settings: Settings, books: dict[str, Book], clinic_files=()):
-    """Yield every file whose text goes into an edition of these languages."""
-    yield project.book_file
-    yield project.sources_file
-    for book in books.values():
-        yield from (project.chapter_file(book.language, chapter_id) for chapter_id in settings.chapters)
-        if project.clinic_defaults(book.language).is_file():
-            yield project.clinic_defaults(book.language)
-    yield from clinic_files
-
-
 def check_book_files(project: Project, theme: Theme, settings: Settings, problems: Problems) -> None:
     """Record each chapter, clinic-defaults or declared clinic file that leads out of its place."""
     from .confine import check_kind

@@ -19,14 +19,8 @@ import yaml
 
 from ..errors import Location, Problems
 
-FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
 _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's scanner where PyYAML has it: seven times faster, and these files have been loaded already."""
-
-
-def font_files(theme_files: Iterable[Path]) -> list[Path]:
-    """Return the theme's font files (those in its fonts/ folder)."""
-    return sorted(path for path in theme_files if path.parent.name == "fonts" and path.suffix in FONT_SUFFIXES)
 
 
 def check_language_glyphs(theme, own_files: dict[str, list[Path]], languages: Iterable[str],

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import HandbookError, Location, Problem
 from ..incremental.keys import key
 from ..incremental.store import Store
 from ..render.bidi import direction
@@ -102,8 +103,12 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     recipe += [(text, _file_hash(font_file), size, after, highest) for text, font_file, size, after, highest in parts]
 
     def draw_cover() -> bytes:
-        from PIL import Image, ImageDraw
+        from PIL import Image, ImageDraw, features
 
+        if rtl and not features.check_feature("raqm"):  # without it, Arabic letters come out unjoined and reversed
+            raise HandbookError([Problem(Location(context.project.book_file, 0), "the cover of a language written "
+                                         "right to left needs Pillow's text layout (libraqm, with FriBiDi): install "
+                                         "libfribidi0 (Debian: apt-get install libfribidi0) and build again")])
         image = Image.new("RGB", SIZE, background)
         if logo is not None:
             _paste_logo(image, logo)
