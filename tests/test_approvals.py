@@ -190,12 +190,15 @@ def test_the_colophon_groups_the_parts_and_names_those_no_clinician_approved(app
 
 
 def test_this_book_is_approved_by_its_editorial_team_and_by_no_clinician(built, capsys):
-    assert handbook(ROOT, "approvals", "--check", capsys=capsys)[0] == 0
+    assert handbook(ROOT, "approvals", "--check", "--language", "en", "--language", "es", capsys=capsys)[0] == 0
+    # The machine-made translations wait for a medical translator: built as drafts meanwhile.
+    code, out, _ = handbook(ROOT, "approvals", "--check", "--language", "ar", capsys=capsys)
+    assert code == 1 and "ar: 17 unapproved" in out
     page = next(" ".join(text.split()) for text in built.page_texts() if "Approvals" in text)
     assert "The whole book Editorial team Editorial team" in page
     assert "No clinician (such as a doctor, nurse or pharmacist) has approved this text yet." in page
     records = sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "approvals").rglob("*.yaml"))
-    assert len(records) == 2 * (len(built.handbook.settings.chapters) + 3)
+    assert len(records) == 2 * (len(built.handbook.settings.chapters) + 3)  # en and es, no other yet
     for path in (ROOT / "approvals").rglob("*.yaml"):
         assert "role: editorial-team" in path.read_text() and "physician" not in path.read_text()
 

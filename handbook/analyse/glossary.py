@@ -75,7 +75,7 @@ NARROW_WORD = f"[^\\W{WIDE}]"
 ARABIC_LETTERS = "\u0620-\u064A\u066E-\u06D3\u06FA-\u06FC"
 ARABIC_PREFIX = "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)"
 """What Arabic attaches before a word: and (و), so (ف), then with/by (ب), like (ك) or for
-(ل), and the article ال (li + al is written لل): والاكتئاب, بالكيتامين, للمرضى."""
+(ل), and the article ال (li + al is written لل): والاكتئاب, بالدواء, للمرضى."""
 
 
 def pattern(entry: Definition) -> re.Pattern:

@@ -73,7 +73,7 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
         help_now_href=linker.href(book.help_now) if book.help_now_chapter else None,
         downloads=downloads,
         languages=languages,
-        alternates=_alternates(context),
+        alternates=_alternates(context, languages),
         search_page=SEARCH_PAGE,
         search_scripts=_search_scripts(context),
         preload_fonts=tuple(f"fonts/{name}" for name in preloaded_fonts(_fonts_css(context))),
@@ -136,7 +136,7 @@ def edition_links(handbook, edition, gettext, planned: frozenset[Edition] = froz
         downloads_list.append(Link(href, label))
     languages = []
     if "web" in settings.formats:
-        for code in settings.edition_languages:
+        for code in _linkable_languages(handbook, edition.language):
             if code != edition.language:
                 there = output_path(project, settings, Edition(edition.clinic, code, "", "web"))
                 name = language_name(code, code)
@@ -145,7 +145,18 @@ def edition_links(handbook, edition, gettext, planned: frozenset[Edition] = froz
     return tuple(downloads_list), tuple(languages)
 
 
-def _alternates(context: Context) -> tuple[Link, ...]:
+def _linkable_languages(handbook, language: str) -> tuple[str, ...]:
+    """Return the languages a web edition may link to: a patient edition never to a draft, nor to
+    a language that may be one (`unapproved: draft`) whose state this build does not know."""
+    settings, known = handbook.settings, handbook.books
+    if settings.is_draft(language):
+        return settings.edition_languages
+    return tuple(code for code in settings.edition_languages
+                 if not settings.is_draft(code)
+                 and (settings.language(code).unapproved != "draft" or code in known))
+
+
+def _alternates(context: Context, languages: tuple[Link, ...]) -> tuple[Link, ...]:
     """Return the address of the same clinic's site in each language (its own too), where the
     book file says where its web edition is published; none where it does not, since a
     search engine wants full addresses (hreflang) and a relative one would be wrong."""
@@ -154,7 +165,8 @@ def _alternates(context: Context) -> tuple[Link, ...]:
         return ()
     published = output_path(project, settings, Edition("", settings.languages[0].code, "", "web"))
     addresses = []
-    for code in settings.edition_languages:
+    linked = {edition.language, *(link.language for link in languages)}  # those the edition links to
+    for code in (code for code in settings.edition_languages if code in linked):
         there = output_path(project, settings, Edition(edition.clinic, code, "", "web"))
         relative = Path(os.path.relpath(there, published)).as_posix()
         addresses.append(Link(urljoin(settings.web_address, "" if relative == "." else relative + "/"), code, code))
