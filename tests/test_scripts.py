@@ -53,6 +53,9 @@ def test_left_to_right_runs_are_isolated_in_right_to_left_text():
         "اتصل بخط <bdi>Poison Help</bdi> على الرقم <bdi>1-800-555-0199</bdi>، أو زر <bdi>988lifeline.org</bdi>.")
     assert str(isolated_text(text, "print")).count("\u2068") == 3 == str(isolated_text(text, "print")).count("\u2069")
     assert str(isolated_text("<b> & ق", "epub")) == "&lt;<bdi>b</bdi>&gt; &amp; ق"
+    # A name of several words with a lone & in it is one run, not two that swap places.
+    assert str(isolated_text("وهو خط 988 Suicide & Crisis Lifeline (خط)", "web")) == (
+        "وهو خط <bdi>988 Suicide &amp; Crisis Lifeline</bdi> (خط)")
 
 
 def test_a_glyph_a_language_fonts_lack_is_reported_for_that_language_only(tree):

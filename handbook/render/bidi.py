@@ -22,9 +22,11 @@ FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 _LTR_RUN = re.compile(
     r"[0-9A-Za-z\u00C0-\u024F]"                      # a Latin letter or a digit starts it...
     r"(?:[0-9A-Za-z\u00C0-\u024F.,:/@&+#%'’_\-–]*[0-9A-Za-z\u00C0-\u024F%])?"  # ...and ends it
-    r"(?:\s+[0-9A-Za-z\u00C0-\u024F](?:[0-9A-Za-z\u00C0-\u024F.,:/@&+#%'’_\-–]*[0-9A-Za-z\u00C0-\u024F%])?)*"
+    r"(?:\s+(?:[&+/–-]\s+)?"                        # a space, or a lone & + / – - between spaces...
+    r"[0-9A-Za-z\u00C0-\u024F](?:[0-9A-Za-z\u00C0-\u024F.,:/@&+#%'’_\-–]*[0-9A-Za-z\u00C0-\u024F%])?)*"
 )
-"""A run of Latin words, numbers and addresses, with the spaces between them (never at its edges)."""
+"""A run of Latin words, numbers and addresses, with the spaces (and a lone `&` or dash) between
+them, never at its edges: "Suicide & Crisis Lifeline" is one run."""
 
 
 @functools.cache
