@@ -80,7 +80,7 @@ def test_no_sentence_is_copied_from_an_article():
 
 def test_the_example_clinic_file_in_the_docs_loads():
     example = ROOT / "docs" / "example-clinic.yaml"
-    handbook = prepare(Project.at(ROOT), clinic_files=(example,))
+    handbook = prepare(Project.at(ROOT), ("en",), clinic_files=(example,))
     clinic = handbook.clinic("example-clinic", "en")
     assert clinic.name == "Example Street Clinic"
     assert clinic.instruction("medicines") == handbook.books["en"].clinic.instruction("medicines")

@@ -22,8 +22,27 @@ CHECKED = {"en": ("Last checked by the publisher on", "December 7, 2026."),
 """The appendix's words for the date the publisher last checked an addition, and the date."""
 
 
+LANGUAGES = ["en", pytest.param("es", marks=pytest.mark.slow)]  # Spanish: its editions made for these tests
+
+
+class Both(dict):
+    """The session's English build, and the Spanish one made only when a test asks for it."""
+
+    def __init__(self, built, make_spanish):
+        super().__init__(en=built)
+        self._make_spanish = make_spanish
+
+    def __missing__(self, language: str):
+        self[language] = self._make_spanish()
+        return self[language]
+
+
 @pytest.fixture(scope="module")
 def both(built, tmp_path_factory):
+    return Both(built, lambda: _spanish(built, tmp_path_factory))
+
+
+def _spanish(built, tmp_path_factory):
     """Return the session's build of the real book, and its Spanish editions in a folder of their own.
 
     They come from make's cache (build/.cache) when make built them from these very inputs,
@@ -46,7 +65,7 @@ def both(built, tmp_path_factory):
             del os.environ["SOURCE_DATE_EPOCH"]
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    return {"en": built, "es": Built(out, built.handbook)}
+    return Built(out, built.handbook)
 
 
 def page_texts(both, language: str, layout: str) -> list[str]:
@@ -60,7 +79,7 @@ def page_texts(both, language: str, layout: str) -> list[str]:
     return [page.replace("\x02", "") for page in pages]
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_no_digit_is_glued_to_a_crisis_number_in_any_print_edition(both, language):
     for layout in both[language].handbook.settings.layouts:
         text = " ".join(page_texts(both, language, layout))
@@ -78,7 +97,7 @@ def crisis_links(document) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_web_and_e_book_crisis_pages_call_and_text_the_numbers(both, language):
     help_now = both[language].handbook.books[language].help_now_chapter.id
     site = both[language].path(Edition("", language, "", "web"))
@@ -96,7 +115,7 @@ def test_the_web_and_e_book_crisis_pages_call_and_text_the_numbers(both, languag
         assert [" ".join(link.text_content().split()) for link in chat][:1] == ["988lifeline.org"], (language, name)
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_contacts_box_cites_each_line_on_its_label_and_dials_its_number(both, language):
     site = both[language].path(Edition("", language, "", "web"))
     page = html.parse(str(site / f"{both[language].handbook.books[language].help_now_chapter.id}.html")).getroot()
@@ -110,7 +129,7 @@ def test_the_contacts_box_cites_each_line_on_its_label_and_dials_its_number(both
     assert dialled == {"tel:911": "911", "tel:988": "988", "tel:+18002221222": "1-800-222-1222"}
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_each_addition_of_the_publisher_says_when_it_was_last_checked(both, language):
     added = [source for source in both[language].handbook.books[language].sources if source.added_by_publisher]
     assert {source.id for source in added} >= {"emergency-911", "lifeline-988", "poison-help", "ketalar-label"}
@@ -146,7 +165,7 @@ def test_the_articles_come_first_in_the_appendix_and_the_publishers_additions_af
     assert emergency.number == 6 and emergency.places[0].chapter_id == "at-a-glance"
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_link_of_the_e_book_is_inside_it_or_uses_a_scheme_the_book_allows(both, language):
     """What EPUBCheck's HTM-025 would check, which scripts/epubcheck-severities.tsv turns off:
     its list of URI schemes predates sms: (IANA, RFC 5724), the link that texts 988."""
