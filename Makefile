@@ -2,6 +2,7 @@
 # Run the tests:        make test       (the quick tier, about half a minute after a make)
 # Run the slow tests:   make test-slow  (real make, killed builds, browsers, validators; CI runs both)
 # Run every test:       make test-all
+# Lint and types:       make lint       (ruff and mypy, as pyproject.toml sets them; CI runs it first)
 # Validate the e-books: make check      (EPUBCheck and Ace by DAISY)
 # Browser test tools:   make browser    (Chromium and axe-core, for the web edition's tests)
 # Preview while writing: make serve      (the web edition on http://127.0.0.1:8000/)
@@ -35,7 +36,7 @@ STAMP := $(BOOK)/build/.handbook-stamp
 # shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
 export BOOK CLINIC LANGUAGE LAYOUT FORMAT
 
-.PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test test-slow test-all browser check readability docs-images clean distclean pango
+.PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test test-slow test-all lint browser check readability docs-images clean distclean pango
 .PRECIOUS: $(STAMP) $(VENV)/.installed
 
 ifeq ($(strip $(CLINIC)),)
@@ -142,6 +143,13 @@ test-slow: $(VENV)/.installed
 
 test-all: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+# ruff on the package, the tests and the scripts; mypy, strict, on the package (both set in
+# pyproject.toml). Not part of `make test`: mypy's first run takes seconds, and the quick
+# tier is for the behaviour of the book. .ci/run runs it before the tests.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check handbook tests scripts
+	$(BIN)/mypy
 
 # What the browser tests drive: Debian's Chromium (installed as root) and axe-core from
 # npm into .tools/axe. Without them those tests skip, saying which is missing.

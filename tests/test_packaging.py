@@ -21,7 +21,8 @@ def _locked() -> dict[str, str]:
 
 def test_the_lock_pins_every_dependency_at_a_version_pyproject_allows():
     locked = _locked()
-    declared = PYPROJECT["project"]["dependencies"] + PYPROJECT["project"]["optional-dependencies"]["test"]
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    declared = PYPROJECT["project"]["dependencies"] + extras["test"] + extras["lint"]
     for line in declared:
         requirement = Requirement(line)
         name = canonicalize_name(requirement.name)
