@@ -178,7 +178,7 @@ def word_diff(old: str, new: str) -> list[str]:
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        pairs = list(zip(before[i1:i2], after[j1:j2])) if tag == "replace" else []
+        pairs = list(zip(before[i1:i2], after[j1:j2], strict=False)) if tag == "replace" else []
         lines += [_word_diff(old_line, new_line) for old_line, new_line in pairs]
         lines += [f"[-{line}-]" for line in before[i1 + len(pairs):i2]]
         lines += [f"{{+{line}+}}" for line in after[j1 + len(pairs):j2]]

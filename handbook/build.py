@@ -100,7 +100,8 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
     with output_folder(project.out):
         manifest_path = project.out / MANIFEST
         manifest = read_manifest(manifest_path, signed=True)
-        todo = [e for e in editions if request.force or not up_to_date(output_path(project, handbook.settings, e), project.out, wanted[e], manifest)]
+        todo = [e for e in editions if request.force
+                or not up_to_date(output_path(project, handbook.settings, e), project.out, wanted[e], manifest)]
         report.skipped = [e for e in editions if e not in todo]
         store = OutputStore(project.cache, fresh=request.force)
         for edition in report.skipped:  # up to date here: kept too, for a build in another folder
@@ -222,8 +223,8 @@ def clinic_slugs(handbook: Handbook, wanted: tuple[str, ...] | None) -> tuple[st
             slugs.append(name)
         else:
             known = ", ".join(sorted(handbook.clinics)) or "none are declared"
-            raise argument_error(f"--clinic {name!r}: no such clinic in the editions{_did_you_mean(name, handbook.clinics)};"
-                                 f" known clinics: {known}")
+            raise argument_error(f"--clinic {name!r}: no such clinic in the editions"
+                                 f"{_did_you_mean(name, handbook.clinics)}; known clinics: {known}")
     return tuple(slugs)
 
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from . import __version__, commands
-from .errors import HandbookError
 from .editions import FORMATS
+from .errors import HandbookError
 
 
 class Terminated(KeyboardInterrupt):

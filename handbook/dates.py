@@ -30,7 +30,7 @@ def build_date(settings: Settings) -> datetime.datetime:
         if not 1980 <= published.year <= 2107:
             raise HandbookError([Problem(settings.location, "published must be between 1980 and 2107: "
                                          "an e-book's files cannot carry other dates")])
-        return datetime.datetime(published.year, published.month, published.day, tzinfo=datetime.timezone.utc)
+        return datetime.datetime(published.year, published.month, published.day, tzinfo=datetime.UTC)
     return _epoch()
 
 
@@ -48,4 +48,4 @@ def _epoch() -> datetime.datetime:
     if not 0 <= seconds <= LAST_ZIP_SECOND:
         raise HandbookError([Problem(where, f"must be between 0 (1970) and {LAST_ZIP_SECOND} (the end of 2107, "
                                      f"the last date an e-book's zip can hold), not {epoch}")])
-    return datetime.datetime.fromtimestamp(seconds, tz=datetime.timezone.utc)
+    return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)

@@ -81,10 +81,11 @@ def long_book(root: Path, variant: str, fixed: bool) -> dict:
     workshop, context, env = _edition(root, root / "build")
     html = render_print(env, context)
     typesetter = Typesetter(workshop.handbook.project, workshop.handbook.theme, context.layout)
+    from handbook.pdf.weasyprint70.speedups import as_released, install
     if fixed:
-        from handbook.pdf.weasyprint70.speedups import install
         install()
     from weasyprint import HTML
+
     from handbook.render.context import BOOK_URL
 
     tagged = variant == "tagged"
@@ -151,7 +152,8 @@ def real_book(folder: Path) -> list[tuple[str, str]]:
             pandoc = min(pandoc, run("pandoc", str(html / f"{name}.html"), "-o", str(folder / "pandoc.epub"),
                                      "--resource-path", str(html), cwd=html)[0])
     rows.append(("A4 PDF after an edit, page map known ÷ WeasyPrint's command line on the same HTML",
-                 f"{warm / alone:.2f}  ({warm:.2f} s ÷ {alone:.2f} s; cold, no page map: {cold:.2f} s, {cold_layouts})"))
+                 f"{warm / alone:.2f}  ({warm:.2f} s ÷ {alone:.2f} s; "
+                 f"cold, no page map: {cold:.2f} s, {cold_layouts})"))
     against = f"; Pandoc on the same HTML: {pandoc:.2f} s, ratio {epub_warm / pandoc:.2f}" \
         if pandoc < float("inf") else "; Pandoc not installed"
     shutil.rmtree(out / ".cache")
@@ -182,7 +184,7 @@ def real_book(folder: Path) -> list[tuple[str, str]]:
 
 
 def quick_tests() -> tuple[str, str]:
-    """Time `make test` itself (its workers are the Makefile's), as it runs after a `make`, and count its real-book layouts."""
+    """Time `make test` (its workers are the Makefile's) as it runs after a `make`; count its real-book layouts."""
     seconds, output = run("make", "--no-print-directory", "test")
     found = re.search(r"laid out (\d+) times? in this run(.*)", output)
     layouts = f"; the real book laid out {found.group(1)} times{found.group(2)}" if found else ""

@@ -81,7 +81,8 @@ FIGURES = {
         "zh-Hans": [("第一次就诊", ""), ("检查", ""), ("为您制订的计划", ""), ("密切观察", ""), ("复诊", "")],
         "vi": [("Buổi khám đầu tiên", ""), ("Kiểm tra", ""), ("Kế hoạch riêng cho quý vị", ""), ("Theo dõi sát", ""),
                ("Các buổi tái khám", "")],
-        "ar": [("الزيارة الأولى", ""), ("الفحوص", ""), ("خطة خاصة بك", ""), ("مراقبة دقيقة", ""), ("زيارات المتابعة", "")],
+        "ar": [("الزيارة الأولى", ""), ("الفحوص", ""), ("خطة خاصة بك", ""), ("مراقبة دقيقة", ""),
+               ("زيارات المتابعة", "")],
     },
     "crisis-steps": {
         "sequence": False,  # three choices, not steps in order: no numbers, no arrows
@@ -91,7 +92,8 @@ FIGURES = {
         "es": [("¿En peligro ahora?", "Llame al 911, o vaya a urgencias."),
                ("¿Piensa en el suicidio?", "Llame o envíe un mensaje de texto al 988. Para español, marque el 2."),
                ("¿Tomó demasiado de una droga?", "Llame a Poison Help: 1-800-222-1222.")],
-        "zh-Hans": [("现在有危险？", "请拨打911，或去急诊室。"), ("有自杀的念头？", "请拨打或发短信至988，白天黑夜都可以。"),
+        "zh-Hans": [("现在有危险？", "请拨打911，或去急诊室。"),
+                    ("有自杀的念头？", "请拨打或发短信至988，白天黑夜都可以。"),
                     ("服用了过量的药物或毒品？", "请拨打Poison Help：1-800-222-1222。")],
         "vi": [("Đang gặp nguy hiểm?", "Gọi 911, hoặc đến phòng cấp cứu."),
                ("Đang nghĩ đến việc tự tử?", "Gọi hoặc nhắn tin đến 988, cả ngày lẫn đêm."),
@@ -109,7 +111,8 @@ FIGURES = {
                ("En la clínica", "Primero controles, luego la sesión, con personal cerca."),
                ("Descanso", "Quédese hasta que el equipo diga que puede irse."),
                ("A casa", "Maneja otra persona. No maneje hasta el día siguiente.")],
-        "zh-Hans": [("之前", "遵守诊所关于饮食和药物的规定。"), ("在诊所", "先做检查，然后接受治疗，医护人员就在身边。"),
+        "zh-Hans": [("之前", "遵守诊所关于饮食和药物的规定。"),
+                    ("在诊所", "先做检查，然后接受治疗，医护人员就在身边。"),
                     ("休息", "待到医护团队说您可以离开为止。"), ("回家", "由别人开车。第二天之前不要开车。")],
         "vi": [("Trước khi đi", "Làm theo quy định của phòng khám về ăn, uống và thuốc men."),
                ("Tại phòng khám", "Kiểm tra trước, rồi đến buổi điều trị, có nhân viên ở gần."),
@@ -262,7 +265,7 @@ def draw_stack(boxes: list[tuple[str, str]], sequence: bool = True, printed: Pri
         return printed.width - x if pen.way else x
 
     top = MARGIN
-    for i, (lines, height) in enumerate(zip(laid, heights)):
+    for i, (lines, height) in enumerate(zip(laid, heights, strict=True)):
         pen.box(MARGIN, top, printed.width - 2 * MARGIN, height)
         centre = across(MARGIN + padding + circle)
         if sequence:

@@ -24,8 +24,9 @@ as a dotless shape and its dots, and a PDF can map a glyph to one character only
 out as ف). Latin words in Arabic text fall back to Atkinson Hyperlegible (arabic.css). The
 cover and the diagrams draw a line such as "اتصل بخط Poison Help" in one font, so they use
 the 2022 release as Fontsource publishes it on npm, its Arabic and Latin files merged into
-one face (`noto-naskh-arabic-drawing-*`); pictures are not copied as text. Vietnamese: Noto Sans, subset to Latin and Vietnamese (Atkinson Hyperlegible, and its
-Next, lack the Vietnamese letters ơ, ư and the stacked marks of ấ, ồ, ữ, ặ).
+one face (`noto-naskh-arabic-drawing-*`); pictures are not copied as text. Vietnamese:
+Noto Sans, subset to Latin and Vietnamese (Atkinson Hyperlegible, and its Next, lack the
+Vietnamese letters ơ, ư and the stacked marks of ấ, ồ, ữ, ặ).
 """
 from __future__ import annotations
 

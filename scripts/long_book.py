@@ -56,11 +56,13 @@ def chapter(number: int) -> str:
         for n in range(1, 8):
             source = SOURCES[(number + section + n) % len(SOURCES)]
             lines.append(f"      - paragraph: {PARAGRAPH.format(n=n, part=number, source=source)}")
-        lines += ["      - bullets:"] + [f"          - Point {k} of this section [@{SOURCES[k % 4]}]." for k in range(1, 5)]
+        lines += ["      - bullets:"]
+        lines += [f"          - Point {k} of this section [@{SOURCES[k % 4]}]." for k in range(1, 5)]
         if section % 3 == 0:
             lines += ["      - table:", f"          caption: Table of section {number}.{section}",
                       "          header: [Thing, What to do]", "          rows:"]
-            lines += [f"            - - Row {k}\n              - Do the usual thing [@{SOURCES[k % 4]}]." for k in range(1, 5)]
+            lines += [f"            - - Row {k}\n              - Do the usual thing [@{SOURCES[k % 4]}]."
+                      for k in range(1, 5)]
         if section % 2 == 0:
             lines += ["      - callout:", "          kind: tip", "          blocks:",
                       "            - paragraph: Ask your care team.", "              guidance: true"]

@@ -19,8 +19,7 @@ from filelock import FileLock
 
 from handbook.build import Request, build
 from handbook.editions import Edition, output_path
-from handbook.prepare import Handbook
-from handbook.prepare import prepare
+from handbook.prepare import Handbook, prepare
 from handbook.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -225,7 +224,8 @@ class PrintedPage(NamedTuple):
 
     def sized(self) -> list[tuple[float, str]]:
         """Return each character that leaves ink, with its size."""
-        return [(size, char) for char, size in zip(self.chars, self.sizes) if char > " " and char != "\x02"]
+        return [(size, char) for char, size in zip(self.chars, self.sizes, strict=True)
+                if char > " " and char != "\x02"]
 
 
 def printed_page(page) -> PrintedPage:

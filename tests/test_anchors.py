@@ -29,7 +29,8 @@ def test_a_web_address_survives_a_paragraph_inserted_above_it(tree, monkeypatch)
 
     chapter = tree.chapters / "sample.yaml"
     chapter.write_text(chapter.read_text().replace(
-        "    blocks:\n", "    blocks:\n      - paragraph: A new first paragraph, citing the same source [@alpha].\n", 1))
+        "    blocks:\n",
+        "    blocks:\n      - paragraph: A new first paragraph, citing the same source [@alpha].\n", 1))
     after = web_page(tree, "sample.html")
     assert after.xpath("string(//main//section//p[1])").startswith("A new first paragraph")
     for address in addresses:  # the same words at the same address
@@ -44,7 +45,7 @@ def test_a_translated_block_shares_the_id_of_the_block_it_translates(built):
     same paragraph, item, row and citation marker in every language."""
     english, spanish = built.handbook.books["en"], built.handbook.books["es"]
     compared = 0
-    for ours, theirs in zip(english.chapters, spanish.chapters):
+    for ours, theirs in zip(english.chapters, spanish.chapters, strict=True):
         assert ours.id == theirs.id
         mine = [anchor for section in ours.sections for block in section.blocks for anchor in page_anchors(block)]
         translated = [anchor for section in theirs.sections for block in section.blocks

@@ -166,8 +166,10 @@ def test_a_change_of_formatting_only_keeps_the_approvals(approved, capsys):
 
 
 def test_the_word_diff_marks_what_was_removed_and_added():
-    old = "title: Side effects\nparagraph: After a session most people feel a little dizzy for an hour or two, then well."
-    new = "title: Side effects\nparagraph: After a session most people feel a little dizzy or sleepy for an hour or two."
+    old = ("title: Side effects\n"
+           "paragraph: After a session most people feel a little dizzy for an hour or two, then well.")
+    new = ("title: Side effects\n"
+           "paragraph: After a session most people feel a little dizzy or sleepy for an hour or two.")
     assert word_diff(old, new) == ["paragraph: … most people feel a little dizzy {+or sleepy+} for an hour or "
                                    "[-two, then well.-]{+two.+}"]
     assert word_diff("a\nb", "a\nc\nb") == ["{+c+}"]

@@ -156,7 +156,8 @@ def test_a_record_of_no_part_and_a_record_through_a_link_are_refused(approved, c
     record.unlink()
     record.symlink_to(outside)
     code, _, err = handbook(approved.root, "check", "--draft", capsys=capsys)
-    assert code == 1 and f"{record}: is a link to a file in {outside.parent}, outside the book's approvals/ folder" in err
+    assert code == 1
+    assert f"{record}: is a link to a file in {outside.parent}, outside the book's approvals/ folder" in err
 
 
 @pytest.mark.parametrize("args, message", [

@@ -132,8 +132,8 @@ def test_the_real_booklet_sheets_hold_the_booklet_pages_in_order(built):
         book = built.handbook.books["en"]
         assert book.title in first_right
         assert letters(first_left) == (letters(pages[-1]) if len(pages) % 4 == 0 else "")
-        for side, numbers in zip(sides, saddle_stitch(len(pages))):
-            for words, number in zip(side, numbers):
+        for side, numbers in zip(sides, saddle_stitch(len(pages)), strict=True):
+            for words, number in zip(side, numbers, strict=True):
                 expected = pages[number - 1] if number <= len(pages) else ""
                 # The same characters in the same order; PDFium spaces the lines of a page drawn
                 # in a form a little differently, and marks a line-end hyphen (\x02) apart.

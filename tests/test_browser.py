@@ -117,7 +117,8 @@ def test_no_page_of_either_site_scrolls_sideways_on_a_narrow_screen(browser, sit
     spanish = folder.parent / "es" / "web"
     names = [path.name for path in pages(folder)] + ["search.html?q=blood"]
     addresses = [base + name for name in names]
-    addresses += [base + "../es/web/" + path.name for path in pages(spanish)] + [base + "../es/web/search.html?q=sesión"]
+    addresses += [base + "../es/web/" + path.name for path in pages(spanish)]
+    addresses += [base + "../es/web/search.html?q=sesión"]
     context, page = open_page(browser, viewport={"width": width, "height": 700})
     wide = {}
     for address in addresses:

@@ -26,7 +26,8 @@ def test_check_passes_on_a_good_tree(tree):
 
 
 def test_bad_input_exits_1_with_path_and_line_and_no_traceback(tree):
-    tree.write("chapters/en/sample.yaml", "title: Sample\nsections:\n  - title: x\n    blocks:\n      - paragraph: [@nobody]\n")
+    tree.write("chapters/en/sample.yaml",
+               "title: Sample\nsections:\n  - title: x\n    blocks:\n      - paragraph: [@nobody]\n")
     result = run(tree, "build", "pdf")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -46,7 +47,8 @@ def test_failed_build_keeps_the_last_good_outputs(tree):
     before = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file()}
     assert {"sample-handbook.pdf", "sample-handbook.epub"} <= set(before)
 
-    tree.write("chapters/en/sample.yaml", "title: Sample\nsections:\n  - title: x\n    blocks:\n      - paragraph: A [@nobody].\n")
+    tree.write("chapters/en/sample.yaml",
+               "title: Sample\nsections:\n  - title: x\n    blocks:\n      - paragraph: A [@nobody].\n")
     bad = run(tree, "build")
     assert bad.returncode == 1
     assert "sample.yaml:5: the citation [@nobody] names no source" in bad.stderr

@@ -87,8 +87,8 @@ def test_a_build_opens_nothing_outside_the_book_and_its_software_and_no_socket(t
     user_cache = tmp_path / "user-cache"  # where the tool keeps the key that signs its cache (docs/security.md)
     env = dict(os.environ, TMPDIR=str(temporary), SOURCE_DATE_EPOCH="1767225600", XDG_CACHE_HOME=str(user_cache))
     env.pop("HANDBOOK_CACHE_KEY", None)
-    result = subprocess.run([sys.executable, "-c", RECORDER, str(log), "--root", str(tree.root), "build", "--jobs", "1"],
-                            capture_output=True, text=True, env=env, cwd=temporary)
+    command = [sys.executable, "-c", RECORDER, str(log), "--root", str(tree.root), "build", "--jobs", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=temporary)
     assert result.returncode == 0, result.stderr
     assert (tree.root / "build" / "riverside" / "en" / "sample-handbook.epub").is_file()
     events = json.loads(log.read_text())

@@ -87,7 +87,8 @@ def test_a_folder_that_links_out_is_named_once(tree, capsys):
     (tree.root / "layouts/print").symlink_to(outside)
     assert build(tree.root) == 1
     error = capsys.readouterr().err
-    assert f"{tree.root / 'layouts/print'}: is a link to the folder {outside}, outside the book's layouts/" in error, error
+    link = tree.root / "layouts/print"
+    assert f"{link}: is a link to the folder {outside}, outside the book's layouts/" in error, error
     assert error.count(str(outside)) == 1  # the link, not each file in it
     assert not (tree.root / "build").exists()
 
@@ -152,7 +153,8 @@ def test_the_next_build_removes_what_a_killed_one_left(tree, capsys):
     """Any build clears them as it takes the output folder's lock: the web edition, the quickest, will do."""
     out = tree.root / "build"
     leftovers = [out / ".sample-handbook.pdf.k_zatbl9.handbook-tmp",
-                 out / "riverside/en/.sample-handbook.epub.x1.handbook-tmp", out / ".cache/pages/.a4.json.q2.handbook-tmp"]
+                 out / "riverside/en/.sample-handbook.epub.x1.handbook-tmp",
+                 out / ".cache/pages/.a4.json.q2.handbook-tmp"]
     for path in leftovers:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"half a file")
@@ -191,7 +193,7 @@ def test_the_same_sources_give_the_same_bytes_in_any_folder_for_anyone(tmp_path)
         dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, TZ="Pacific/Kiritimati", LC_ALL="C.UTF-8", PYTHONHASHSEED="2",
              HOME=str(tmp_path), USER="someone-else", LOGNAME="someone-else"),
     ]
-    for root, env in zip(roots, environments):
+    for root, env in zip(roots, environments, strict=True):
         _reproducible_book(root)
         result = subprocess.run([sys.executable, "-m", "handbook", "build", "--jobs", "1"], cwd=root,
                                 capture_output=True, text=True, env=env)

@@ -44,7 +44,7 @@ def over(rgba: str, page: str) -> str:
     """Return the colour a translucent rgba() paints over a page colour."""
     *channels, alpha = [float(x) for x in re.findall(r"[\d.]+", rgba)]
     base = [int(page[i:i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(c * alpha + b * (1 - alpha)):02x}" for c, b in zip(channels, base))
+    return "#" + "".join(f"{round(c * alpha + b * (1 - alpha)):02x}" for c, b in zip(channels, base, strict=True))
 
 
 def test_ebook_text_takes_the_reading_systems_colour():

@@ -3,8 +3,8 @@ the picture, and nothing run into the publisher's line or off the page."""
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import io
+from itertools import pairwise
 
 import pytest
 from PIL import Image, ImageDraw
@@ -22,7 +22,7 @@ def ink_bands(image: Image.Image, ink: tuple[int, int, int], top: int, bottom: i
     bands: list[list[int]] = []
     pixels = image.load()
     for y in range(top, bottom):
-        if any(all(abs(a - b) < 60 for a, b in zip(pixels[x, y], ink)) for x in range(0, SIZE[0], 2)):
+        if any(all(abs(a - b) < 60 for a, b in zip(pixels[x, y], ink, strict=True)) for x in range(0, SIZE[0], 2)):
             if bands and bands[-1][1] == y - 1:
                 bands[-1][1] = y
             else:
@@ -43,12 +43,13 @@ def test_a_long_clinic_name_wraps_onto_lines_that_never_overlap(tree, repeat):
     # The clinic's name, the title, the subtitle and the edition: each line its own band.
     meant = cover_lines(context, lambda text: text, ImageDraw.Draw(image))
     assert len(meant) >= repeat + 4 and len(bands) == len(meant)
-    assert all(later[0] - earlier[1] > 2 for earlier, later in zip(bands, bands[1:]))
+    assert all(later[0] - earlier[1] > 2 for earlier, later in pairwise(bands))
     assert bands[-1][1] < RULE - 20, "the text runs into the publisher's line"
     # Nothing drawn in the side margins: every line fits the width.
     pixels = image.load()
     for x in list(range(0, MARGIN - 10)) + list(range(SIZE[0] - MARGIN + 10, SIZE[0])):
-        assert not any(all(abs(a - b) < 60 for a, b in zip(pixels[x, y], ink)) for y in range(0, SIZE[1], 4))
+        assert not any(all(abs(a - b) < 60 for a, b in zip(pixels[x, y], ink, strict=True))
+                       for y in range(0, SIZE[1], 4))
 
 
 def test_a_kept_cover_is_read_without_drawing_and_new_words_draw_a_new_one(tree, monkeypatch):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +23,7 @@ NS = {
     "x": "http://www.w3.org/1999/xhtml",
     "epub": "http://www.idpf.org/2007/ops",
 }
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -73,7 +74,7 @@ def test_zip_container_is_reproducible_and_well_formed(built):
     first = archive.infolist()[0]
     assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
     assert archive.read("mimetype") == b"application/epub+zip"
-    stamp = datetime.datetime.fromtimestamp(int(EPOCH), tz=datetime.timezone.utc).timetuple()[:6]
+    stamp = datetime.datetime.fromtimestamp(int(EPOCH), tz=datetime.UTC).timetuple()[:6]
     assert {info.date_time for info in archive.infolist()} == {stamp}
 
 
@@ -115,9 +116,9 @@ def test_navigation_lists_chapters_and_landmarks(epub, book):
     sections = [a.text for a in toc.findall("x:ol/x:li[1]/x:ol/x:li/x:a", NS)]
     assert sections == [section.title for section in book.chapters[0].sections]
     landmarks = nav.find(".//x:nav[@id='landmarks']", NS)
-    types = [a.get(EPUB_TYPE) for a in landmarks.iter("{%s}a" % NS["x"])]
+    types = [a.get(EPUB_TYPE) for a in landmarks.iter(etree.QName(NS["x"], "a").text)]
     assert types == ["cover", "titlepage", "toc", "bodymatter", "glossary", "bibliography", "endnotes"]
-    for a in nav.iter("{%s}a" % NS["x"]):
+    for a in nav.iter(etree.QName(NS["x"], "a").text):
         assert epub.resolve(a.get("href")) is not None or "#" not in a.get("href")
 
 
@@ -160,12 +161,12 @@ def test_each_citation_leads_to_a_short_note_on_its_text_which_leads_back_and_on
             name, _, note_id = marker.get("href").partition("#")
             assert name == "notes.xhtml"
             [note] = notes.xpath("//*[@id=$id]", id=note_id)
-            assert note.tag == "{%s}li" % NS["x"] and note.get(EPUB_TYPE) == "endnote"
+            assert note.tag == etree.QName(NS["x"], "li").text and note.get(EPUB_TYPE) == "endnote"
             led_to.add(note_id)
             sources = note.xpath(".//x:a[starts-with(@href, 'sources.xhtml#source-')]", namespaces=NS)
             assert marker.text in [a.text for a in sources]  # the note names the marker's source
             for a in sources:
-                assert epub.resolve(a.get("href")).tag == "{%s}li" % NS["x"]
+                assert epub.resolve(a.get("href")).tag == etree.QName(NS["x"], "li").text
             [back] = note.xpath(".//x:a[@role='doc-backlink']", namespaces=NS)
             text = epub.resolve(back.get("href"))
             assert back.get("href").startswith(f"{chapter.id}.xhtml#")
@@ -181,23 +182,22 @@ def test_each_citation_leads_to_a_short_note_on_its_text_which_leads_back_and_on
 
 def test_the_ncx_is_nested_like_the_contents_and_has_the_page_list(epub, book):
     ncx = etree.fromstring(epub.zip.read("EPUB/toc.ncx"))
-    N = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
-    meta = {m.get("name"): m.get("content") for m in ncx.findall("n:head/n:meta", N)}
-    top = ncx.findall("n:navMap/n:navPoint", N)
-    assert [p.findtext("n:navLabel/n:text", namespaces=N) for p in top] == [
+    meta = {m.get("name"): m.get("content") for m in ncx.findall("n:head/n:meta", NCX)}
+    top = ncx.findall("n:navMap/n:navPoint", NCX)
+    assert [p.findtext("n:navLabel/n:text", namespaces=NCX) for p in top] == [
         chapter.title for chapter in book.chapters] + ["Sources", "Notes"]
-    first = [p.findtext("n:navLabel/n:text", namespaces=N) for p in top[0].findall("n:navPoint", N)]
+    first = [p.findtext("n:navLabel/n:text", namespaces=NCX) for p in top[0].findall("n:navPoint", NCX)]
     assert first == [section.title for section in book.chapters[0].sections] and meta["dtb:depth"] == "2"
     nav_pages = [(a.get("href"), a.text) for a in epub.doc("nav.xhtml").xpath(
         "//x:nav[@epub:type='page-list']//x:a", namespaces=NS)]
-    targets = ncx.findall("n:pageList/n:pageTarget", N)
-    assert [(t.find("n:content", N).get("src"), t.get("value")) for t in targets] == nav_pages
+    targets = ncx.findall("n:pageList/n:pageTarget", NCX)
+    assert [(t.find("n:content", NCX).get("src"), t.get("value")) for t in targets] == nav_pages
     assert meta["dtb:totalPageCount"] == meta["dtb:maxPageNumber"] == str(len(nav_pages)) and len(nav_pages) > 50
     # playOrder: one number per target, in reading order (EPUBCheck checks both ways).
-    points = ncx.xpath("//n:navPoint | //n:pageTarget", namespaces=N)
+    points = ncx.xpath("//n:navPoint | //n:pageTarget", namespaces=NCX)
     order = {}
     for point in points:
-        order.setdefault(point.find("n:content", N).get("src"), set()).add(int(point.get("playOrder")))
+        order.setdefault(point.find("n:content", NCX).get("src"), set()).add(int(point.get("playOrder")))
     assert all(len(numbers) == 1 for numbers in order.values())
     assert sorted(n for [n] in map(list, order.values())) == list(range(1, len(order) + 1))
     for src in order:

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from conftest import BOOK_YAML, CLINIC_DEFAULTS, SOURCES_YAML, Tree
 from handbook.cli import main

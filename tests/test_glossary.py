@@ -10,7 +10,6 @@ import pytest
 from handbook.errors import HandbookError
 from handbook.model import Link, Strong, Term, Text
 from handbook.prepare import prepare
-
 from test_epub import EPUB_TYPE, NS, Epub
 
 GLOSSARY = """\
@@ -165,7 +164,7 @@ def test_the_pdf_links_terms_to_their_definitions_in_words(built):
     destinations = pikepdf.NameTree(pdf.Root.Names.Dests)
     glossary_page = None
     links = []
-    for number, page in enumerate(pdf.pages):
+    for page in pdf.pages:
         for annotation in page.get("/Annots", []):
             if str(annotation.get("/Dest", "")).startswith("term-"):
                 links.append(annotation)

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import zipfile
 
-from test_render import context
-
 from handbook.build import Request, build
 from handbook.render.env import environment
 from handbook.render.print import render_print
+from test_render import context
 
 
 def test_print_html_matches_golden(tree, golden):

@@ -90,7 +90,8 @@ def spanish(tmp_path_factory):
     (root / "chapters" / "es" / "clinic.yaml").write_text(SPANISH_CLINIC, encoding="utf-8")
     sources = SOURCES_YAML.replace("kind: web article", "kind: {en: web article, es: artículo web}")
     sources = sources.replace("note: A test source.", "note: {en: A test source., es: Una fuente de prueba.}")
-    sources = sources.replace("note: Another test source.", "note: {en: Another test source., es: Otra fuente de prueba.}")
+    sources = sources.replace("note: Another test source.",
+                              "note: {en: Another test source., es: Otra fuente de prueba.}")
     (root / "sources" / "sources.yaml").write_text(sources, encoding="utf-8")
     stamped = subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), "translations", "stamp"],
                              capture_output=True, text=True)
@@ -126,8 +127,10 @@ def test_the_spanish_pdf_has_no_english_label(spanish):
     assert reader.trailer["/Root"]["/Lang"] == "es"
     left = [label for label in english_labels() if label in text]
     assert left == []
-    for spanish_words in ("Índice", "Fuentes", "Puntos clave", "En este capítulo", "Nuestro consejo, hasta que su clínica le dé el suyo",
-                          "1 de enero de 2026", "Las fuentes están en inglés", "artículo web", "impresión estándar, A4", "¿Necesita ayuda ahora?"):
+    for spanish_words in ("Índice", "Fuentes", "Puntos clave", "En este capítulo",
+                          "Nuestro consejo, hasta que su clínica le dé el suyo", "1 de enero de 2026",
+                          "Las fuentes están en inglés", "artículo web", "impresión estándar, A4",
+                          "¿Necesita ayuda ahora?"):
         assert spanish_words in text, spanish_words
     assert "? ¿" not in text  # no English question mark before a Spanish question
 
@@ -168,7 +171,8 @@ def test_a_missing_label_is_reported_where_it_is_missing(tree):
     missing = catalogue.replace('msgstr "Índice"', 'msgstr ""')
     tree.write("layouts/locales/es/LC_MESSAGES/messages.po", missing)
     book = tree.root / "chapters" / "book.yaml"
-    book.write_text(book.read_text().replace("    edition: Test edition\n", "    edition: Test edition\n" + SPANISH_BOOK))
+    edition = "    edition: Test edition\n"
+    book.write_text(book.read_text().replace(edition, edition + SPANISH_BOOK))
     tree.write("chapters/es/sample.yaml", SPANISH_CHAPTER)
     tree.write("chapters/es/clinic.yaml", SPANISH_CLINIC)
     sources = tree.root / "sources" / "sources.yaml"

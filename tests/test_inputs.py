@@ -13,7 +13,7 @@ import pytest
 
 from handbook.cli import main
 from handbook.errors import HandbookError, Location, Problem
-from handbook.load.safeopen import NotRegularFile, read_regular
+from handbook.load.safeopen import NotRegularFileError, read_regular
 from handbook.prepare import prepare
 
 INPUTS = ["chapters/book.yaml", "sources/sources.yaml", "chapters/en/clinic.yaml", "chapters/en/sample.yaml"]
@@ -108,11 +108,11 @@ def test_the_helper_reads_regular_files_only(tmp_path):
     assert read_regular(path) == b"12345"
     assert read_regular(path, limit=2) == b"123"  # one more than the limit: the caller sees it was too long
     os.mkfifo(tmp_path / "pipe")
-    assert isinstance(within_seconds(lambda: _raises(read_regular, tmp_path / "pipe")), NotRegularFile)
-    with pytest.raises(NotRegularFile) as raised:
+    assert isinstance(within_seconds(lambda: _raises(read_regular, tmp_path / "pipe")), NotRegularFileError)
+    with pytest.raises(NotRegularFileError) as raised:
         read_regular(tmp_path)
     assert raised.value.is_folder
-    with pytest.raises(NotRegularFile):
+    with pytest.raises(NotRegularFileError):
         read_regular("/dev/zero")
 
 
@@ -169,9 +169,11 @@ def bilingual(tree):
     from test_i18n import SPANISH_BOOK, SPANISH_CHAPTER, SPANISH_CLINIC
 
     book = tree.root / "chapters" / "book.yaml"
-    book.write_text(book.read_text().replace("    edition: Test edition\n", "    edition: Test edition\n" + SPANISH_BOOK))
+    edition = "    edition: Test edition\n"
+    book.write_text(book.read_text().replace(edition, edition + SPANISH_BOOK))
     english = tree.chapters / "sample.yaml"
-    english.write_text(english.read_text().replace("  - title: First part\n", "  - title: First part\n    id: first-part\n")
+    first_part = "  - title: First part\n"
+    english.write_text(english.read_text().replace(first_part, first_part + "    id: first-part\n")
                        + "      - questions:\n          - How many sessions will I need?\n")  # as test_i18n's
     tree.write("chapters/es/sample.yaml", SPANISH_CHAPTER)
     tree.write("chapters/es/clinic.yaml", SPANISH_CLINIC)

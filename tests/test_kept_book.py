@@ -11,11 +11,10 @@ import pytest
 import handbook.pdf.paginate
 import handbook.prepare
 import handbook.theme
-from handbook.incremental.book import prepare_kept
+from conftest import EPOCH, SAMPLE_CHAPTER
 from handbook.build import Request, build
 from handbook.errors import HandbookError
-
-from conftest import EPOCH, SAMPLE_CHAPTER
+from handbook.incremental.book import prepare_kept
 
 
 @pytest.fixture

@@ -147,7 +147,8 @@ def test_a_source_cited_in_one_language_only_is_reported_in_the_other(tree):
     book = tree.root / "chapters" / "book.yaml"
     book.write_text(book.read_text().replace("chapters:", "  es:\n    title: Manual\n    subtitle: Un libro\n"
                                               "    edition: Prueba\nchapters:"))
-    tree.write("chapters/es/sample.yaml", SAMPLE_CHAPTER.replace("[@beta]", "[@alpha]").replace("@alpha; @beta", "@alpha"))
+    tree.write("chapters/es/sample.yaml",
+               SAMPLE_CHAPTER.replace("[@beta]", "[@alpha]").replace("@alpha; @beta", "@alpha"))
     tree.write("chapters/es/clinic.yaml", CLINIC_DEFAULTS)
     sources = tree.root / "sources" / "sources.yaml"
     sources.write_text(sources.read_text().replace("kind: web article", "kind: {en: web article, es: artículo web}")
@@ -298,7 +299,8 @@ def test_a_picture_that_links_to_itself_is_a_message(tree):
     (tree.chapters / "images").mkdir()
     (tree.chapters / "images" / "picture.png").symlink_to("picture.png")
     chapter = tree.write("chapters/en/sample.yaml", FIGURE)
-    assert problems(tree) == [f"{chapter}:6: the image 'images/picture.png' is a symbolic link that leads back to itself"]
+    assert problems(tree) == [
+        f"{chapter}:6: the image 'images/picture.png' is a symbolic link that leads back to itself"]
 
 
 @pytest.mark.parametrize("name", ["chapters/en/sample.yaml", "chapters/en/clinic.yaml", "chapters/book.yaml",

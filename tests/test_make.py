@@ -82,7 +82,8 @@ def write(root: Path, name: str, text: str) -> Path:
 def environment(**more: str) -> dict[str, str]:
     """Return the environment a user's shell would have: none of an outer make's variables."""
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("MAKE", "MFLAGS", "GNUMAKE")) and key not in ("BOOK", "CLINIC", "LANGUAGE", "LAYOUT", "FORMAT")}
+           if not key.startswith(("MAKE", "MFLAGS", "GNUMAKE"))
+           and key not in ("BOOK", "CLINIC", "LANGUAGE", "LAYOUT", "FORMAT")}
     return env | {"SOURCE_DATE_EPOCH": EPOCH} | more
 
 

@@ -19,8 +19,10 @@ CLINIC = 'name: {name}\nphones:\n  clinic: "555 01{n}"\n'
 def network(tree):
     """The small book with two languages, two layouts and two clinics declared."""
     book = tree.root / "chapters" / "book.yaml"
-    text = book.read_text().replace("    edition: Test edition\n", "    edition: Test edition\n"
-                                    "  es:\n    title: Libro de prueba\n    subtitle: Un libro\n    edition: Prueba\n", 1)
+    text = book.read_text().replace(
+        "    edition: Test edition\n",
+        "    edition: Test edition\n"
+        "  es:\n    title: Libro de prueba\n    subtitle: Un libro\n    edition: Prueba\n", 1)
     text = text.replace("  layouts: [a4]\n", "  layouts: [a4, letter]\n  clinics: [clinics/*.yaml]\n")
     book.write_text(text)
     for name in ("sample.yaml", "clinic.yaml"):
@@ -42,7 +44,8 @@ def test_the_matrix_is_every_clinic_language_layout_and_format(network):
     paths = {output_path(network.project, handbook.settings, edition) for edition in editions}
     assert len(paths) == len(editions)  # no two editions share a file
     out = network.root / "build"
-    assert output_path(network.project, handbook.settings, Edition("", "en", "a4", "pdf")) == out / "sample-handbook.pdf"
+    english_a4 = Edition("", "en", "a4", "pdf")
+    assert output_path(network.project, handbook.settings, english_a4) == out / "sample-handbook.pdf"
     assert output_path(network.project, handbook.settings, Edition("", "es", "letter", "pdf")) == \
         out / "es" / "sample-handbook-letter.pdf"
     assert output_path(network.project, handbook.settings, Edition("north", "es", "a4", "epub")) == \

@@ -22,10 +22,10 @@ def new(folder: Path, *languages: str) -> int:
 def test_a_new_book_is_complete_and_checks_clean(tmp_path, capsys):
     book = tmp_path / "asthma-handbook"
     assert new(book, "en", "es") == 0, capsys.readouterr().err
-    for name in ("chapters/book.yaml", "chapters/en/welcome.yaml", "chapters/es/welcome.yaml", "chapters/en/glossary.yaml",
-                 "chapters/en/clinic.yaml", "chapters/es/clinic.yaml", "sources/sources.yaml",
-                 "clinics/example-clinic.yaml", ".gitignore", "README.md", ".github/workflows/handbook.yml",
-                 ".vscode/settings.json", ".vscode/schemas/chapter.schema.json"):
+    for name in ("chapters/book.yaml", "chapters/en/welcome.yaml", "chapters/es/welcome.yaml",
+                 "chapters/en/glossary.yaml", "chapters/en/clinic.yaml", "chapters/es/clinic.yaml",
+                 "sources/sources.yaml", "clinics/example-clinic.yaml", ".gitignore", "README.md",
+                 ".github/workflows/handbook.yml", ".vscode/settings.json", ".vscode/schemas/chapter.schema.json"):
         assert (book / name).is_file(), name
     settings = yaml.safe_load((book / "chapters/book.yaml").read_text())
     assert settings["slug"] == "asthma-handbook" and settings["identifier"].startswith("urn:uuid:")

@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import page_runs
-
 from handbook.build import Request, build
 from handbook.theme import default_theme_dir
 

@@ -1,17 +1,15 @@
 """A PDF or e-book made before from the very same inputs is copied, never a stale one (outputstore.py)."""
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
 
+from conftest import EPOCH, SAMPLE_CHAPTER
 from handbook.build import Request, build
 from handbook.editions import Edition
 from handbook.incremental.outputs import KEEP, OutputStore
 from handbook.project import Project
-
-from conftest import EPOCH, SAMPLE_CHAPTER
 
 PDF = Edition("", "en", "a4", "pdf")
 EPUB = Edition("", "en", "a4", "epub")

@@ -35,7 +35,8 @@ def build(root, out, *args):
     result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), "build", *args, "--out", str(out)],
                             capture_output=True, text=True, env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH))
     assert result.returncode == 0, result.stderr
-    found = re.search(r"\((\d+) print layouts? made(?:, (\d+) sources appendix(?:es)? laid out again)?\)", result.stdout)
+    found = re.search(r"\((\d+) print layouts? made(?:, (\d+) sources appendix(?:es)? laid out again)?\)",
+                      result.stdout)
     return (int(found.group(1)), int(found.group(2) or 0)) if found else (0, 0)
 
 
@@ -150,7 +151,8 @@ def test_an_edition_built_for_the_first_time_is_laid_out_once_from_a_relatives_p
     book = write_book(tmp_path / "book", 15)
     settings = book / "chapters" / "book.yaml"
     settings.write_text(settings.read_text().replace(
-        "  layouts: [a4]\n  formats: [pdf, epub]\n", "  layouts: [a4, print-shop]\n  formats: [pdf]\n  clinics: [clinics/*.yaml]\n"))
+        "  layouts: [a4]\n  formats: [pdf, epub]\n",
+        "  layouts: [a4, print-shop]\n  formats: [pdf]\n  clinics: [clinics/*.yaml]\n"))
     for name in ("north", "south"):
         (book / "clinics").mkdir(exist_ok=True)
         (book / "clinics" / f"{name}.yaml").write_text(f"name: {name.title()} Clinic\n")

@@ -286,7 +286,8 @@ def test_a_weasyprint_warning_fails_the_build_naming_the_stylesheet(tree):
 
 def test_the_crisis_chapter_prints_numbers_anyone_can_call(built, book):
     reader = built.reader("a4")
-    crisis = next(item for item in reader.outline if not isinstance(item, list) and item.title == book.help_now_chapter.title)
+    crisis = next(item for item in reader.outline
+                  if not isinstance(item, list) and item.title == book.help_now_chapter.title)
     first = reader.get_destination_page_number(crisis)
     text = " ".join(" ".join(built.page_texts("a4")[first:first + 2]).split())
     for number in ("911", "988", "1-800-222-1222"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+from itertools import pairwise
 from typing import NamedTuple
 
 import pikepdf
@@ -264,7 +265,7 @@ def test_no_word_is_broken_in_a_bad_place(request, built, language, layout):
     broken = []
     for page in read_pages(in_language(request, built, language).pdf(layout, language), printed_page):
         lines = page.lines
-        broken += [line.split()[-1] + following.split()[0] for line, following in zip(lines, lines[1:])
+        broken += [line.split()[-1] + following.split()[0] for line, following in pairwise(lines)
                    if re.search(r"\w-$", line) and following.split()]
     words = {word.strip(".,;:()“”«»") for word in broken}
     assert len(words) > 10  # the standard print does hyphenate

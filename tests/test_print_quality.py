@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import pairwise
 
 import pikepdf
 import pytest
@@ -62,7 +63,7 @@ def test_large_print_is_18_point_everywhere_and_never_hyphenated(built, book):
         small += [(number, size, char) for size, char in page.sized() if size < 18]
         lines += page.lines
     assert small == []
-    for line, following in zip(lines, lines[1:]):
+    for line, following in pairwise(lines):
         if re.search(r"[a-záéíóúñ]-$", line) and following.split():
             word = line.split()[-1] + following.split()[0].strip(".,;:()“”")
             assert word in compounds, f"a word broken across lines: {word!r}"
@@ -94,8 +95,8 @@ def test_print_shop_marks_sit_outside_the_bleed_and_the_bleed_holds_only_the_pag
     pdf = pikepdf.open(path)
     for page in pdf.pages:
         media, bleed, trim = ([float(v) for v in page.obj[key]] for key in ("/MediaBox", "/BleedBox", "/TrimBox"))
-        assert [round(b - m, 2) for m, b in zip(media[:2], bleed[:2])] == [round(SLUG, 2)] * 2
-        assert [round(m - b, 2) for m, b in zip(media[2:], bleed[2:])] == [round(SLUG, 2)] * 2
+        assert [round(b - m, 2) for m, b in zip(media[:2], bleed[:2], strict=True)] == [round(SLUG, 2)] * 2
+        assert [round(m - b, 2) for m, b in zip(media[2:], bleed[2:], strict=True)] == [round(SLUG, 2)] * 2
         assert round(trim[0] - bleed[0], 2) == round(3 * 72 / 25.4, 2)
     assert "/Separation" in repr(pdf.pages[0].Resources.ColorSpace.Registration)
     image = pypdfium2.PdfDocument(path)[0].render(scale=1).to_pil().convert("RGB")  # 72 dpi: one pixel a point
@@ -104,7 +105,7 @@ def test_print_shop_marks_sit_outside_the_bleed_and_the_bleed_holds_only_the_pag
     cover = (11, 79, 108)
 
     def near(pixel, colour, slack=40):
-        return all(abs(a - b) <= slack for a, b in zip(pixel, colour))
+        return all(abs(a - b) <= slack for a, b in zip(pixel, colour, strict=True))
 
     bleed_band = [image.getpixel((x, y)) for x in range(slug + 1, bleed_edge - 1) for y in range(0, height, 3)
                   if slug + 1 < y < height - slug - 1]
@@ -204,7 +205,7 @@ def test_large_print_pictures_have_words_of_18_point_type(built):
         ink = _darker_than(picture, 70)  # the text ink, #1a1a1a
         rows = [y for y in range(picture.height) if ink.crop((0, y, picture.width, y + 1)).getbbox()]
         bands, start = [], rows[0]
-        for previous, row in zip(rows, rows[1:] + [None]):
+        for previous, row in zip(rows, rows[1:] + [None], strict=True):
             if row != previous + 1:
                 bands.append(previous - start + 1)
                 start = row

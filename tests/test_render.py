@@ -15,7 +15,7 @@ from handbook.render.env import environment
 from handbook.render.print import render_print
 from handbook.theme import default_theme_dir
 
-DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+DATE = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def context(tree, clinic: str = "") -> tuple:
@@ -36,7 +36,8 @@ title: "<script>alert('title')</script>"
 sections:
   - title: First
     blocks:
-      - paragraph: "<img src=x onerror=alert(1)> and <b>bold</b> [x](https://example.org/\\"onmouseover=\\"alert(1)) [@alpha] [@beta]."
+      - paragraph: "<img src=x onerror=alert(1)> and <b>bold</b>
+          [x](https://example.org/\\"onmouseover=\\"alert(1)) [@alpha] [@beta]."
 """)
     html = render(tree)
     assert "<script>" not in html and "<img src=x" not in html and "<b>bold" not in html

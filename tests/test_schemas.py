@@ -248,7 +248,8 @@ def test_vscode_finds_the_schema_of_every_book_file():
     schemas = json.loads((ROOT / ".vscode" / "settings.json").read_text())["yaml.schemas"]
     for target in schemas:
         assert (ROOT / target).is_file(), target
-    files = [path.relative_to(ROOT).as_posix() for path in [*ROOT.glob("chapters/**/*.yaml"), ROOT / "sources/sources.yaml"]]
+    files = [path.relative_to(ROOT).as_posix()
+             for path in [*ROOT.glob("chapters/**/*.yaml"), ROOT / "sources/sources.yaml"]]
     for name in files:
         assert any(fnmatch.fnmatch(name, pattern) for patterns in schemas.values() for pattern in patterns), name
 

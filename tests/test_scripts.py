@@ -122,7 +122,7 @@ def test_the_browser_splits_words_as_the_build_does():
     browser = json.loads(result.stdout)
     python = [search_words(text, how, query) for text, how, query in texts]
     assert len(texts) >= 12 and sum(map(len, python)) > 1000
-    assert [i for i, (b, p) in enumerate(zip(browser, python)) if b != p] == []
+    assert [i for i, (b, p) in enumerate(zip(browser, python, strict=True)) if b != p] == []
 
 
 def test_readability_has_no_formula_for_these_languages_and_does_not_fail(capsys):

@@ -205,7 +205,7 @@ console.log(JSON.stringify(found));
     result = subprocess.run([node, "-e", script, str(js / "lunr.min.js"), str(ROOT / "layouts" / "web" / "search.js"),
                              str(js / "search-index.js"), json.dumps(queries)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    found = dict(zip(queries, json.loads(result.stdout)))
+    found = dict(zip(queries, json.loads(result.stdout), strict=True))
     for query, least in SEARCHES[language]:
         assert (found[query] >= least) if least else (found[query] == 0), (query, found)
     assert (js / "search-index.js").stat().st_size < 60_000

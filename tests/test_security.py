@@ -96,8 +96,8 @@ def test_a_build_folder_that_is_a_link_is_refused_and_nothing_outside_is_touched
     error = capsys.readouterr().err
     assert f"{tree.root / 'build'}: is a link; the book's output folder must be a real folder" in error, error
     assert {path: path.read_bytes() for path in precious} == precious
-    assert sorted(path.name for path in victim.rglob("*")) == [".important.handbook-tmp", "manifest.json", "precious.txt",
-                                                               "web"]
+    assert sorted(path.name for path in victim.rglob("*")) == [
+        ".important.handbook-tmp", "manifest.json", "precious.txt", "web"]
 
 
 def test_the_same_folder_given_with_out_is_the_users_choice(tree, capsys, tmp_path):

@@ -16,8 +16,7 @@ from lxml import html
 from conftest import EPOCH, ROOT
 from handbook.build import Request, build, plan
 from handbook.editions import Edition
-from handbook.incremental.manifest import read_manifest
-from handbook.incremental.manifest import digest
+from handbook.incremental.manifest import digest, read_manifest
 from sitecheck import broken_links, links, pages, spanish_site
 
 SEARCH = ROOT / "layouts" / "web" / "search"
@@ -267,5 +266,5 @@ def test_spanish_search_stems_as_the_browser_does():
     assert result.returncode == 0, result.stderr
     browser = json.loads(result.stdout)
     python = snowballstemmer.stemmer("spanish").stemWords(words)
-    differ = [(w, b, p) for w, b, p in zip(words, browser, python) if b != p]
+    differ = [(w, b, p) for w, b, p in zip(words, browser, python, strict=True) if b != p]
     assert len(words) > 1000 and differ == []

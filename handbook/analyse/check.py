@@ -57,10 +57,11 @@ def _check_ids(book: Book, problems: Problems) -> None:
 
 
 def _made(given: str, ids: dict[str, Location]) -> bool:
-    """Tell whether an id is one an edition makes: a fixed one, a numbered one, or the heading of another (`<id>-title`)."""
+    """Tell whether an id is one an edition makes: fixed, numbered, or another's heading (`<id>-title`)."""
     if given in MADE_IDS or MADE_PATTERN.fullmatch(given):
         return True
-    return given.endswith("-title") and (given.removesuffix("-title") in ids or given.removesuffix("-title") in MADE_IDS)
+    heading_of = given.removesuffix("-title")
+    return given.endswith("-title") and (heading_of in ids or heading_of in MADE_IDS)
 
 
 def _check_references(book: Book, problems: Problems) -> None:

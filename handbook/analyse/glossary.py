@@ -236,7 +236,7 @@ def check_glossary(book: Book, problems: Problems) -> None:
                          "which is meant to explain it (explained_in)")
         targets = {entry.explained_in} | {section.id for section in book.chapters[explained_at].sections}
         reported: set[str] = set()
-        for number, chapter, block, text in uses:
+        for number, _chapter, block, text in uses:
             if number < explained_at and block.anchor not in reported and not any(
                     link.href[1:] in targets for link in links(text)):
                 reported.add(block.anchor)

@@ -47,9 +47,14 @@ def check_glyphs(files: Iterable[Path], fonts: list[Path], problems: Problems) -
             problems.add(Location(path, line), _message(characters))
 
 
+def _name(character: str) -> str:
+    """Return ", " and the character's Unicode name in lower case, or nothing if it has none."""
+    name = unicodedata.name(character, "")
+    return f", {name.lower()}" if name else ""
+
+
 def _message(characters: list[str]) -> str:
-    shown = ", ".join(f"'{c}' (U+{ord(c):04X}{', ' + unicodedata.name(c, '').lower() if unicodedata.name(c, '') else ''})"
-                      for c in characters[:3])
+    shown = ", ".join(f"'{c}' (U+{ord(c):04X}{_name(c)})" for c in characters[:3])
     more = f" and {len(characters) - 3} more" if len(characters) > 3 else ""
     return (f"the theme's fonts have no {shown}{more}: it would print in another font, or as a box; "
             "write the text without it, or add a font that has it to the book's layouts/fonts/")

@@ -15,7 +15,6 @@ as SMOG 8 and 7 are for English. textstat computes both offline (syllables from 
 from __future__ import annotations
 
 import re
-
 import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass

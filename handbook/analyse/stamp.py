@@ -41,10 +41,10 @@ def stamp_file(source: Path, translation: Path) -> int:
 def _stamp_parts(original: Part, translated: Part, translation: Path) -> int:
     """Write the hashes of a source's parts into its translation's lines; return how many changed."""
     pairs = [(translated, original)]
-    for mine, theirs in zip(translated.children, original.children):
+    for mine, theirs in zip(translated.children, original.children, strict=False):
         if mine.section_id == theirs.section_id:
             pairs.append((mine, theirs))
-            pairs += [(block, source_block) for block, source_block in zip(mine.children, theirs.children)
+            pairs += [(block, source_block) for block, source_block in zip(mine.children, theirs.children, strict=False)
                       if _kind(block) == _kind(source_block)]
     lines = read_regular(translation).decode("utf-8").split("\n")
     edits = []

@@ -44,7 +44,7 @@ class Part:
     """How messages name it: "the chapter", "section 'crisis-signs'", "block 3 of section 'x'"."""
     node: MappingNode
     data: dict
-    children: list["Part"] = field(default_factory=list)
+    children: list[Part] = field(default_factory=list)
     section_id: str | None = None
 
     @property
@@ -96,7 +96,7 @@ def read_parts(path: Path, problems: Problems) -> Part | None:
         return None  # not a mapping: the chapter's loader says so (`status` compares what it can)
     chapter = Part("the chapter", root, _data(root))
     sections = _value(root, "sections")
-    for number, section in enumerate(sections.value if isinstance(sections, SequenceNode) else (), start=1):
+    for section in sections.value if isinstance(sections, SequenceNode) else ():
         if not isinstance(section, MappingNode):
             continue
         data = _data(section)
@@ -170,7 +170,7 @@ def compare_chapters(original: Part, translated: Part, source: Path, translation
         problems.add(Location(translation, translated.line),
                      f"the chapter has {len(translated.children)} sections; {source.name} in the source language has "
                      f"{len(original.children)}: translate the missing ones or remove the extra ones")
-    for mine, theirs in zip(translated.children, original.children):
+    for mine, theirs in zip(translated.children, original.children, strict=False):
         if mine.section_id != theirs.section_id:
             problems.add(Location(translation, mine.line),
                          f"this section's id is {mine.section_id!r}, but the section in its place in "
@@ -181,7 +181,7 @@ def compare_chapters(original: Part, translated: Part, source: Path, translation
             problems.add(Location(translation, mine.line),
                          f"section {mine.section_id!r} has {len(mine.children)} blocks; in {source}:{theirs.line} it "
                          f"has {len(theirs.children)}: translate the missing ones or remove the extra ones")
-        for block, original_block in zip(mine.children, theirs.children):
+        for block, original_block in zip(mine.children, theirs.children, strict=False):
             kinds = (_kind(block), _kind(original_block))
             if kinds[0] != kinds[1]:
                 problems.add(Location(translation, block.line), f"this block is a {kinds[0]}, but the block in its "
@@ -256,7 +256,9 @@ def _ids(data: dict, key: str) -> list:
     """Return the ids of the phone lines, or the keys of the instructions, as a file gives them."""
     entries = data.get(key) or ([] if key == "phones" else {})
     if key == "phones":
-        return [entry.get("id") if isinstance(entry, dict) else None for entry in entries] if isinstance(entries, list) else []
+        if not isinstance(entries, list):
+            return []
+        return [entry.get("id") if isinstance(entry, dict) else None for entry in entries]
     return list(entries) if isinstance(entries, dict) else []
 
 

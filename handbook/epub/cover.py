@@ -32,7 +32,7 @@ def pillow_font(path: Path, size: int, cache: Path | None = None):
 
 CLOSING = "，。、；：？！）」』”’》〉】,.;:?!)]%"
 """Punctuation a line must not start with (Chinese line-breaking rules, and the Latin ones)."""
-OPENING = "（「『“‘《〈【([" 
+OPENING = "（「『“‘《〈【(["
 """Punctuation a line must not end with."""
 
 

@@ -56,7 +56,7 @@ def _unpack(path: Path, data: bytes) -> bytes:
         font.flavor = None
         out = io.BytesIO()
         font.save(out, reorderTables=True)
-    except Exception as error:  # fontTools raises many kinds for a damaged file (struct, brotli, TTLib)
+    except Exception as error:  # noqa: BLE001 - fontTools raises many kinds for a damaged file (struct, brotli, TTLib)
         raise HandbookError([Problem(Location(path, 0), f"cannot read this font: {error}")]) from None
     return out.getvalue()
 
@@ -120,7 +120,7 @@ def _subset(path: Path, data: bytes, characters: str, flavor: str | None) -> byt
         font.flavor = flavor
         out = io.BytesIO()
         font.save(out, reorderTables=True)
-    except Exception as error:  # fontTools raises many kinds for a damaged file (struct, brotli, TTLib)
+    except Exception as error:  # noqa: BLE001 - fontTools raises many kinds for a damaged file (struct, brotli, TTLib)
         raise HandbookError([Problem(Location(path, 0), f"cannot read this font: {error}")]) from None
     return out.getvalue()
 

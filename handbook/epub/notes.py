@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..analyse.numbering import CitedSource, SourceIndex, phone_citation_anchor
+from ..analyse.traverse import citations
 from ..model import (
+    CONTACTS,
     Block,
     Book,
     Callout,
     Chapter,
-    CONTACTS,
     ClinicBlock,
     Definitions,
     Figure,
@@ -29,7 +30,6 @@ from ..model import (
     Section,
     Table,
 )
-from ..analyse.traverse import citations
 from ..render import anchors
 
 

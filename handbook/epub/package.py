@@ -108,8 +108,9 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
                                      media_type="text/css", content=theme.find(sheet).read_bytes()))
     if brand.logo:
         logo = theme.find(brand.logo)
-        ebook.add_item(epub.EpubItem(uid="logo", file_name=f"images/logo{logo.suffix.lower()}", content=logo.read_bytes(),
-                                     media_type="image/png" if logo.suffix.lower() == ".png" else "image/jpeg"))
+        suffix = logo.suffix.lower()
+        ebook.add_item(epub.EpubItem(uid="logo", file_name=f"images/logo{suffix}", content=logo.read_bytes(),
+                                     media_type="image/png" if suffix == ".png" else "image/jpeg"))
     _add_fonts(ebook, context, rendered)
 
     nav_item = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
@@ -133,7 +134,7 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
         "epub3_pages": False,      # ebooklib's page list is wrong (issue #339); ours is in nav.xhtml
         "epub3_landmark": False,
         "epub2_guide": False,
-        "mtime": context.build_date.astimezone(datetime.timezone.utc).replace(tzinfo=None),
+        "mtime": context.build_date.astimezone(datetime.UTC).replace(tzinfo=None),
         "raise_exceptions": True,
         "compresslevel": 0,        # _normalise compresses each entry once, as the file is written
     }
@@ -181,7 +182,7 @@ def _normalise(package: bytes, language: str, date: datetime.datetime) -> bytes:
     """
     from lxml import etree
 
-    stamp = date.astimezone(datetime.timezone.utc).timetuple()[:6]
+    stamp = date.astimezone(datetime.UTC).timetuple()[:6]
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0))  # the earliest date a zip can hold
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()

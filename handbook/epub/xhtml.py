@@ -1,10 +1,9 @@
 """Render the e-book's documents, its navigation document and its NCX from the epub/ templates."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from jinja2 import Environment
 from lxml import etree
@@ -141,7 +140,7 @@ class NavPoint:
 
     label: str
     href: str
-    children: tuple["NavPoint", ...] = ()
+    children: tuple[NavPoint, ...] = ()
 
 
 def _hrefs(points) -> list[str]:

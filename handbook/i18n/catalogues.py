@@ -19,7 +19,7 @@ from .runtime import CATALOGUE, KEYWORDS, TEMPLATE, babel_locale
 
 SOURCE_LANGUAGE = "en"
 """The language the labels are written in."""
-_FIXED = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+_FIXED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 """The date written into catalogue headers, so that they do not change on every run."""
 
 

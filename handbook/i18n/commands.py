@@ -43,8 +43,8 @@ def labels(args, project) -> int:
 
     In the tool's own repository that is the default theme's; in any other book it is the
     book's own layouts/locales/, never the installed package."""
-    from .catalogues import extract, update_catalogue, write_template
     from ..theme import default_theme_dir
+    from .catalogues import extract, update_catalogue, write_template
 
     theme = default_theme_dir()
     template = extract(theme, Path(__file__).parents[1])

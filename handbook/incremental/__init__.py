@@ -1,1 +1,1 @@
-"""Everything that lets a build skip work: keys, the stores under build/.cache/, the manifest and Make's dependency list."""
+"""Everything that lets a build skip work: keys, the stores in build/.cache/, the manifest, Make's dependency list."""

@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 from ..errors import HandbookError
+from ..load.safeopen import read_regular
 from ..output import check_writable
 from ..project import Project
 from .keys import PACKAGE, key
-from ..load.safeopen import read_regular
 from .store import Store
 
 VERSION = 2
@@ -58,7 +58,8 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
     started = time.time_ns()
     with _recording() as opened:
         handbook = prepare(project, languages, clinic_files, draft=draft, check_approvals=check_approvals)
-    folders = {*listed_folders(handbook), *(Path(name).parent for name in opened["files"]), *map(Path, opened["folders"])}
+    folders = {*listed_folders(handbook), *(Path(name).parent for name in opened["files"]),
+               *map(Path, opened["folders"])}
     meta = {"files": {name: _file_state(name) for name in sorted(opened["files"])},
             "folders": {str(folder): _listing(folder, out) for folder in sorted(folders)}}
     handbook = dataclasses.replace(handbook, read_from=hashlib.sha256(repr([request, meta]).encode()).hexdigest())

@@ -21,8 +21,8 @@ FIRST_CLASS = 16
 def _classes() -> tuple[type, ...]:
     """Return every class a checked book is made of, in a fixed order (their tags)."""
     from ..analyse import numbering
-    from ..model import book, text
     from ..errors import Location
+    from ..model import book, text
     from ..prepare import Handbook
     from ..project import Project
     from ..theme import Cover, LanguageFonts, PrintLayout, Theme
@@ -83,7 +83,7 @@ class Codec:
             return tuple(map(self._decode, items))
         if tag == DICT:
             parts = list(map(self._decode, items))
-            return dict(zip(parts[::2], parts[1::2]))
+            return dict(zip(parts[::2], parts[1::2], strict=False))
         if tag == PATH and len(items) == 1 and isinstance(items[0], str):
             return Path(items[0])
         if tag == DATE and len(items) == 1 and isinstance(items[0], str):

@@ -21,7 +21,6 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from ..output import write_atomically

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..analyse.traverse import blocks
+from ..load.safeopen import read_regular
 from ..model import Figure
 from ..theme import default_theme_dir
 from .keys import code_hash
-from ..load.safeopen import read_regular
 
 if TYPE_CHECKING:
     from ..editions import Edition

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import HandbookError, Location, Problem
+from ..load.safeopen import read_regular, read_within
 from ..output import SITE_MARKER, write_atomically
 from .keys import sign, verify
-from ..load.safeopen import read_regular, read_within
 
 MANIFEST_LIMIT = 64 << 20
 """The most a manifest may hold: a clinic network's thousands of editions take a few megabytes."""

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..output import TEMPORARY_SUFFIX, write_atomically
 from ..load.safeopen import read_within
+from ..output import TEMPORARY_SUFFIX, write_atomically
 from .keys import sign, verify
 
 FORMAT = 1

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..analyse.terms import TERMS_FILE
 from ..errors import Location, Problems
 from ..model import Book, Chapter, Settings, Source
-from ..analyse.terms import TERMS_FILE
 from ..project import BOOK_FILE, CLINIC_DEFAULTS_FILE, Project
 from .chapter import load_chapter
 from .clinic import load_clinic_defaults

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from ..analyse.translation import KEY as TRANSLATED_FROM, block_hash
 from ..errors import Problems
 from ..model import (
     Block,
@@ -33,7 +34,6 @@ from ..model import (
     slug,
     term_id,
 )
-from ..analyse.translation import KEY as TRANSLATED_FROM, block_hash
 from ..render import anchors
 from .images import check_image
 from .inline import InlineParser, typeset
@@ -178,8 +178,9 @@ class _ChapterReader:
             term = self.plain(at + (index, "term")) or ""
             also = tuple(form for number in range(len(item.get("also", ())))
                          if (form := self.plain(at + (index, "also", number))))
-            result.append(Definition(anchors.part(anchor, index + 1), term, self.text(at + (index, "text")), term_id(term),
-                                     also, item.get("explained_in"), self.document.location(at + (index,))))
+            result.append(Definition(anchors.part(anchor, index + 1), term, self.text(at + (index, "text")),
+                                     term_id(term), also, item.get("explained_in"),
+                                     self.document.location(at + (index,))))
         return tuple(result)
 
     def table(self, at: tuple, anchor: str, location, guidance: bool) -> Table:
@@ -192,7 +193,8 @@ class _ChapterReader:
                 self.problems.add(self.document.location(row_at),
                                   f"this row has {len(row)} cells; the header has {len(header)}")
             # An empty cell ("" or null) is room to write in, as in a diary grid.
-            rows.append(Row(anchors.part(anchor, number), tuple(self.text(row_at + (index,)) for index in range(len(row)))))
+            cells = tuple(self.text(row_at + (index,)) for index in range(len(row)))
+            rows.append(Row(anchors.part(anchor, number), cells))
         return Table(anchor, location, guidance, self.plain(at + ("caption",)) or "", header, tuple(rows),
                      data.get("tick_boxes", False))
 

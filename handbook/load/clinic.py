@@ -91,7 +91,8 @@ def apply_clinic(defaults: Clinic, document: Document, language: str, source_lan
             continue
         if not isinstance(value, dict):
             close = difflib.get_close_matches(key, sorted(known), n=1)
-            hint = f"did you mean {close[0]!r}? Or" if close else "expected one of: " + ", ".join(sorted(known)) + ", or"
+            hint = (f"did you mean {close[0]!r}? Or" if close
+                    else "expected one of: " + ", ".join(sorted(known)) + ", or")
             problems.add(document.key_location(("phones", key)),
                          f"the book has no phone line {key!r}; {hint} give a new line as {{label: ..., number: ...}}")
             continue

@@ -16,7 +16,7 @@ from typing import BinaryIO
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-class NotRegularFile(OSError):
+class NotRegularFileError(OSError):
     """A folder, a device or a pipe where a file belongs."""
 
     def __init__(self, path: Path | str, mode: int):
@@ -26,13 +26,13 @@ class NotRegularFile(OSError):
 
 
 def open_regular(path: Path | str, follow: bool = True) -> BinaryIO:
-    """Return a regular file opened for reading; raise OSError (NotRegularFile for anything else).
+    """Return a regular file opened for reading; raise OSError (NotRegularFileError for anything else).
     Without `follow`, a link is refused too (what build/.cache/ holds is never a link)."""
     handle = os.open(path, _FLAGS if follow else _FLAGS | os.O_NOFOLLOW)
     try:
         mode = os.fstat(handle).st_mode
         if not stat.S_ISREG(mode):
-            raise NotRegularFile(path, mode)
+            raise NotRegularFileError(path, mode)
         return os.fdopen(handle, "rb")
     except BaseException:
         os.close(handle)
@@ -55,7 +55,7 @@ def read_within(path: Path | str, limit: int, follow: bool = True) -> bytes:
 
 def unreadable(error: OSError) -> str:
     """Return why a file could not be read, in the words of a `path: message` line."""
-    if isinstance(error, NotRegularFile):
+    if isinstance(error, NotRegularFileError):
         return error.strerror
     if isinstance(error, IsADirectoryError):
         return "is a folder, not a file"

@@ -134,7 +134,8 @@ def _listed_chapter(document: Document, key: str, problems: Problems) -> str | N
     return chapter
 
 
-def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...], problems: Problems) -> tuple[str, ...]:
+def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...],
+            problems: Problems) -> tuple[str, ...]:
     """Return the entries of editions.<key>, each checked against what exists (default: all)."""
     chosen = editions.get(key)
     if chosen is None:

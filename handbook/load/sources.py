@@ -1,8 +1,9 @@
 """Read the sources file (sources/sources.yaml): every source the book cites.
 
 A source's title, author and date are given as the source shows them, in its own
-language (`language`, by default the book's first language). What the book says about it (its kind, and the note on it) is the book's own
-text, so a book in several languages gives it per language: {en: ..., es: ...}.
+language (`language`, by default the book's first language). What the book says about it
+(its kind, and the note on it) is the book's own text, so a book in several languages
+gives it per language: {en: ..., es: ...}.
 """
 from __future__ import annotations
 

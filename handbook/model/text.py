@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 from ..errors import Location
 
-__all__ = ["Block", "CONTACTS", "Callout", "Chapter", "Citation", "CiteRef", "ClinicBlock", "Definition", "Definitions", "Emphasis", "Figure", "Inline", "Inlines", "Item", "Link", "ListBlock", "Notes", "Paragraph", "Questions", "Review", "Row", "Section", "Strong", "Table", "Term", "Text", "is_id", "slug", "term_id", "term_names"]
+__all__ = ["Block", "CONTACTS", "Callout", "Chapter", "Citation", "CiteRef", "ClinicBlock", "Definition",
+           "Definitions", "Emphasis", "Figure", "Inline", "Inlines", "Item", "Link", "ListBlock", "Notes",
+           "Paragraph", "Questions", "Review", "Row", "Section", "Strong", "Table", "Term", "Text", "is_id",
+           "slug", "term_id", "term_names"]
 
 
 def is_id(text: str) -> bool:
@@ -100,7 +102,7 @@ class Term:
     children: Inlines
 
 
-Inline = Union[Text, Emphasis, Strong, Link, Citation, Term]
+Inline = Text | Emphasis | Strong | Link | Citation | Term
 Inlines = tuple[Inline, ...]
 
 
@@ -251,7 +253,7 @@ class Callout:
     blocks: tuple[Block, ...]
 
 
-Block = Union[Paragraph, ListBlock, Questions, Definitions, Table, Figure, Notes, ClinicBlock, Callout]
+Block = Paragraph | ListBlock | Questions | Definitions | Table | Figure | Notes | ClinicBlock | Callout
 
 CONTACTS = "contacts"
 """The clinic block key that shows the clinic's phone numbers."""

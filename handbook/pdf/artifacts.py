@@ -38,7 +38,7 @@ def mark_margin_boxes_as_artifacts(document, pdf) -> None:
 
     nums = objects[_number(root["ParentTree"])]["Nums"]
     pages = [objects[number] for number in pdf.pages["Kids"][::3]]  # pydyf keeps [n, 0, 'R', ...]
-    for key, value in zip(nums[::2], nums[1::2]):
+    for key, value in zip(nums[::2], nums[1::2], strict=False):
         if not isinstance(value, list) or key >= len(pages):
             continue  # annotations map to a single element, not a list of marked content
         orphans = {mcid for mcid, reference in enumerate(value) if _number(reference) not in reachable}

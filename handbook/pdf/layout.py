@@ -23,9 +23,9 @@ from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
 from .marks import add_printer_marks
 from .semantics import follow_the_html
+from .tables import add_id_tree, merge_split_tables, scope_table_headers
 from .weasyprint70.relayout import Cut, can_relay, kept_pagination, plan, relay
 from .weasyprint70.speedups import install as install_speedups
-from .tables import add_id_tree, merge_split_tables, scope_table_headers
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and the title shown in the window bar."""

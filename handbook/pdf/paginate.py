@@ -172,7 +172,8 @@ class Paginator:
             name = anchors.source(entry.source.id)
             changed.append(name)
             removed |= {place.anchor for place in entry.places} - {place.anchor for place in kept}
-            before, after = (ngettext("Cited on page", "Cited on pages", len(places)) for places in (entry.places, kept))
+            before, after = (ngettext("Cited on page", "Cited on pages", len(places))
+                             for places in (entry.places, kept))
             if before != after:
                 relabelled[name] = (before, after)
         return Cut(frozenset(removed), relabelled, tuple(changed))

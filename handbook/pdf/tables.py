@@ -109,7 +109,7 @@ def _fold(objects, pages, nums, first, body, head, number: int) -> None:
     renamed: dict[str, str] = {}
     if later_head is not None:
         if head is not None:
-            renamed = dict(zip(_header_ids(objects, later_head), _header_ids(objects, head)))
+            renamed = dict(zip(_header_ids(objects, later_head), _header_ids(objects, head), strict=False))
         _make_artifact(objects, pages, nums, later_head)
     for kid in part["K"]:
         group = objects[_number(kid)] if _number(kid) is not None else None
@@ -163,7 +163,7 @@ def _make_artifact(objects, pages, nums, element) -> None:
                 by_page.setdefault(_number(node["Pg"]), set()).add(kid)
             elif _number(kid) is not None and isinstance(objects[_number(kid)], dict):
                 stack.append(objects[_number(kid)])
-    slots = dict(zip(nums[::2], nums[1::2]))
+    slots = dict(zip(nums[::2], nums[1::2], strict=False))
     for page_number, mcids in by_page.items():
         index = pages.index(page_number)
         for mcid in mcids:

@@ -8,8 +8,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..analyse.numbering import SourceIndex
-from ..editions import Edition
 from ..analyse.traverse import blocks
+from ..editions import Edition
 from ..model import Book, Callout, Clinic, Definitions
 from ..project import Project
 from ..theme import PrintLayout, Theme
@@ -70,7 +70,8 @@ class Context:
                         words[term.id] = gettext("In the glossary: %(term)s") % {"term": term.term}
         for entry in self.index.entries:
             name = entry.source.short_name
-            words[anchors.source(entry.source.id)] = gettext("Source %(num)s: %(name)s") % {"num": entry.number, "name": name}
+            words[anchors.source(entry.source.id)] = (gettext("Source %(num)s: %(name)s")
+                                                      % {"num": entry.number, "name": name})
             for place in entry.places:
                 words[place.anchor] = gettext("Where source %(num)s is cited") % {"num": entry.number}
         return words

@@ -23,13 +23,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
-from jinja2 import pass_context
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    pass_context,
+)
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
+from ..analyse.words import part_ids
 from ..errors import HandbookError, Location, Problem
+from ..i18n.runtime import language_name
 from ..load.safeopen import read_within
 from ..model import (
     Block,
@@ -44,8 +53,6 @@ from ..model import (
     Questions,
     Table,
 )
-from ..analyse.words import part_ids
-from ..i18n.runtime import language_name
 from ..theme import Theme
 from .bidi import direction
 from .inline import inline_html

@@ -76,7 +76,7 @@ class Preview:
             print(message, file=sys.stderr, flush=True)
             self._publish((), error=message)
             return
-        except Exception:  # a bug: say so in the page and the terminal, and keep serving
+        except Exception:  # noqa: BLE001 - a bug: say so in the page and the terminal, and keep serving
             message = traceback.format_exc()
             print(message, file=sys.stderr, flush=True)
             self._publish((), error=message)

@@ -32,8 +32,8 @@ import json
 import re
 import unicodedata
 
-from ..model import Callout, ClinicBlock, CONTACTS, Definitions, Figure, Table
 from ..analyse.traverse import plain_text, texts
+from ..model import CONTACTS, Callout, ClinicBlock, Definitions, Figure, Table
 from ..render import anchors
 from ..render.context import Context
 from ..render.documents import Split
@@ -146,7 +146,7 @@ def search_script(context: Context, parts: Split) -> bytes:
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # "</" never ends a script, and U+2028/9 are line ends to older JavaScript.
     text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.HANDBOOK_SEARCH = {text};\n".encode("utf-8")
+    return f"window.HANDBOOK_SEARCH = {text};\n".encode()
 
 
 def _excerpt(body: str) -> str:
@@ -180,10 +180,9 @@ def _builder(context: Context):
 def _language_pipeline(language: str, script: str):
     """Return the trimmer, stop word filter and stemmer lunr-languages registers for a language."""
     import snowballstemmer
+    from babel import Locale
     from lunr.pipeline import Pipeline
     from lunr.stop_word_filter import generate_stop_word_filter
-
-    from babel import Locale
 
     characters = re.search(r"wordCharacters\s*=\s*([\"'])(.*?)\1", script)
     stop_words = re.search(r"generateStopWordFilter\(\s*([\"'])(.*?)\1\.split\(", script)

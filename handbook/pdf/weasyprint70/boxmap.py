@@ -140,7 +140,8 @@ class _Walk:
         if tag == "Table" and box.is_table_wrapper:
             table = box.get_wrapped_table()
             if table:
-                children = [inner for child in box.children for inner in (child.children if child is table else [child])]
+                children = [inner for child in box.children
+                            for inner in (child.children if child is table else [child])]
         if box.widget_annotation:
             self.take("/Form", box)
         mcids = iter(kid for kid in element["K"] if isinstance(kid, int))  # a link's own text

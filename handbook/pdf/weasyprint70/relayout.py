@@ -75,7 +75,8 @@ def kept_pagination(state: dict) -> Iterator[None]:
             yield page
         state["pages"] = made
 
-    with _swapped(document_module, layout_document=layout_document), _swapped(layout_module, make_all_pages=make_all_pages):
+    with (_swapped(document_module, layout_document=layout_document),
+          _swapped(layout_module, make_all_pages=make_all_pages)):
         yield
 
 
@@ -189,7 +190,8 @@ def _cut_boxes(root_box, cut: Cut) -> bool:
         children = list(parent.children)
         for index, child in enumerate(children):
             element = child.element
-            if child.element_tag == "a" and element.get("href") in hrefs and "page-ref" in element.get("class", "").split():
+            if (child.element_tag == "a" and element.get("href") in hrefs
+                    and "page-ref" in element.get("class", "").split()):
                 before = children[index - 1] if index else None
                 if not isinstance(before, TextBox) or before.text != SEPARATOR:
                     return False
