@@ -40,10 +40,8 @@ def load(project: Project, languages: tuple[str, ...] | None, draft: bool,
     from .theme import load_theme
 
     problems = Problems()
-    theme = load_theme(project, problems)
-    problems.raise_if_any()
-    settings = load_settings(project, tuple(theme.layouts), problems)
-    problems.raise_if_any()
+    theme = problems.checked(load_theme(project, problems))
+    settings = problems.checked(load_settings(project, tuple(theme.layouts), problems))
     if not settings.roles and not need_policy:
         return None, {}
     if not settings.roles:

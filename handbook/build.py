@@ -16,7 +16,7 @@ So a failing build leaves every output as it was; the first failing job's messag
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,8 +109,8 @@ def build(project: Project, request: Request, progress: Callable[[str], None] = 
         report.copied = _copy_kept(project, handbook, store, todo, wanted)
         copied = {made.edition for made in report.copied}
         todo = [edition for edition in todo if edition not in copied]
-        for made in report.copied:
-            progress(_progress_line(project, made, copied=True))
+        for item in report.copied:
+            progress(_progress_line(project, item, copied=True))
         made = list(report.copied)
         try:
             for result in run_jobs(handbook, jobs(todo), request.workers, request.force, request.keep_html, planned):
@@ -198,7 +198,7 @@ def argument_error(message: str) -> HandbookError:
     return HandbookError([Problem(Location(Path("handbook"), 0), message)])
 
 
-def _did_you_mean(name: str, choices) -> str:
+def _did_you_mean(name: str, choices: Iterable[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name.lower(), list(choices), n=1, cutoff=0.5)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 from . import __version__, commands
 from .editions import FORMATS
@@ -15,7 +17,7 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (what a CI timeout or `kill` sends), handled as Ctrl-C is: temporaries removed, then stop."""
 
 
-def _terminate(signum, frame):
+def _terminate(signum: int, frame: FrameType | None) -> None:
     raise Terminated
 
 
@@ -25,7 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _terminate)  # worker processes are forked, and inherit it
     try:
-        return args.run(args)
+        status: int = args.run(args)  # the command's function, which set_defaults(run=...) named
+        return status
     except BrokenPipeError:  # `handbook ... | head`
         return 0
     except HandbookError as error:
@@ -168,9 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _date(text: str):
-    import datetime
-
+def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:

@@ -42,13 +42,14 @@ class Edition:
         parts = [self.clinic or "-", self.language, self.layout or "site"]
         return "/".join(parts) + "." + self.format
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str]:
         """Return the edition as a CI matrix entry."""
         return {"clinic": self.clinic, "language": self.language, "layout": self.layout, "format": self.format}
 
 
-def matrix(settings: Settings, clinics: tuple[str, ...], *, languages=None, layouts=None, formats=None,
-           only_clinics=None, booklets: tuple[str, ...] = ()) -> list[Edition]:
+def matrix(settings: Settings, clinics: tuple[str, ...], *, languages: tuple[str, ...] | None = None,
+           layouts: tuple[str, ...] | None = None, formats: tuple[str, ...] | None = None,
+           only_clinics: tuple[str, ...] | None = None, booklets: tuple[str, ...] = ()) -> list[Edition]:
     """Return the editions to build: the declared matrix, narrowed by any filter given.
 
     `clinics` are the slugs of the declared clinic files; the book's own edition ("") comes first.
@@ -104,7 +105,8 @@ def identifier(settings: Settings, clinic: str, language: str) -> str:
     return f"urn:uuid:{uuid.uuid5(namespace, f'{clinic}/{language}')}"
 
 
-def ci_matrix(project: Project, settings: Settings, editions: list[Edition], max_jobs: int = MAX_CI_JOBS) -> list[dict]:
+def ci_matrix(project: Project, settings: Settings, editions: list[Edition],
+              max_jobs: int = MAX_CI_JOBS) -> list[dict[str, str | bool]]:
     """Return the editions as the rows of a CI matrix (GitHub Actions' `include`).
 
     One row per edition while they fit in `max_jobs` (0: no limit); past that, one row per
@@ -112,7 +114,7 @@ def ci_matrix(project: Project, settings: Settings, editions: list[Edition], max
     the same keys: a group's row names its clinics and leaves language, layout and format
     empty (it stands for every edition of its clinics) and its output is the whole folder.
     """
-    rows = []
+    rows: list[dict[str, str | bool]] = []
     for edition in editions:
         output = output_path(project, settings, edition).relative_to(project.out).as_posix()
         rows.append(edition.as_json() | {"clinics": edition.clinic or "-", "output": output,

@@ -8,6 +8,9 @@ import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+Loaded = TypeVar("Loaded")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class HandbookError(Exception):
         self.problems = sorted(problems, key=lambda p: (str(p.location.path), p.location.line))
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[HandbookError], tuple[list[Problem]]]:
         # A job fails in a worker process; the error travels back pickled, problems and all.
         return (HandbookError, (self.problems,))
 
@@ -98,3 +101,12 @@ class Problems:
         """Raise HandbookError if anything was recorded."""
         if self._found:
             raise HandbookError(self._found)
+
+    def checked(self, loaded: Loaded | None) -> Loaded:
+        """Raise HandbookError if anything was recorded; else return what a loader returned.
+
+        A loader returns None only after recording why, so None here is a bug."""
+        self.raise_if_any()
+        if loaded is None:
+            raise ValueError("a loader returned nothing and recorded no problem")
+        return loaded

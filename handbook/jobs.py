@@ -9,12 +9,16 @@ has succeeded.
 """
 from __future__ import annotations
 
+import gettext
 import hashlib
 import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment
 
 from .editions import Edition, identifier, output_path
 from .incremental.manifest import folder_digest
@@ -22,6 +26,10 @@ from .output import Staged, discard, stage_file, stage_folder, write_error
 from .pdf.booklet import PRINTED, print_files
 from .prepare import Handbook
 from .render.context import Context
+
+if TYPE_CHECKING:
+    from .incremental.pages import PageMap
+    from .pdf.layout import Typesetter
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,11 @@ class Made:
     """How long making it took (for the first output of a job, with the layout they share)."""
 
 
+Output = tuple[Edition, bytes | dict[str, bytes], int | None, float]
+"""An output made and not yet staged: its edition, its bytes (or a web edition's files by
+path), its number of pages and when it was done."""
+
+
 @dataclass(frozen=True)
 class JobResult:
     """What a job made, and how long it took."""
@@ -96,19 +109,19 @@ class Workshop:
         """Where to write each print edition's final HTML too (--keep-html), if anywhere."""
         self.planned = planned
         """Every edition of the build, for the web edition's downloads (web/site.py)."""
-        self._languages: dict = {}
-        self._typesetters: dict = {}
+        self._languages: dict[str, tuple[Environment, gettext.NullTranslations]] = {}
+        self._typesetters: dict[tuple[str, tuple[str, ...]], Typesetter] = {}
         self.paginator = Paginator(self)
 
-    def env(self, language: str):
+    def env(self, language: str) -> Environment:
         """Return the template environment of a language."""
         return self._language(language)[0]
 
-    def labels(self, language: str):
+    def labels(self, language: str) -> gettext.NullTranslations:
         """Return the gettext translations of a language."""
         return self._language(language)[1]
 
-    def _language(self, language: str):
+    def _language(self, language: str) -> tuple[Environment, gettext.NullTranslations]:
         """Return a language's template environment and translations, made once."""
         if language not in self._languages:
             from .i18n.runtime import translations
@@ -121,7 +134,7 @@ class Workshop:
             self._languages[language] = (env, labels)
         return self._languages[language]
 
-    def typesetter(self, layout: str, language: str):
+    def typesetter(self, layout: str, language: str) -> Typesetter:
         """Return the typesetter of a print layout for a language (its fonts and direction)."""
         from .pdf.layout import Typesetter
 
@@ -145,9 +158,10 @@ class Workshop:
     def pdf(self, edition: Edition) -> tuple[bytes, int]:
         """Return a print edition's PDF and its number of pages (what the live preview shows)."""
         data, pages = self._print(edition, need_pdf=True)
+        assert data is not None  # asked for, so made
         return data, pages.page_count
 
-    def _print(self, edition: Edition, need_pdf: bool):
+    def _print(self, edition: Edition, need_pdf: bool) -> tuple[bytes | None, PageMap]:
         """Return a print edition's PDF (if needed) and its page map, laying it out only if needed."""
         import io
 
@@ -160,6 +174,7 @@ class Workshop:
 
             name = output_path(self.handbook.project, self.handbook.settings, edition).stem
             keep_html(self.keep_html, name, self.paginator.last_html, context)
+        assert layout is not None  # paginate lays the edition out when asked to
         target = io.BytesIO()
         layout.write(target, context.link_words())
         return target.getvalue(), pages
@@ -168,7 +183,7 @@ class Workshop:
         """Make every edition of a job, each staged beside its place."""
         start = time.perf_counter()
         layouts_before, appendices_before = self.paginator.layouts, self.paginator.appendices
-        outputs: list[tuple[Edition, bytes | dict[str, bytes], int | None, float]] = []
+        outputs: list[Output] = []
         print_edition = Edition(job.clinic, job.language, job.layout, "pdf")
         printed = [format for format in job.formats if format in PRINTED]  # the PDF, a booklet's sheets
         if printed or "epub" in job.formats:
@@ -189,7 +204,7 @@ class Workshop:
         return JobResult(job, made, time.perf_counter() - start, self.paginator.layouts - layouts_before,
                          self.paginator.appendices - appendices_before)
 
-    def _stage(self, outputs, since: float) -> tuple[Made, ...]:
+    def _stage(self, outputs: list[Output], since: float) -> tuple[Made, ...]:
         """Write every output of a job to a temporary name beside its place (all made before one is written)."""
         made: list[Made] = []
         try:

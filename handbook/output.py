@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +87,7 @@ class Staged:
     path: Path
 
 
-def commit(staged: list[Staged], replaceable: set[Path] = frozenset()) -> None:
+def commit(staged: list[Staged], replaceable: Collection[Path] = frozenset()) -> None:
     """Rename staged outputs into place, one after another; raise HandbookError for one that cannot be.
 
     A web edition replaces a folder only if the tool wrote it (it holds SITE_MARKER, or
@@ -121,7 +121,7 @@ def discard(staged: list[Staged]) -> None:
                 item.temporary.unlink(missing_ok=True)
 
 
-def _replaceable(path: Path, replaceable: set[Path]) -> bool:
+def _replaceable(path: Path, replaceable: Collection[Path]) -> bool:
     if path.is_symlink() or not path.is_dir():
         return False
     return (path / SITE_MARKER).is_file() or path in replaceable or not any(path.iterdir())
@@ -151,7 +151,8 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+    result: int = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
 
 
 @contextlib.contextmanager
@@ -174,9 +175,7 @@ def output_folder(out: Path) -> Iterator[None]:
 
 def _lock(handle: int, wait: bool) -> bool:
     """Take the output folder's lock; tell whether it was taken (without waiting, it may not be)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX (Windows): lock the lock file's first byte instead
+    if sys.platform == "win32":  # not POSIX: lock the lock file's first byte instead
         import msvcrt
 
         try:
@@ -184,6 +183,8 @@ def _lock(handle: int, wait: bool) -> bool:
         except OSError:
             return False
         return True
+    import fcntl
+
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
     except BlockingIOError:

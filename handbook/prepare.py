@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .analyse.numbering import SourceIndex
 from .errors import HandbookError, Problem, Problems
 from .model import Book, Clinic, Settings
 from .project import Project
 from .theme import Theme
+
+if TYPE_CHECKING:
+    from .load.schema import Document
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     from .theme import load_theme
 
     problems = Problems()
-    theme = load_theme(project, problems)
-    problems.raise_if_any()
+    theme = problems.checked(load_theme(project, problems))
     check_kind("book", (project.book_file,), project, problems)
     check_kind("sources", (project.sources_file,), project, problems)
     problems.raise_if_any()
@@ -101,7 +105,8 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     if settings is not None:
         check_book_files(project, theme, settings, problems)
         check_brand(settings, theme, problems)
-    problems.raise_if_any()
+    settings = problems.checked(settings)
+    sources_file = problems.checked(sources_file)
     if draft:
         settings = dataclasses.replace(settings, draft=True)
     date = build_date(settings)
@@ -145,8 +150,8 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
                     _long_dates(settings, books, date))
 
 
-def with_approvals(project: Project, settings: Settings, books: dict[str, Book], sources_file, theme: Theme,
-                   problems: Problems, enforce: bool = True) -> dict[str, Book]:
+def with_approvals(project: Project, settings: Settings, books: dict[str, Book], sources_file: Document,
+                   theme: Theme, problems: Problems, enforce: bool = True) -> dict[str, Book]:
     """Return the books with the current approvals of their parts; with `enforce`, record every
     part whose required approvals are missing or stale (analyse/approvals.py)."""
     from .analyse.approvals import check_approvals, current_approvals, statuses
@@ -175,7 +180,7 @@ def with_approvals(project: Project, settings: Settings, books: dict[str, Book],
             for code, book in books.items()}
 
 
-def language_files(project: Project, settings: Settings, language: str):
+def language_files(project: Project, settings: Settings, language: str) -> Iterator[Path]:
     """Yield the files of one language: its chapters and its clinic defaults."""
     yield from (project.chapter_file(language, chapter_id) for chapter_id in settings.chapters)
     if project.clinic_defaults(language).is_file():

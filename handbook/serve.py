@@ -15,28 +15,36 @@ import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .build import Request
 from .project import Project
 from .theme import default_theme_dir
 from .web.preview import Preview
 
+if TYPE_CHECKING:
+    from .web.preview_http import PreviewHTTPServer
+
 
 class PreviewServer:
     """A preview served and watched: started, then stopped, as one (tests run it on a free port)."""
 
     def __init__(self, project: Project, request: Request, folder: Path, host: str = "127.0.0.1", port: int = 8000,
-                 log=print):
+                 log: Callable[[str], object] = print):
         self.project = project
         self.preview = Preview(Project.at(project.root, folder / "build"), request, folder, log=log)
         self.host, self.port = host, port
         self.stop_event = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.server = None
+        self.server: PreviewHTTPServer | None = None
 
     @property
     def url(self) -> str:
+        """Return the address the preview is served at, once started."""
+        if self.server is None:  # a bug: asked before start()
+            raise RuntimeError("the preview is not served yet")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.server.server_address[1]}/"
 
@@ -45,14 +53,14 @@ class PreviewServer:
         from .web.preview_http import PreviewHTTPServer
 
         self.preview.rebuild()
-        self.server = PreviewHTTPServer((self.host, self.port), self.preview, self.stop_event)
+        self.server = server = PreviewHTTPServer((self.host, self.port), self.preview, self.stop_event)
         paths = watched(self.project, self.preview.request)
         folders = [path for path in paths if path.is_dir()]
         # A file is watched through its folder: an editor that saves by writing a new file and
         # renaming it over the old one leaves a watch on the file itself watching nothing.
         files = {path for path in paths if not path.is_dir()}
         parents = sorted({path.parent for path in files})
-        for name, target in (("handbook-serve", lambda: self.server.serve_forever(poll_interval=0.2)),
+        for name, target in (("handbook-serve", lambda: server.serve_forever(poll_interval=0.2)),
                              ("handbook-watch", lambda: self._watch(folders, recursive=True)),
                              ("handbook-watch-files", lambda: self._watch(parents, recursive=False, only=files))):
             thread = threading.Thread(target=target, name=name, daemon=True)
@@ -64,9 +72,12 @@ class PreviewServer:
 
         if not paths:
             return
-        chosen = {} if only is None else {"watch_filter": lambda _change, name: Path(name).resolve() in only}
+        def listed(_change: watchfiles.Change, name: str) -> bool:
+            return only is not None and Path(name).resolve() in only
+
         for _changes in watchfiles.watch(*paths, stop_event=self.stop_event, step=30, debounce=400,
-                                         raise_interrupt=False, recursive=recursive, **chosen):
+                                         raise_interrupt=False, recursive=recursive,
+                                         watch_filter=watchfiles.DefaultFilter() if only is None else listed):
             self.preview.rebuild()
 
     def stop(self) -> None:
@@ -123,7 +134,7 @@ def first_language(project: Project) -> str | None:
 
 
 def serve(project: Project, request: Request, host: str = "127.0.0.1", port: int = 8000,
-          ready=None, open_browser: bool = False) -> int:
+          ready: Callable[[str], object] | None = None, open_browser: bool = False) -> int:
     """Build, serve and watch until interrupted (Ctrl-C or SIGTERM); return the exit status."""
     stop = threading.Event()
     # Ctrl-C and SIGTERM both stop the preview, even where SIGINT came in ignored (a shell's `&`).

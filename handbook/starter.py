@@ -41,10 +41,10 @@ def new_book(folder: Path, languages: tuple[str, ...], install: str) -> list[Pat
         ".vscode/settings.json": _editor_settings(),
     }
     for language in languages:
-        text = TEXT[language]
-        files[f"chapters/{language}/welcome.yaml"] = text["welcome"]
-        files[f"chapters/{language}/glossary.yaml"] = text["glossary"]
-        files[f"chapters/{language}/clinic.yaml"] = text["clinic_defaults"]
+        words = TEXT[language]
+        files[f"chapters/{language}/welcome.yaml"] = words["welcome"]
+        files[f"chapters/{language}/glossary.yaml"] = words["glossary"]
+        files[f"chapters/{language}/clinic.yaml"] = words["clinic_defaults"]
     from .workflow import workflow
 
     files[".github/workflows/handbook.yml"] = workflow(install)

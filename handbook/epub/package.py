@@ -79,7 +79,7 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
     version = gettext("%(edition)s (version %(version)s)") % {"edition": book.edition, "version": book.version}
     _meta(ebook, "schema:bookEdition", version)
     # The printed edition is where the page numbers come from (Ace: epub-pagesource).
-    print_label = gettext(context.layout.label)
+    print_label = gettext(context.print_layout.label)
     ebook.add_metadata("DC", "source", f"{book.title}, {version}, {print_label}", {"id": "print-source"})
     _meta(ebook, "source-of", "pagination", refines="#print-source")
     for prop, values in ACCESSIBILITY.items():

@@ -1,10 +1,13 @@
 """The language commands: `handbook translations` and `handbook labels` (cli.py parses their arguments)."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
+from ..project import Project
 
-def translations(args, project) -> int:
+
+def translations(args: argparse.Namespace, project: Project) -> int:
     """Show what to translate again, or record that a translation has caught up."""
     from ..analyse.stamp import stamp_language
     from ..analyse.translation import translation_status
@@ -15,14 +18,13 @@ def translations(args, project) -> int:
     from ..theme import load_theme
 
     problems = Problems()
-    theme = load_theme(project, problems)
-    problems.raise_if_any()
+    theme = problems.checked(load_theme(project, problems))
     check_kind("book", (project.book_file,), project, problems)
     problems.raise_if_any()
     settings = load_settings(project, tuple(theme.layouts), problems)
     if settings is not None:  # `stamp` writes into the chapters: never through a link out of their place
         check_book_files(project, theme, settings, problems)
-    problems.raise_if_any()
+    settings = problems.checked(settings)
     codes = [language.code for language in settings.languages]
     stale = 0
     for language in args.language or codes[1:]:
@@ -38,7 +40,7 @@ def translations(args, project) -> int:
     return 1 if stale and args.check else 0
 
 
-def labels(args, project) -> int:
+def labels(args: argparse.Namespace, project: Project) -> int:
     """Refresh the list of labels and each language's catalogue.
 
     In the tool's own repository that is the default theme's; in any other book it is the

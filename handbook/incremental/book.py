@@ -20,7 +20,9 @@ import hashlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import HandbookError
 from ..load.safeopen import read_regular
@@ -29,12 +31,15 @@ from ..project import Project
 from .keys import PACKAGE, key
 from .store import Store
 
+if TYPE_CHECKING:
+    from ..prepare import Handbook
+
 VERSION = 2
 """Bump when what an entry holds changes; older entries are never matched."""
 
 
 def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
-                 draft: bool = False, fresh: bool = False, check_approvals: bool = True):
+                 draft: bool = False, fresh: bool = False, check_approvals: bool = True) -> Handbook:
     """Return prepare()'s checked book, reused from an earlier build whose inputs were the same."""
     from ..prepare import Handbook
 
@@ -60,7 +65,7 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
         handbook = prepare(project, languages, clinic_files, draft=draft, check_approvals=check_approvals)
     folders = {*listed_folders(handbook), *(Path(name).parent for name in opened["files"]),
                *map(Path, opened["folders"])}
-    meta = {"files": {name: _file_state(name) for name in sorted(opened["files"])},
+    meta: dict[str, Any] = {"files": {name: _file_state(name) for name in sorted(opened["files"])},
             "folders": {str(folder): _listing(folder, out) for folder in sorted(folders)}}
     handbook = dataclasses.replace(handbook, read_from=hashlib.sha256(repr([request, meta]).encode()).hexdigest())
     if _changed_since(started, [*meta["files"], *meta["folders"]]):
@@ -75,7 +80,7 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
     return handbook
 
 
-def _unchanged(meta: dict, out: str) -> bool:
+def _unchanged(meta: dict[str, Any], out: str) -> bool:
     """Tell whether every file and folder a kept book was made from is as it was."""
     try:
         if any(_file_state(name) != (list(state) if state else None) for name, state in meta["files"].items()):
@@ -97,14 +102,15 @@ def _changed_since(started: int, names: list[str]) -> bool:
     return False
 
 
-def _request_key(project: Project, languages, clinic_files, draft) -> str:
+def _request_key(project: Project, languages: tuple[str, ...] | None, clinic_files: tuple[Path, ...],
+                 options: tuple[bool, bool]) -> str:
     """Return the key of what prepare() depends on besides the files: the request, the dates the
     content is checked against and the outputs carry, and the working folder relative names
     resolve in (the code and libraries are in every key)."""
     from ..dates import check_date
 
     return key("book", VERSION, sys.version, os.getcwd(), str(project.root), str(project.out), languages,
-               [str(path) for path in clinic_files], draft, check_date().isoformat(),
+               [str(path) for path in clinic_files], options, check_date().isoformat(),
                os.environ.get("SOURCE_DATE_EPOCH"))
 
 
@@ -131,9 +137,11 @@ def _listing(folder: Path, out: str) -> list[list[str]] | None:
 
 _opened: dict[str, set[str]] | None = None
 """While prepare() runs for a kept book: the files it opens and the folders it lists."""
+_hooked = False
+"""Whether `_audit` is installed (once a process)."""
 
 
-def _audit(event: str, args: tuple) -> None:
+def _audit(event: str, args: tuple[Any, ...]) -> None:
     if _opened is None:
         return
     if event == "open" and isinstance(args[0], (str, bytes, os.PathLike)):
@@ -147,12 +155,12 @@ def _audit(event: str, args: tuple) -> None:
 
 
 @contextlib.contextmanager
-def _recording():
+def _recording() -> Iterator[dict[str, set[str]]]:
     """Record every file opened and folder listed in the block (PEP 578 audit events)."""
-    global _opened
-    if not getattr(_audit, "installed", False):
+    global _opened, _hooked
+    if not _hooked:
         sys.addaudithook(_audit)  # a hook stays for the process: it does nothing outside this block
-        _audit.installed = True  # type: ignore[attr-defined]
+        _hooked = True
     _opened = {"files": set(), "folders": set()}
     try:
         yield _opened

@@ -40,14 +40,16 @@ an assignment, quotes, and other punctuation) cannot be spelled safely in every 
 def write_depfile(stamp: Path, handbook: Handbook, files: Iterable[Path], code: Iterable[Path],
                   outputs: Iterable[Path] = ()) -> None:
     """Write `<stamp>.d`: the stamp's prerequisites, each with an empty rule."""
+    target = _make_name(stamp)
+    if target is None:  # a stamp Make could not name in a rule: no list it could use
+        return
     paths = list(dict.fromkeys([*files, *listed_folders(handbook), *code, *outputs]))
     names = [_make_name(path) for path in paths]
     prerequisites = [name for name in names if name is not None]
     if len(prerequisites) < len(names):
         # A name Make cannot spell (a newline, a `;`): depend on a file that never
         # exists, so that Make always asks the build, which knows what is up to date.
-        prerequisites.append(_make_name(stamp.with_name(stamp.name + ".always")))
-    target = _make_name(stamp)
+        prerequisites.append(f"{target}.always")
     lines = [f"{target}: \\"] + [f"  {name} \\" for name in prerequisites] + [""]
     lines += [f"{name.replace('%', chr(92) + '%')}:" for name in prerequisites]  # `%` would make a pattern rule
     write_atomically(stamp.with_name(stamp.name + ".d"), ("\n".join(lines) + "\n").encode())

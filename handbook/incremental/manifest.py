@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import HandbookError, Location, Problem
 from ..load.safeopen import read_regular, read_within
@@ -34,7 +35,7 @@ class Entry:
 
     path: str
     """Relative to the output folder."""
-    edition: dict
+    edition: dict[str, str]
     sha256: str
     size: int
     pages: int | None
@@ -43,7 +44,7 @@ class Entry:
     draft: bool = False
     """A draft, not for patients (written under drafts/)."""
 
-    def as_json(self, inputs_id: str) -> dict:
+    def as_json(self, inputs_id: str) -> dict[str, Any]:
         """Return the entry as the manifest file holds it, its inputs named by their set's id."""
         return {"path": self.path, "edition": self.edition, "draft": self.draft, "sha256": self.sha256,
                 "size": self.size, "pages": self.pages, "inputs": inputs_id}
@@ -136,7 +137,7 @@ def diff(old: dict[str, Entry], new: dict[str, Entry]) -> list[str]:
     lines = []
     for name in sorted(set(old) | set(new)):
         before, after = old.get(name), new.get(name)
-        if (after or before).draft:
+        if (after or old[name]).draft:  # the name is in one of them
             if before is None or after is None or before.sha256 != after.sha256:
                 what = "removed" if after is None else "not for patients: never for print"
                 lines.append(f"{DRAFT_LINE}{name} ({what})")

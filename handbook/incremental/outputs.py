@@ -19,6 +19,7 @@ recently.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,12 +46,17 @@ class Kept:
     pages: int | None
 
 
+def _starts_with(start: bytes) -> Callable[[bytes], bool]:
+    """Return a check that a kept file starts with these bytes."""
+    return lambda data: data.startswith(start)
+
+
 class OutputStore:
     """The outputs kept in one cache folder."""
 
     def __init__(self, cache: Path | None, fresh: bool = False):
         self.stores = {kind: Store(cache, f"outputs-{kind}", VERSION, limit=4096, per_group=KEEP, suffix=f".{kind}",
-                                   accept=lambda data, start=start: data.startswith(start), fresh=fresh)
+                                   accept=_starts_with(start), fresh=fresh)
                        for kind, start in SIGNATURES.items()}
 
     def get(self, edition: Edition, inputs: dict[str, str]) -> Kept | None:

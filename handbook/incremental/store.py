@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..load.safeopen import read_within
 from ..output import TEMPORARY_SUFFIX, write_atomically
@@ -43,7 +44,7 @@ class Kept:
     """An entry found in a store."""
 
     data: bytes
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class Store:
@@ -100,7 +101,7 @@ class Store:
         """Tell whether an entry is kept under a key (without reading or checking it)."""
         return self.folder is not None and not self.fresh and self._paths(key, group)[0].is_file()
 
-    def put(self, key: str, data: bytes | Path, meta: dict | None = None, group: str = "") -> None:
+    def put(self, key: str, data: bytes | Path, meta: dict[str, Any] | None = None, group: str = "") -> None:
         """Keep an entry; data given as a path (an output just written) is hard-linked where the
         file system allows, so that it costs no room while the output is there."""
         if self.folder is None:
@@ -118,7 +119,7 @@ class Store:
                       "sha256": hashlib.sha256(content).hexdigest(), "meta": meta or {}}
             record["signature"] = sign(_canonical(record))
             write_atomically(record_path, json.dumps(record, sort_keys=True).encode())
-            self._prune(group)
+            self._prune(self.folder, group)
 
     def made(self, key: str, make: Callable[[], bytes], group: str = "") -> bytes:
         """Return the data kept under a key, or make it and keep it for the next build."""
@@ -140,17 +141,19 @@ class Store:
                 found.append((-_mtime(path), group, key))
         return [(group, key) for _, group, key in sorted(found)]
 
-    def _identity(self, key: str, group: str) -> dict:
+    def _identity(self, key: str, group: str) -> dict[str, Any]:
         return {"format": FORMAT, "kind": self.kind, "version": self.version, "key": key, "group": group}
 
     def _paths(self, key: str, group: str) -> tuple[Path, Path]:
         stem = f"{group}--{key}" if group else key
         if not _NAME.fullmatch(stem):
             raise ValueError(f"not a name a store can keep: {stem!r}")
+        if self.folder is None:  # a bug: a store without a folder keeps nothing, and is never asked where
+            raise ValueError("this store keeps nothing")
         return self.folder / f"{stem}.json", self.folder / f"{stem}{self.suffix}"
 
-    def _prune(self, group: str) -> None:
-        records = sorted(self.folder.glob("*.json"), key=_mtime, reverse=True)
+    def _prune(self, folder: Path, group: str) -> None:
+        records = sorted(folder.glob("*.json"), key=_mtime, reverse=True)
         if group and self.per_group:
             mine = [path for path in records if path.stem.rpartition("--")[0] == group]
             for path in mine[self.per_group:]:
@@ -166,7 +169,7 @@ class Store:
                 path.unlink(missing_ok=True)
 
 
-def _canonical(record: dict) -> bytes:
+def _canonical(record: dict[str, Any]) -> bytes:
     return json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
 
 

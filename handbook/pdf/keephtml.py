@@ -29,7 +29,7 @@ def keep_html(folder: Path, name: str, html: str, context: Context) -> Path:
         picture = (root / unquote(address)).resolve()
         if picture.is_relative_to(context.project.chapters.resolve()) and picture.is_file():
             files[f"book/{unquote(address)}"] = picture
-    links = "".join(f'<link rel="stylesheet" href="theme/{sheet}">\n' for sheet in context.layout.stylesheets)
+    links = "".join(f'<link rel="stylesheet" href="theme/{sheet}">\n' for sheet in context.print_layout.stylesheets)
     page = html.replace(BOOK_URL, "book/").replace(THEME_URL, "theme/").replace("</head>", links + "</head>", 1)
     target = folder / f"{name}.html"
     try:

@@ -14,6 +14,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment
 
 from ..analyse.numbering import SourceIndex
 from ..analyse.traverse import blocks
@@ -24,11 +27,16 @@ from ..render import anchors
 from ..render.context import Context
 from ..render.print import cited_on, render_print
 
+if TYPE_CHECKING:
+    from ..jobs import Workshop
+    from .layout import Layout, Typesetter
+    from .weasyprint70.relayout import Cut
+
 
 class Paginator:
     """Page maps for the editions a worker makes."""
 
-    def __init__(self, workshop):
+    def __init__(self, workshop: Workshop) -> None:
         self.workshop = workshop
         self.handbook = workshop.handbook
         self.cache = PageCache(self.handbook.project.cache, fresh=workshop.fresh)
@@ -40,7 +48,7 @@ class Paginator:
         self.last_html = ""
         """The HTML the last layout was made from."""
 
-    def paginate(self, context: Context, env, need_layout: bool):
+    def paginate(self, context: Context, env: Environment, need_layout: bool) -> tuple[Layout | None, PageMap]:
         """Return an edition's layout (None where it is not needed and the map is known) and page map.
 
         The e-book alone needs only the page numbers: where the kept map's render key says
@@ -48,12 +56,13 @@ class Paginator:
         says the HTML is the same, WeasyPrint is not loaded."""
         name = f"{context.edition.clinic or '-'}/{context.edition.language}/{context.edition.layout}"
         cached, guess = self._guess(name, context)
-        known = cached is not None and not need_layout
-        if known and cached.inputs is not None and cached.inputs == self.render_key(context, cached.anchor_pages):
-            return None, cached
+        known = None if need_layout else cached
+        if (known is not None and known.inputs is not None
+                and known.inputs == self.render_key(context, known.anchor_pages)):
+            return None, known
         html = render_print(env, context, guess)  # with no guess, the appendix lists every citation
-        if known and cached.key == layout_key(html, self.digest(context.book.language)):
-            return None, self._remember_inputs(name, context, cached)
+        if known is not None and known.key == layout_key(html, self.digest(context.book.language)):
+            return None, self._remember_inputs(name, context, known)
         layout, guess, html = self._lay_out_first(context, env, html, guess)
         layout, guess, html = self._settle(context, env, layout, guess, html)
         self.last_html = html
@@ -89,7 +98,8 @@ class Paginator:
             self.cache.write(name, cached)
         return cached
 
-    def _lay_out_first(self, context: Context, env, html: str, guess: dict[str, int] | None):
+    def _lay_out_first(self, context: Context, env: Environment, html: str,
+                       guess: dict[str, int] | None) -> tuple[Layout, dict[str, int], str]:
         """Return the first layout, the guess the HTML laid out was rendered from, and that HTML.
 
         With no guess the appendix listed every citation: its lists are then cut to one
@@ -108,12 +118,13 @@ class Paginator:
             self.appendices += 1
         return layout, guess, final
 
-    def _settle(self, context: Context, env, layout, guess: dict[str, int], html: str):
+    def _settle(self, context: Context, env: Environment, layout: Layout, guess: dict[str, int],
+                html: str) -> tuple[Layout, dict[str, int], str]:
         """Lay out again while the citations fall elsewhere than the appendix said."""
         typesetter = self.workshop.typesetter(context.edition.layout, context.edition.language)
         actual = layout.anchor_pages()
         # Footnotes take room on their page, so the markers move more: allow more rounds.
-        for _ in range(3 if context.layout.notes == "footnotes" else 1):
+        for _ in range(3 if context.print_layout.notes == "footnotes" else 1):
             if _appendix(context.index, guess) == _appendix(context.index, actual):
                 break
             guess = actual
@@ -127,7 +138,7 @@ class Paginator:
         layouts = self.handbook.theme.layouts
         mine = set(layouts[layout].stylesheets)
 
-        def unlikeness(other: str):
+        def unlikeness(other: str) -> tuple[int, int, str]:
             theirs = set(layouts[other].stylesheets)
             return -len(mine & theirs), len(theirs - mine), other
 
@@ -150,14 +161,14 @@ class Paginator:
     def _shortens(self, context: Context) -> bool:
         """Tell whether an edition's appendix can be made again alone (see weasyprint70/relayout.py):
         not where footnotes, whose markers are in the body, follow the appendix's lists."""
-        return context.layout.notes != "footnotes" and \
+        return context.print_layout.notes != "footnotes" and \
             self.workshop.typesetter(context.edition.layout, context.edition.language).can_shorten_appendix()
 
-    def _lay_out(self, typesetter, html: str, keep: bool = False):
+    def _lay_out(self, typesetter: Typesetter, html: str, keep: bool = False) -> Layout:
         self.layouts += 1
         return typesetter.lay_out(html, keep)
 
-    def _cut(self, context: Context, anchor_pages: dict[str, int]):
+    def _cut(self, context: Context, anchor_pages: dict[str, int]) -> Cut:
         """Return what the appendix drops when its lists, which named every citation, keep one per page."""
         from .weasyprint70.relayout import Cut
 

@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from ..analyse.numbering import SourceIndex
@@ -46,6 +47,13 @@ class Context:
         """Return the print layout the edition is laid out (or paginated) by."""
         return self.theme.layouts.get(self.edition.layout)
 
+    @property
+    def print_layout(self) -> PrintLayout:
+        """Return the print layout of a print edition, or of the e-book that follows its pages."""
+        if self.layout is None:  # a bug: a web edition's pages are never laid out
+            raise ValueError(f"{self.edition.name} has no print layout")
+        return self.layout
+
     def callout_title(self, callout: Callout) -> str:
         """Return a callout's title: its own, or the theme's for its kind (a label to translate)."""
         return callout.title or self.theme.callouts[callout.kind]
@@ -76,7 +84,7 @@ class Context:
                 words[place.anchor] = gettext("Where source %(num)s is cited") % {"num": entry.number}
         return words
 
-    def common(self, linker: Linker | None = None) -> dict:
+    def common(self, linker: Linker | None = None) -> dict[str, Any]:
         """Return the names every template may use."""
         return dict(
             book=self.book,

@@ -27,7 +27,7 @@ def render_print(env: Environment, context: Context, cite_pages: Mapping[str, in
     at the HTML in a browser; WeasyPrint is given the stylesheets directly instead.
     """
     footnotes = frozenset()
-    if context.layout.notes == "footnotes" and cite_pages is not None:
+    if context.print_layout.notes == "footnotes" and cite_pages is not None:
         footnotes = frozenset(place.anchor for entry in context.index.entries for place in cited_on(entry, cite_pages))
     linker = PrintLinker(context.index, context.gettext("page"), footnotes,
                          context.gettext("%(name)s (%(kind)s). Sources, page %(page)s."))
