@@ -14,6 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -161,8 +162,8 @@ def write_record(record: Record, what: str, language: str) -> None:
     write_atomically(record.path, text.encode("utf-8"))
 
 
-def _entry(approval: Recorded) -> dict:
-    entry = {"role": approval.role, "by": approval.by, "date": approval.on, "words": approval.words}
+def _entry(approval: Recorded) -> dict[str, Any]:
+    entry: dict[str, Any] = {"role": approval.role, "by": approval.by, "date": approval.on, "words": approval.words}
     if approval.source_words is not None:
         entry["source_words"] = approval.source_words
     return entry
@@ -172,7 +173,7 @@ class _Dumper(yaml.SafeDumper):
     """Words as literal blocks (a line per block, as a diff shows them); everything else as usual."""
 
 
-def _text(dumper: yaml.SafeDumper, value: str):
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -12,7 +12,7 @@ import datetime
 from pathlib import Path
 
 from ..analyse.translation import KEY as TRANSLATED_FROM, block_hash
-from ..errors import Problems
+from ..errors import Location, Problems
 from ..model import (
     Block,
     Callout,
@@ -21,6 +21,7 @@ from ..model import (
     Definition,
     Definitions,
     Figure,
+    Inlines,
     Item,
     ListBlock,
     Notes,
@@ -38,6 +39,7 @@ from ..render import anchors
 from .images import check_image
 from .inline import InlineParser, typeset
 from .schema import Document, read
+from .yamlsource import At
 
 BLOCK_KINDS = (
     "paragraph", "bullets", "steps", "checklist", "callout", "table", "figure", "questions", "definitions",
@@ -86,7 +88,7 @@ class _ChapterReader:
                     sections.append(section)
         return Chapter(self.id, doc.location(), title or "", summary, tuple(sections), review)
 
-    def review(self, at: tuple) -> Review | None:
+    def review(self, at: At) -> Review | None:
         if not self.document.valid(at):
             return None
         data = self.document.get(at)
@@ -97,7 +99,7 @@ class _ChapterReader:
             return None
         return Review(typeset(self.document.text(at + ("by",)).strip()), on, next_, self.document.location(at))
 
-    def section(self, at: tuple) -> Section | None:
+    def section(self, at: At) -> Section | None:
         data = self.document.get(at)
         if not isinstance(data, dict):
             return None
@@ -106,7 +108,7 @@ class _ChapterReader:
         blocks = self.blocks(at + ("blocks",), BLOCK_KINDS, section_id) if isinstance(data.get("blocks"), list) else ()
         return Section(section_id, self.document.location(at), title or "", blocks)
 
-    def blocks(self, at: tuple, kinds: tuple[str, ...], section_id: str = "", callout: str = "") -> tuple[Block, ...]:
+    def blocks(self, at: At, kinds: tuple[str, ...], section_id: str = "", callout: str = "") -> tuple[Block, ...]:
         """Return the blocks of a section, or of the callout whose anchor is given."""
         result = []
         taken: set[str] = set()
@@ -121,7 +123,7 @@ class _ChapterReader:
                     result.append(block)
         return tuple(result)
 
-    def block(self, at: tuple, kinds: tuple[str, ...], anchor: str) -> Block | None:
+    def block(self, at: At, kinds: tuple[str, ...], anchor: str) -> Block | None:
         data = self.document.get(at)
         kind = next(kind for kind in kinds if kind in data)
         at_value = at + (kind,)
@@ -153,7 +155,7 @@ class _ChapterReader:
             return ClinicBlock(anchor, location, data["clinic"])
         return self.callout(at_value, anchor, location, guidance)
 
-    def plain(self, at: tuple) -> str | None:
+    def plain(self, at: At) -> str | None:
         """Return a field that is plain text (a title, a term), with printer's quotes; None if absent or wrong."""
         try:
             self.document.get(at)
@@ -163,15 +165,15 @@ class _ChapterReader:
             return None
         return typeset(self.document.text(at).strip())
 
-    def text(self, at: tuple):
+    def text(self, at: At) -> Inlines:
         text = self.document.text(at).strip()
         return self.inline.parse(text, self.document.location(at)) if text else ()
 
-    def items(self, at: tuple, anchor: str) -> tuple[Item, ...]:
+    def items(self, at: At, anchor: str) -> tuple[Item, ...]:
         return tuple(Item(anchors.part(anchor, number), self.text(at + (index,)))
                      for number, index in enumerate(range(len(self.document.get(at))), start=1))
 
-    def definitions(self, at: tuple, anchor: str) -> tuple[Definition, ...]:
+    def definitions(self, at: At, anchor: str) -> tuple[Definition, ...]:
         result = []
         for index, item in enumerate(self.document.get(at)):
             # also: other forms of the term; explained_in: the chapter that explains it (analyse/glossary.py).
@@ -183,7 +185,7 @@ class _ChapterReader:
                                      self.document.location(at + (index,))))
         return tuple(result)
 
-    def table(self, at: tuple, anchor: str, location, guidance: bool) -> Table:
+    def table(self, at: At, anchor: str, location: Location, guidance: bool) -> Table:
         data = self.document.get(at)
         header = tuple(self.plain(at + ("header", index)) or "" for index in range(len(data["header"])))
         rows = []
@@ -198,7 +200,7 @@ class _ChapterReader:
         return Table(anchor, location, guidance, self.plain(at + ("caption",)) or "", header, tuple(rows),
                      data.get("tick_boxes", False))
 
-    def figure(self, at: tuple, anchor: str, location, guidance: bool) -> Figure | None:
+    def figure(self, at: At, anchor: str, location: Location, guidance: bool) -> Figure | None:
         src = self.document.get(at + ("src",)).strip()
         image = check_image(self.path.parent, src, self.document.location(at + ("src",)), self.problems)
         alt = self.plain(at + ("alt",))
@@ -209,7 +211,7 @@ class _ChapterReader:
         return Figure(anchor, location, guidance, path, media_type, alt or "", caption,
                       self.variants(path, media_type, self.document.location(at + ("src",))))
 
-    def variants(self, path: Path, media_type: str, location) -> tuple[tuple[str, Path], ...]:
+    def variants(self, path: Path, media_type: str, location: Location) -> tuple[tuple[str, Path], ...]:
         """Return the versions of a picture for print layouts: `<name>.<layout>.<ext>` beside it."""
         found = []
         for candidate in sorted(path.parent.glob(f"{path.stem}.*{path.suffix}")):
@@ -224,7 +226,7 @@ class _ChapterReader:
                 found.append((layout, checked[0]))
         return tuple(found)
 
-    def callout(self, at: tuple, anchor: str, location, guidance: bool) -> Callout | None:
+    def callout(self, at: At, anchor: str, location: Location, guidance: bool) -> Callout | None:
         kind = self.document.get(at + ("kind",))
         blocks = self.blocks(at + ("blocks",), NESTED_KINDS, callout=anchor)
         if kind not in self.callout_kinds:

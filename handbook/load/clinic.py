@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from typing import Any
 
 from ..errors import Location, Problems
 from ..model import Clinic, Phone, is_id
 from ..project import Project
 from .inline import typeset
 from .schema import Document, read
+from .yamlsource import At
 
 
 def load_clinic_defaults(project: Project, language: str, problems: Problems) -> Clinic | None:
@@ -46,7 +48,7 @@ def read_clinic_file(path: Path, problems: Problems) -> Document | None:
 def clinic_slug(path: Path, document: Document | None) -> str:
     """Return the clinic's folder name under build/: its `slug`, else the file name."""
     if document is not None and "slug" in document.data:
-        return document.data["slug"]
+        return str(document.data["slug"])
     return path.stem
 
 
@@ -114,7 +116,8 @@ def apply_clinic(defaults: Clinic, document: Document, language: str, source_lan
     return Clinic(slug, name or "", tuple(phones), tuple(instructions.items()))
 
 
-def _text(document: Document, at: tuple, value, language: str, source_language: str, problems: Problems) -> str | None:
+def _text(document: Document, at: At, value: Any, language: str, source_language: str,
+          problems: Problems) -> str | None:
     """Return a clinic text in a language: one text is the source language's; a mapping gives each."""
     if isinstance(value, str):
         if language != source_language and at != ("name",):

@@ -104,7 +104,7 @@ def _decode(path: Path, src: str, location: Location, problems: Problems) -> str
                              "pixels (such as 8000 × 5000) are used: make it smaller")
                 return None
             image.load()  # a truncated or damaged file fails here, not in the reader's app
-            return FORMATS[image.format]
+            return FORMATS[str(image.format)]  # one of FORMATS: Pillow opened it as one
     except Image.DecompressionBombError:
         problems.add(location, f"the image {src!r} is far too many pixels to open (a decompression bomb?); "
                      "make it smaller")

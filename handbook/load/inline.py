@@ -12,7 +12,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from ..errors import Location, Problems
-from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Text, is_id
+from ..model import Citation, CiteRef, Emphasis, Inline, Inlines, Link, Strong, Text, is_id
 from ..render import anchors
 
 ALLOWED_SCHEMES = ("https", "mailto", "tel", "sms")
@@ -48,7 +48,7 @@ def _parser() -> MarkdownIt:
     md.inline.ruler.before("link", "citation", _citation_rule)
     # markdown-it quietly leaves [x](file:///...) and [x](javascript:...) as typed text; let
     # every link through to _check_href instead, which names the line and says what to use.
-    md.validateLink = lambda url: True
+    md.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it's way to allow every link
     return md
 
 
@@ -103,7 +103,7 @@ class InlineParser:
         self, tokens: list[Token], start: int, closing: str | None, location: Location
     ) -> tuple[Inlines, int]:
         """Build nodes from tokens[start:] up to the token of type `closing`."""
-        nodes: list = []
+        nodes: list[Inline] = []
         i = start
         while i < len(tokens):
             token = tokens[i]
@@ -151,7 +151,7 @@ class InlineParser:
             )
 
 
-def _append_text(nodes: list, text: str) -> None:
+def _append_text(nodes: list[Inline], text: str) -> None:
     """Add text, merging it with a text node just before it."""
     if nodes and isinstance(nodes[-1], Text):
         nodes[-1] = Text(nodes[-1].text + text)

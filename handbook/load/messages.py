@@ -13,11 +13,16 @@ import difflib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from yaml.nodes import ScalarNode
 
 from ..errors import Location
 from .moved import moved_key, moved_value
+from .yamlsource import At
+
+if TYPE_CHECKING:
+    from .schema import Document, Schema
 
 TYPE_WORDS = {
     "string": "text",
@@ -33,13 +38,18 @@ WORDED_BY_THE_SCHEMA = ("pattern", "format", "enum", "const", "minimum", "maximu
 not those about its size or its keys, which the functions below word the same everywhere."""
 
 Said = list[tuple[Location, str]]
+ValidationError = Any
+"""jsonschema's error. Its stubs type each field as perhaps unset (an error made by hand);
+every error here comes from a validator, which sets them all: they are read as they are."""
+Keyword = Callable[["Explainer", ValidationError, "Place"], Said]
+"""What to say about an error of one validator keyword."""
 
 
 @dataclass(frozen=True)
 class Place:
     """Where an error is: its data path, the line of its value, and how the schema names it."""
 
-    at: tuple
+    at: At
     here: Location
     what: str
 
@@ -47,15 +57,15 @@ class Place:
 class Explainer:
     """Explain jsonschema's errors for one document (schema.py's Document)."""
 
-    def __init__(self, document, root_schema: dict, kind: str):
+    def __init__(self, document: Document, root_schema: Schema, kind: str):
         from .schema import name
 
         self.document = document
         self.root = root_schema
         self.kind = kind
-        self.name = lambda at: name(root_schema, at)
+        self.name: Callable[[At], str] = lambda at: name(root_schema, at)
 
-    def explain(self, error) -> Said:
+    def explain(self, error: ValidationError) -> Said:
         """Return each place and message an error calls for (none if another message says it already)."""
         at = tuple(error.absolute_path)
         place = Place(at, self.document.location(at), self.name(at))
@@ -70,14 +80,14 @@ class Explainer:
             return [(place.here, f"{place.what} {custom}, not {_shown(error.instance)}")]
         return SAY.get(error.validator, _as_jsonschema_says)(self, error, place)
 
-    def purpose(self, node: dict, key: str) -> str:
+    def purpose(self, node: Schema, key: str) -> str:
         """Return what a key is for, from its schema's description, to say what to write."""
         text = node.get("properties", {}).get(key, {}).get("description", "")
         if not text or len(text) > 120:
             return ""
         return f": {text[0].lower()}{text[1:].rstrip('.')}"
 
-    def alternatives(self, error) -> list[str]:
+    def alternatives(self, error: ValidationError) -> list[str]:
         """Return what each alternative of an anyOf or oneOf accepts, in the schema's order."""
         from .schema import _resolve
 
@@ -94,14 +104,14 @@ class Explainer:
 # --- One function per keyword ------------------------------------------------------------
 
 
-def _key_name(explainer: Explainer, error, place: Place) -> Said:
+def _key_name(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     key = error.instance
     custom = error.schema.get("errorMessage", "is not allowed here")
     return [(explainer.document.key_location(place.at + (key,)),
              f"the key {_shown(key)} of {place.what} {custom}, not {_shown(key)}")]
 
 
-def _required(explainer: Explainer, error, place: Place) -> Said:
+def _required(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     # Each missing key is its own error, and the one this error is about is not in the
     # instance: the schema's list, less what the mapping has.
     said = []
@@ -114,14 +124,14 @@ def _required(explainer: Explainer, error, place: Place) -> Said:
     return said
 
 
-def _additional_properties(explainer: Explainer, error, place: Place) -> Said:
+def _additional_properties(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     allowed = tuple(error.schema.get("properties", {}))
     return [(explainer.document.key_location(place.at + (key,)),
              moved_key(explainer.kind, place.at, key, place.what) or _unknown_key(key, place.what, allowed))
             for key in error.instance if key not in allowed]
 
 
-def _type(explainer: Explainer, error, place: Place) -> Said:
+def _type(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     expected = error.validator_value
     expected = [expected] if isinstance(expected, str) else list(expected)
     if error.instance is None and "string" in expected:
@@ -138,13 +148,13 @@ def _type(explainer: Explainer, error, place: Place) -> Said:
     return [(place.here, f"{place.what} must be {words}, not {_what(error.instance)}{hint}")]
 
 
-def _one_of(explainer: Explainer, error, place: Place) -> Said:
+def _one_of(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     if _exactly_one_key(error.schema):
         return _exactly_one(explainer, error, place)
     return _any_of(explainer, error, place)
 
 
-def _exactly_one(explainer: Explainer, error, place: Place) -> Said:
+def _exactly_one(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     if not isinstance(error.instance, dict):
         return []  # not a mapping at all: its type error says so
     kinds = [branch["required"][0] for branch in error.schema["oneOf"]]
@@ -157,7 +167,7 @@ def _exactly_one(explainer: Explainer, error, place: Place) -> Said:
     return [(place.here, f"{place.what} needs exactly one of: {', '.join(kinds)}")]
 
 
-def _any_of(explainer: Explainer, error, place: Place) -> Said:
+def _any_of(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     # Explain the alternative whose type fits what was written: its error is not about
     # the type of this value, or it is about a value inside it.
     fitting = [sub for sub in error.context
@@ -168,7 +178,7 @@ def _any_of(explainer: Explainer, error, place: Place) -> Said:
              f"not {_what(error.instance)}")]
 
 
-def _enum(explainer: Explainer, error, place: Place) -> Said:
+def _enum(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     options = error.validator_value if error.validator == "enum" else [error.validator_value]
     close = difflib.get_close_matches(str(error.instance), [str(o) for o in options], n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -176,8 +186,8 @@ def _enum(explainer: Explainer, error, place: Place) -> Said:
              f"not {_shown(error.instance)}{hint}")]
 
 
-def _unique_items(explainer: Explainer, error, place: Place) -> Said:
-    seen: set = set()
+def _unique_items(explainer: Explainer, error: ValidationError, place: Place) -> Said:
+    seen: set[str] = set()
     for index, item in enumerate(error.instance):
         marker = json.dumps(item, sort_keys=True)
         if marker in seen:
@@ -186,33 +196,33 @@ def _unique_items(explainer: Explainer, error, place: Place) -> Said:
     return []
 
 
-def _pattern(explainer: Explainer, error, place: Place) -> Said:
+def _pattern(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     if error.validator_value == "\\S":
         return [(place.here, f"{place.what} must not be empty")]
     return [(place.here, f"{place.what} must match {error.validator_value}, not {_shown(error.instance)}")]
 
 
-def _format(explainer: Explainer, error, place: Place) -> Said:
+def _format(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     if error.validator_value == "date":
         return [(place.here, f"{place.what} must be a date written as YYYY-MM-DD, not {_shown(error.instance)}")]
     return [(place.here, f"{place.what} must be a {error.validator_value}, not {_shown(error.instance)}")]
 
 
-def _bound(explainer: Explainer, error, place: Place) -> Said:
+def _bound(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     bound = "at least" if error.validator == "minimum" else "at most"
     return [(place.here, f"{place.what} must be {bound} {error.validator_value}, not {_shown(error.instance)}")]
 
 
-def _saying(words: Callable[[object], str]):
+def _saying(words: Callable[[Any], str]) -> Keyword:
     """Return a keyword's function that says one thing about the value, at its line."""
     return lambda explainer, error, place: [(place.here, f"{place.what} {words(error.validator_value)}")]
 
 
-def _as_jsonschema_says(explainer: Explainer, error, place: Place) -> Said:
+def _as_jsonschema_says(explainer: Explainer, error: ValidationError, place: Place) -> Said:
     return [(place.here, f"{place.what}: {error.message}")]  # a keyword no schema here uses yet
 
 
-SAY: dict[str, Callable[[Explainer, object, Place], Said]] = {
+SAY: dict[str, Keyword] = {
     "required": _required,
     "additionalProperties": _additional_properties,
     "type": _type,
@@ -238,31 +248,31 @@ SAY: dict[str, Callable[[Explainer, object, Place], Said]] = {
 # --- Helpers -------------------------------------------------------------------------------
 
 
-def _close_unknown_key(instance, node: dict, wanted: list[str]) -> bool:
+def _close_unknown_key(instance: dict[str, Any], node: Schema, wanted: list[str]) -> bool:
     """Tell whether the mapping has an unknown key that looks like a typo of a wanted one (or its old name)."""
     return any(difflib.get_close_matches(key, wanted, n=1) for key in _unknown_keys(instance, node))
 
 
-def _unknown_keys(instance, node: dict) -> list[str]:
+def _unknown_keys(instance: dict[str, Any], node: Schema) -> list[str]:
     """Return the keys of a mapping its schema does not allow."""
     if node.get("additionalProperties", True) is not False:
         return []
     return [key for key in instance if key not in node.get("properties", {})]
 
 
-def _exactly_one_key(node: dict) -> bool:
+def _exactly_one_key(node: Schema) -> bool:
     """Tell whether a oneOf means "exactly one of these keys" (each branch requires one key)."""
     branches = node.get("oneOf", ())
     return bool(branches) and all(set(branch) == {"required"} and len(branch["required"]) == 1 for branch in branches)
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """Return a value as a message quotes it, cut short: a 1 MB title is not printed whole."""
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _what(value) -> str:
+def _what(value: Any) -> str:
     if value is None:
         return "empty"
     if isinstance(value, bool):

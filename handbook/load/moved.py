@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .yamlsource import At
+
 LANGUAGES = "`languages: {en: {title: ..., subtitle: ..., edition: ...}}`"
 
 
@@ -19,7 +21,7 @@ class Moved:
 
     kind: str
     """The kind of file (schema.py's KINDS)."""
-    at: tuple
+    at: At
     """The data path of the mapping that held it."""
     key: str
     went: str
@@ -43,7 +45,7 @@ MOVED = (
 )
 
 
-def moved_key(kind: str, at: tuple, key: str, what: str) -> str | None:
+def moved_key(kind: str, at: At, key: str, what: str) -> str | None:
     """Return the message for a key of the earlier format found in a mapping, or None if it is not one."""
     for moved in MOVED:
         if (moved.kind, moved.at, moved.key, moved.old_type) == (kind, at, key, None):
@@ -51,7 +53,7 @@ def moved_key(kind: str, at: tuple, key: str, what: str) -> str | None:
     return None
 
 
-def moved_value(kind: str, at: tuple, value) -> str | None:
+def moved_value(kind: str, at: At, value: object) -> str | None:
     """Return how to say that a value has the earlier format's form, or None if it has not."""
     for moved in MOVED:
         if (moved.kind, moved.at + (moved.key,)) == (kind, at) and moved.old_type is not None \

@@ -56,7 +56,7 @@ def read_within(path: Path | str, limit: int, follow: bool = True) -> bytes:
 def unreadable(error: OSError) -> str:
     """Return why a file could not be read, in the words of a `path: message` line."""
     if isinstance(error, NotRegularFileError):
-        return error.strerror
+        return error.strerror or ""
     if isinstance(error, IsADirectoryError):
         return "is a folder, not a file"
     if error.errno == errno.ELOOP:

@@ -15,26 +15,34 @@ import json
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Location, Problems
 from .messages import Explainer
-from .yamlsource import compose
+from .yamlsource import At, compose
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
+
+Schema = dict[str, Any]
+"""A JSON Schema, or a part of one."""
 
 KINDS = ("book", "chapter", "sources", "clinic-defaults", "clinic", "theme", "approvals")
 """Every kind of file a user writes, each with its schema in handbook/schemas/<kind>.schema.json."""
 
 
 @functools.cache
-def schema(kind: str) -> dict:
+def schema(kind: str) -> Schema:
     """Return the JSON Schema of a kind of file (`book`, `chapter`, ...)."""
-    return json.loads((files("handbook") / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    loaded: Schema = json.loads((files("handbook") / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return loaded
 
 
 @functools.cache
-def _validator(kind: str):
+def _validator(kind: str) -> Validator:
     # Draft 7, the newest draft the YAML language server (VS Code's YAML extension) checks
     # files with: the editor and the build then read the schemas the same way.
     from jsonschema import Draft7Validator, FormatChecker
@@ -47,38 +55,39 @@ class Document:
     """A YAML file as plain data, with the node each value and key came from."""
 
     path: Path
-    data: object
-    values: dict[tuple, Node]
-    keys: dict[tuple, Node]
-    failed: frozenset[tuple] = field(default=frozenset())
+    data: Any
+    """What the file holds, as YAML reads it: checked against its schema, not by type."""
+    values: dict[At, Node]
+    keys: dict[At, Node]
+    failed: frozenset[At] = field(default=frozenset())
     """The data paths at which the schema found a problem (empty for a valid file)."""
 
-    def location(self, at: tuple = ()) -> Location:
+    def location(self, at: At = ()) -> Location:
         """Return where the value at a data path was written (its nearest parent if absent)."""
         while at not in self.values and at:
             at = at[:-1]
         return Location(self.path, self.values[at].start_mark.line + 1)
 
-    def key_location(self, at: tuple) -> Location:
+    def key_location(self, at: At) -> Location:
         """Return where the key of a mapping entry was written."""
         node = self.keys.get(at)
         return Location(self.path, node.start_mark.line + 1) if node else self.location(at)
 
-    def text(self, at: tuple) -> str:
+    def text(self, at: At) -> str:
         """Return a scalar as it was typed: `yes` and `12` in a text field stay text, not true and 12."""
         value = self.get(at)
         if value is None:
             return ""
         return value if isinstance(value, str) else self.values[at].value
 
-    def get(self, at: tuple):
+    def get(self, at: At) -> Any:
         """Return the data at a path."""
         value = self.data
         for part in at:
             value = value[part]
         return value
 
-    def valid(self, at: tuple) -> bool:
+    def valid(self, at: At) -> bool:
         """Tell whether the value at a data path, and everything inside it, passed the schema."""
         return not any(failed[: len(at)] == at for failed in self.failed)
 
@@ -101,7 +110,7 @@ def read(path: Path, kind: str, problems: Problems, *, partial: bool = False) ->
         return None
     found = list(_validator(kind).iter_errors(document.data))
     found.sort(key=lambda e: (len(e.absolute_path), str(list(e.absolute_path)), e.validator, str(e.message)))
-    reported: set[tuple] = set()
+    reported: set[tuple[Location, str]] = set()
     for error in found:
         for location, message in Explainer(document, schema(kind), kind).explain(error):
             if (location, message) not in reported:
@@ -118,7 +127,7 @@ def read(path: Path, kind: str, problems: Problems, *, partial: bool = False) ->
 # --- What the schema calls a value --------------------------------------------------------
 
 
-def _resolve(root: dict, node: dict) -> tuple[str | None, dict]:
+def _resolve(root: Schema, node: Schema) -> tuple[str | None, Schema]:
     """Return a subschema's title (its own, or that of what it refers to) and the schema it refers to."""
     title = node.get("title")
     while "$ref" in node:
@@ -127,31 +136,31 @@ def _resolve(root: dict, node: dict) -> tuple[str | None, dict]:
     return title, node
 
 
-def _step(root: dict, node: dict, part) -> dict | None:
+def _step(root: Schema, node: Schema, part: str | int) -> Schema | None:
     """Return the subschema for one step (a key or an index) into the data, or None."""
     for candidate in [node, *node.get("anyOf", ()), *node.get("oneOf", ())]:
         _, candidate = _resolve(root, candidate)
+        found: Schema | None = None
         if isinstance(part, int) and isinstance(candidate.get("items"), dict):
-            return candidate["items"]
-        if isinstance(part, str):
-            if part in candidate.get("properties", {}):
-                return candidate["properties"][part]
-            if isinstance(candidate.get("additionalProperties"), dict):
-                return candidate["additionalProperties"]
+            found = candidate["items"]
+        elif isinstance(part, str) and part in candidate.get("properties", {}):
+            found = candidate["properties"][part]
+        elif isinstance(part, str) and isinstance(candidate.get("additionalProperties"), dict):
+            found = candidate["additionalProperties"]
+        if found is not None:
+            return found
     return None
 
 
-def schema_at(root: dict, at: tuple) -> dict | None:
+def schema_at(root: Schema, at: At) -> Schema | None:
     """Return the subschema that describes the value at a data path."""
-    node = root
+    node: Schema | None = root
     for part in at:
-        node = _step(root, _resolve(root, node)[1], part)
-        if node is None:
-            return None
+        node = _step(root, _resolve(root, node)[1], part) if node is not None else None
     return node
 
 
-def name(root: dict, at: tuple) -> str:
+def name(root: Schema, at: At) -> str:
     """Return how a message names the value at a data path: its schema's title, else its key."""
     node = schema_at(root, at)
     title = _resolve(root, node)[0] if node is not None else None
@@ -174,11 +183,11 @@ _PLAIN_TAGS = {f"tag:yaml.org,2002:{tag}" for tag in
 class _Reader:
     """Turn a composed node tree into plain data, recording what no schema can say."""
 
-    def __init__(self, path: Path, root_schema: dict):
+    def __init__(self, path: Path, root_schema: Schema):
         self.path = path
         self.schema = root_schema
-        self.values: dict[tuple, Node] = {}
-        self.keys: dict[tuple, Node] = {}
+        self.values: dict[At, Node] = {}
+        self.keys: dict[At, Node] = {}
         self.problems: list[tuple[Location, str]] = []
         # One per file: a constructor remembers every node it has made a value of, so one
         # kept for the process kept every file ever read (the preview's memory grew a
@@ -191,7 +200,7 @@ class _Reader:
     def problem(self, node: Node, message: str) -> None:
         self.problems.append((Location(self.path, node.start_mark.line + 1), message))
 
-    def convert(self, node: Node, at: tuple):
+    def convert(self, node: Node, at: At) -> Any:
         self.values[at] = node
         if node.tag not in _PLAIN_TAGS:
             # `!include x.yaml` or `!!python/object`: nothing in a handbook file needs a tag.
@@ -199,7 +208,7 @@ class _Reader:
                          "without tags (there is no include mechanism)")
             return None
         if isinstance(node, MappingNode):
-            result: dict = {}
+            result: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
                     self.problem(key_node, f"{name(self.schema, at)} has a key that is a list or mapping; "
@@ -222,7 +231,7 @@ class _Reader:
         return value
 
 
-def _scalar(node: ScalarNode, constructor: yaml.constructor.SafeConstructor):
+def _scalar(node: Node, constructor: yaml.constructor.SafeConstructor) -> Any:
     """Return a scalar as YAML reads it, with dates as ISO text (JSON Schema has no dates)."""
     try:
         value = constructor.construct_object(node)

@@ -5,6 +5,7 @@ import datetime
 import difflib
 import glob
 from pathlib import Path
+from typing import Any
 
 from ..errors import Problems
 from ..model import Brand, Language, Role, Settings
@@ -75,7 +76,8 @@ def load_settings(project: Project, layouts: tuple[str, ...], problems: Problems
     )
 
 
-def _approval_policy(document: Document, codes: tuple[str, ...], problems: Problems):
+def _approval_policy(document: Document, codes: tuple[str, ...],
+                     problems: Problems) -> tuple[tuple[Role, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
     """Return the roles the approvals policy knows, and the roles each language needs."""
     policy = document.data.get("policy", {}).get("approvals")
     if policy is None:
@@ -124,7 +126,7 @@ def _folder(address: str) -> str:
 
 def _listed_chapter(document: Document, key: str, problems: Problems) -> str | None:
     """Return the chapter a theme setting names, recording a problem if the book does not list it."""
-    chapter = document.data.get("theme", {}).get(key)
+    chapter: str | None = document.data.get("theme", {}).get(key)
     chapters = document.data["chapters"]
     if chapter is not None and chapter not in chapters:
         close = difflib.get_close_matches(chapter, chapters, n=1)
@@ -134,7 +136,7 @@ def _listed_chapter(document: Document, key: str, problems: Problems) -> str | N
     return chapter
 
 
-def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...],
+def _choose(document: Document, editions: dict[str, Any], key: str, known: tuple[str, ...],
             problems: Problems) -> tuple[str, ...]:
     """Return the entries of editions.<key>, each checked against what exists (default: all)."""
     chosen = editions.get(key)
@@ -147,7 +149,8 @@ def _choose(document: Document, editions: dict, key: str, known: tuple[str, ...]
     return tuple(chosen)
 
 
-def _clinic_files(project: Project, document: Document, patterns, problems: Problems) -> tuple[Path, ...]:
+def _clinic_files(project: Project, document: Document, patterns: list[str],
+                  problems: Problems) -> tuple[Path, ...]:
     """Return the clinic files the editions list names, expanding * and ?, in a stable order."""
     found: list[Path] = []
     for index, pattern in enumerate(patterns):
@@ -165,7 +168,7 @@ def _clinic_files(project: Project, document: Document, patterns, problems: Prob
     return tuple(found)
 
 
-def _brand(document: Document, theme: dict, problems: Problems) -> Brand:
+def _brand(document: Document, theme: dict[str, Any], problems: Problems) -> Brand:
     """Return the book's own look from the book file's theme section; its files are checked with the theme's."""
     accent = theme.get("accent")
     if accent is not None and contrast(accent, "#ffffff") < 7:

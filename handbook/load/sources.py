@@ -8,12 +8,14 @@ gives it per language: {en: ..., es: ...}.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from ..errors import Problems
 from ..model import Source
 from ..project import Project
 from .inline import typeset
 from .schema import Document, read
+from .yamlsource import At
 
 
 def read_sources(project: Project, problems: Problems) -> Document | None:
@@ -44,7 +46,7 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _in_language(document: Document, at: tuple, value, language: str, source_language: str,
+def _in_language(document: Document, at: At, value: Any, language: str, source_language: str,
                  problems: Problems) -> str:
     """Return a text in a language: one text is the source language's; a mapping gives each."""
     if isinstance(value, str):

@@ -14,6 +14,9 @@ from yaml.nodes import Node
 from ..errors import Location, Problems
 from .safeopen import read_regular, unreadable
 
+At = tuple[str | int, ...]
+"""A data path: the keys and list indexes from the top of a file's data to a value."""
+
 # A source file larger than this is not a handbook chapter; refuse it before parsing.
 MAX_FILE_BYTES = 2_000_000
 
@@ -25,9 +28,9 @@ class _NoAliasLoader(yaml.SafeLoader):
     has no use for them.
     """
 
-    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:  # noqa: D102 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # types-PyYAML leaves it unannotated
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in handbook files", event.start_mark
             )
