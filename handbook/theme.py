@@ -14,6 +14,7 @@ from pathlib import Path
 from .confine import check_kind, is_inside, places
 from .errors import Location, Problems
 from .load.schema import read
+from .load.yamlsource import At
 from .project import Project
 
 THEME_FILE = "theme.yaml"
@@ -87,6 +88,7 @@ class Theme:
     callouts: dict[str, str]
     """Callout kinds with the title each gets when a chapter gives none."""
     cover: Cover | None
+    """None only in the probe load_theme finds the theme's files with."""
     allowed: tuple[Path, ...] = ()
     """The folders a theme file may resolve into: the book's layouts/ and the default theme (confine.py)."""
     fonts: dict[str, LanguageFonts] = field(default_factory=dict)
@@ -110,7 +112,7 @@ class Theme:
         from .render.bidi import direction
 
         own = self.fonts_for(language)
-        sheets = (own.stylesheet,) if own and own.stylesheet else ()
+        sheets: tuple[str, ...] = (own.stylesheet,) if own and own.stylesheet else ()
         if direction(language) == "rtl":
             sheets += self.right_to_left + (layout.right_to_left if layout else ())
         return sheets
@@ -122,7 +124,7 @@ class Theme:
         font of its fonts/ folder, as before languages had their own."""
         files: list[Path] = []
         for sheet in self.stylesheets_for(language):
-            path = self.find(sheet)
+            path = self.file(sheet)
             for name in font_urls(path.read_text(encoding="utf-8", errors="replace")):
                 found = self.find(str(Path(sheet).parent / name))
                 if found is not None and found not in files:
@@ -136,6 +138,8 @@ class Theme:
         own = self.fonts_for(language)
         if own is not None:
             return own.regular_font, own.bold_font
+        if self.cover is None:  # a bug: load_theme gives every theme a cover
+            raise ValueError("the theme has no cover")
         return self.cover.regular_font, self.cover.bold_font
 
     def find(self, relative: str) -> Path | None:
@@ -148,6 +152,13 @@ class Theme:
             if path.is_file() and is_inside(path, self.allowed or (folder,)):
                 return path
         return None
+
+    def file(self, relative: str) -> Path:
+        """Return a file load_theme has checked is there (`find`); raise LookupError if it is not (a bug)."""
+        path = self.find(relative)
+        if path is None:
+            raise LookupError(f"{relative!r} is not in the theme")
+        return path
 
     def files(self) -> list[Path]:
         """Return every file the theme offers, the book's own overriding the default's."""
@@ -186,7 +197,7 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
         for name, entry in data["layouts"].items()
     }
     probe = Theme(dirs, layouts, dict(data["callouts"]), None, allowed)
-    missing = []
+    missing: list[tuple[str, At]] = []
     for name, layout in layouts.items():
         for index, sheet in enumerate(layout.stylesheets):
             missing.append((sheet, ("layouts", name, "stylesheets", index)))
@@ -206,12 +217,12 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
         return None
     if not _check_fonts(probe, problems):
         return None
-    fonts = {language: LanguageFonts(entry.get("stylesheet"), probe.find(entry["regular_font"]),
-                                     probe.find(entry["bold_font"]))
+    fonts = {language: LanguageFonts(entry.get("stylesheet"), probe.file(entry["regular_font"]),
+                                     probe.file(entry["bold_font"]))
              for language, entry in data.get("fonts", {}).items()}
     return Theme(dirs, layouts, dict(data["callouts"]), Cover(
         _rgb(cover["background"]), _rgb(cover["ink"]),
-        probe.find(cover["regular_font"]), probe.find(cover["bold_font"])), allowed,
+        probe.file(cover["regular_font"]), probe.file(cover["bold_font"])), allowed,
         fonts, tuple(data.get("right_to_left", ())))
 
 
@@ -257,4 +268,4 @@ def _check_fonts(theme: Theme, problems: Problems) -> bool:
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
-    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)

@@ -6,6 +6,8 @@ a `.css` file. The accent's contrast is checked when the book file is read (load
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import Problems
 from ..model import Settings
 from ..theme import Theme
@@ -33,7 +35,7 @@ def check_brand(settings: Settings, theme: Theme, problems: Problems) -> None:
                              f"the {format} stylesheet {sheet!r} is not a .css file in the book's layouts/ folder")
 
 
-def _picture(path) -> bool:
+def _picture(path: Path) -> bool:
     """Tell whether a file is a PNG or JPEG that decodes whole."""
     from PIL import Image
 

@@ -74,6 +74,7 @@ def _check_references(book: Book, problems: Problems) -> None:
         if phone.source is not None:
             cited.add(phone.source)
             if phone.source not in source_ids:
+                assert phone.location is not None  # a line with a source is one the book file gives, with its line
                 problems.add(phone.location, f"the phone line {phone.id!r} cites {phone.source!r}, "
                              f"which names no source in sources.yaml")
     for chapter in book.chapters:

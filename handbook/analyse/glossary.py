@@ -34,6 +34,7 @@ from ..model import (
     Definitions,
     Emphasis,
     Figure,
+    Inline,
     Inlines,
     Link,
     ListBlock,
@@ -78,7 +79,7 @@ ARABIC_PREFIX = "(?:[وف]?(?:[بك]?ال|لل|[بكل])?)"
 (ل), and the article ال (li + al is written لل): والاكتئاب, بالدواء, للمرضى."""
 
 
-def pattern(entry: Definition) -> re.Pattern:
+def pattern(entry: Definition) -> re.Pattern[str]:
     """Return the expression that finds a term in text, by the rules above."""
     choices = []
     for form in sorted(forms(entry), key=len, reverse=True):
@@ -108,7 +109,7 @@ class _Finder:
     def __init__(self, entries: list[Definition]):
         self.patterns = [(entry.id, pattern(entry)) for entry in entries]
 
-    def first(self, text: str, skip: set[str]) -> tuple[str, re.Match] | None:
+    def first(self, text: str, skip: set[str]) -> tuple[str, re.Match[str]] | None:
         """Return the term found first in text (the longest, where two start together), if any."""
         found = [(match, term_id) for term_id, expression in self.patterns if term_id not in skip
                  for match in [expression.search(text)] if match]
@@ -159,7 +160,7 @@ class _ChapterLinker:
         return block
 
     def inlines(self, nodes: Inlines) -> Inlines:
-        result: list = []
+        result: list[Inline] = []
         for node in nodes:
             if isinstance(node, Text):
                 result.extend(self.text(node.text))
@@ -169,8 +170,8 @@ class _ChapterLinker:
                 result.append(node)
         return tuple(result)
 
-    def text(self, text: str) -> list:
-        nodes: list = []
+    def text(self, text: str) -> list[Inline]:
+        nodes: list[Inline] = []
         while text:
             found = self.finder.first(text, self.done)
             if found is None:
@@ -210,6 +211,7 @@ def check_glossary(book: Book, problems: Problems) -> None:
     owner: dict[str, Definition] = {}
     chapters = {chapter.id: number for number, chapter in enumerate(book.chapters)}
     for entry in entries:
+        assert entry.location is not None  # the loader gives every entry its line
         if entry.id in ids:
             problems.add(entry.location, f"the term {entry.term!r} has the same id ({entry.id}) as "
                          f"{ids[entry.id].term!r}; reword one of them")
@@ -221,6 +223,7 @@ def check_glossary(book: Book, problems: Problems) -> None:
                              f"{entry.term!r}; a word can lead to one entry only")
             owner.setdefault(key, entry)
     for entry in entries:
+        assert entry.location is not None
         uses = list(_uses(book, entry))
         if not uses:
             problems.add(entry.location, f"the glossary term {entry.term!r} is never used in the text; "

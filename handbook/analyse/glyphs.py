@@ -14,16 +14,20 @@ import functools
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from ..errors import Location, Problems
 
+if TYPE_CHECKING:
+    from ..theme import Theme
+
 _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's scanner where PyYAML has it: seven times faster, and these files have been loaded already."""
 
 
-def check_language_glyphs(theme, own_files: dict[str, list[Path]], languages: Iterable[str],
+def check_language_glyphs(theme: Theme, own_files: dict[str, list[Path]], languages: Iterable[str],
                           shared_files: Iterable[Path], problems: Problems) -> None:
     """Record each character no font of its language has: each language's own files against
     its fonts, the shared files against the fonts of every language of the book."""

@@ -6,6 +6,7 @@ and spacing stay as the translator wrote them.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -17,7 +18,7 @@ from ..project import Project
 from .translation import KEY, Part, _kind, read_parts, read_translations
 
 
-def stamp_language(project: Project, settings: Settings, language: str, chapter_ids) -> int:
+def stamp_language(project: Project, settings: Settings, language: str, chapter_ids: Iterable[str]) -> int:
     """Write the current source hashes into a language's translated chapters; return how many changed.
 
     Every file is read before any is written: one that cannot be read (a pipe, broken

@@ -19,8 +19,10 @@ messages name it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -79,7 +81,7 @@ def read_terms(folder: Path, source_language: str, language: str, problems: Prob
                          f"`{source_language}:` (the words they stand for), `not:` (words this language does not use) "
                          "or both; each a word or a list of words")
             continue
-        terms.append(Term(line, words[source_language], words[language], words["not"]))
+        terms.append(Term(line, words[source_language] or (), words[language] or (), words["not"] or ()))
     return tuple(terms)
 
 
@@ -110,7 +112,7 @@ def check_ruled_out(path: Path, terms: tuple[Term, ...], terms_file: Path, probl
                              f"(see {terms_file}:{term.line})")
 
 
-def check_block_terms(source: Path, source_line: int, translation: Path, block: MappingNode, source_data,
+def check_block_terms(source: Path, source_line: int, translation: Path, block: MappingNode, source_data: Any,
                       what: str, terms: tuple[Term, ...], terms_file: Path, problems: Problems) -> None:
     """Record a translated block that leaves out the chosen word for a term its source block uses."""
     source_text = _words_only(" ".join(_strings(source_data)))
@@ -133,7 +135,7 @@ def _words(node: Node | None) -> tuple[str, ...] | None:
     return None
 
 
-def _pattern(word: str) -> re.Pattern:
+def _pattern(word: str) -> re.Pattern[str]:
     stem = re.escape(word.rstrip("*")).replace(r"\ ", r"\s+")
     ending = r"\w*" if word.endswith("*") else ""
     return re.compile(rf"(?<!\w){stem}{ending}(?!\w)", re.IGNORECASE)
@@ -157,7 +159,7 @@ def _name(words: tuple[str, ...]) -> str:
     return words[0].rstrip("*")
 
 
-def _text_nodes(node: Node):
+def _text_nodes(node: Node | None) -> Iterator[ScalarNode]:
     """Yield the scalar nodes that hold the book's words."""
     if isinstance(node, MappingNode):
         for key, value in node.value:
@@ -170,7 +172,7 @@ def _text_nodes(node: Node):
         yield node
 
 
-def _strings(data):
+def _strings(data: Any) -> Iterator[str]:
     """Yield the book's words in plain YAML data."""
     if isinstance(data, dict):
         for key, value in data.items():

@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -43,7 +45,7 @@ class Part:
     what: str
     """How messages name it: "the chapter", "section 'crisis-signs'", "block 3 of section 'x'"."""
     node: MappingNode
-    data: dict
+    data: dict[str, Any]
     children: list[Part] = field(default_factory=list)
     section_id: str | None = None
 
@@ -69,18 +71,18 @@ class Part:
         return sorted(ref.strip().lstrip("@") for group in CITATION.findall(text) for ref in group.split(";"))
 
 
-def block_hash(data: dict) -> str:
+def block_hash(data: dict[str, Any]) -> str:
     """Return the short hash of a block's text as a translation of it records it (`translated_from`)."""
     return _digest(data, (KEY, "sections", "review"))
 
 
-def _digest(data: dict, left_out: tuple[str, ...]) -> str:
+def _digest(data: dict[str, Any], left_out: tuple[str, ...]) -> str:
     text = _without_matching_keys({key: value for key, value in data.items() if key not in left_out})
     # default=str: a date typed into a text field hashes as written, not as a crash
     return hashlib.sha256(json.dumps(text, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:8]
 
 
-def _without_matching_keys(data):
+def _without_matching_keys(data: Any) -> Any:
     """Return YAML data without the glossary's matching keys, at any depth."""
     if isinstance(data, dict):
         return {key: _without_matching_keys(value) for key, value in data.items() if key not in MATCHING_KEYS}
@@ -132,7 +134,8 @@ def translation_status(project: Project, settings: Settings, language: str) -> l
     return found.sorted()
 
 
-def read_translations(project: Project, first: str, language: str, chapter_ids, problems: Problems) -> list:
+def read_translations(project: Project, first: str, language: str, chapter_ids: Iterable[str],
+                      problems: Problems) -> list[tuple[Path, Path, Part | None, Part | None]]:
     """Return (source, translation, its parts, the translation's parts) for each chapter the language has a
     file for, recording each file that cannot be read (a pipe or a folder counts as a file: reading it says
     what it is)."""
@@ -241,7 +244,7 @@ def _compare(original: Part, translated: Part, source: Path, translation: Path, 
                      f"translate the change, {command}")
 
 
-def _data(node: Node):
+def _data(node: Node) -> Any:
     """Return a node's plain data, as YAML reads it."""
     if isinstance(node, MappingNode):
         return {str(key.value): _data(value) for key, value in node.value}
@@ -252,7 +255,7 @@ def _data(node: Node):
     return None
 
 
-def _ids(data: dict, key: str) -> list:
+def _ids(data: dict[str, Any], key: str) -> list[Any]:
     """Return the ids of the phone lines, or the keys of the instructions, as a file gives them."""
     entries = data.get(key) or ([] if key == "phones" else {})
     if key == "phones":

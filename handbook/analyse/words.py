@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..model import (
     Block,
@@ -188,7 +189,7 @@ def _cell(words: str) -> str:
     return words.replace("|", "\\|")
 
 
-def _picture(path, book: Book) -> str:
+def _picture(path: Path, book: Book) -> str:
     """Return a picture's name in its language's folder and the SHA-256 of its bytes."""
     folder = book.folder.resolve()
     name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
