@@ -5,14 +5,21 @@ loads neither the loaders nor WeasyPrint.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .editions import FORMATS
 
+if TYPE_CHECKING:
+    from .build import Request
+    from .prepare import Handbook
+    from .project import Project
 
-def _request(args, **more):
+
+def _request(args: argparse.Namespace, **more: Any) -> Request:
     from .build import Request, argument_error
 
     formats = tuple(dict.fromkeys(name for name in list(getattr(args, "formats", [])) + (args.format or [])
@@ -20,9 +27,10 @@ def _request(args, **more):
     for name in formats or ():
         if name not in FORMATS:
             raise argument_error(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
-    def given(values):  # a CI matrix row leaves the layout of a web edition empty: no filter
-        values = tuple(value for value in values or () if value)
-        return values or None
+    # A CI matrix row leaves the layout of a web edition empty: no filter.
+    def given(values: list[str] | None) -> tuple[str, ...] | None:
+        chosen = tuple(value for value in values or () if value)
+        return chosen or None
 
     return Request(
         clinics=given(args.clinic),
@@ -33,13 +41,13 @@ def _request(args, **more):
     )
 
 
-def _project(args):
+def _project(args: argparse.Namespace) -> Project:
     from .project import Project
 
     return Project.at(args.root, getattr(args, "out", None))
 
 
-def new(args) -> int:
+def new(args: argparse.Namespace) -> int:
     """Start a new book in an empty folder."""
     from . import __version__
     from .starter import new_book
@@ -51,7 +59,7 @@ def new(args) -> int:
     return 0
 
 
-def build(args) -> int:
+def build(args: argparse.Namespace) -> int:
     """Build the editions asked for."""
     from .build import build
 
@@ -71,7 +79,7 @@ def build(args) -> int:
     return 0
 
 
-def check(args) -> int:
+def check(args: argparse.Namespace) -> int:
     """Load and check the book, its languages and clinic files; write nothing."""
     from .build import clinic_slugs
     from .prepare import prepare
@@ -91,7 +99,7 @@ def check(args) -> int:
     return 0
 
 
-def _unlisted_clinic_files(handbook) -> list[Path]:
+def _unlisted_clinic_files(handbook: Handbook) -> list[Path]:
     """Return the clinic-looking files in the book's clinics/ folder that the book file does not list."""
     folder = handbook.project.root / "clinics"
     if not folder.is_dir():
@@ -100,7 +108,7 @@ def _unlisted_clinic_files(handbook) -> list[Path]:
     return [path for path in sorted(folder.glob("*.y*ml")) if path.resolve() not in listed]
 
 
-def editions(args) -> int:
+def editions(args: argparse.Namespace) -> int:
     """List the editions a build makes, or print them as a CI matrix."""
     from .build import plan, prepare_request
     from .editions import MAX_CI_JOBS, ci_matrix, output_path
@@ -119,7 +127,7 @@ def editions(args) -> int:
     return 0
 
 
-def serve(args) -> int:
+def serve(args: argparse.Namespace) -> int:
     """Preview the web edition while writing."""
     from .build import Request
     from .serve import first_language, serve
@@ -132,7 +140,7 @@ def serve(args) -> int:
     return serve(project, request, host=args.host, port=args.port, open_browser=args.open)
 
 
-def diff(args) -> int:
+def diff(args: argparse.Namespace) -> int:
     """Say which editions changed between two manifests."""
     from .incremental.manifest import DRAFT_LINE, diff, read_manifests
 
@@ -146,14 +154,14 @@ def diff(args) -> int:
     return 1 if ready and args.exit_code else 0
 
 
-def translations(args) -> int:
+def translations(args: argparse.Namespace) -> int:
     """Show what to translate again, or record that a translation has caught up (i18n/commands.py)."""
     from .i18n.commands import translations
 
     return translations(args, _project(args))
 
 
-def approve(args) -> int:
+def approve(args: argparse.Namespace) -> int:
     """Record an approval of the current words of chapters (or every part) in a language."""
     from .approve import Approving, approve
     from .build import argument_error
@@ -166,7 +174,7 @@ def approve(args) -> int:
     return 0
 
 
-def approvals(args) -> int:
+def approvals(args: argparse.Namespace) -> int:
     """List every part as approved, changed since its approval (with the words that changed), or never approved."""
     from .approve import report
 
@@ -176,14 +184,14 @@ def approvals(args) -> int:
     return 1 if waiting and args.check else 0
 
 
-def labels(args) -> int:
+def labels(args: argparse.Namespace) -> int:
     """Refresh the labels' template and catalogues (i18n/commands.py)."""
     from .i18n.commands import labels
 
     return labels(args, _project(args))
 
 
-def readability(args) -> int:
+def readability(args: argparse.Namespace) -> int:
     """Print how easy each chapter is to read."""
     from .analyse.readability import chapter_scores, failures, formula_for
     from .prepare import prepare
@@ -206,7 +214,7 @@ def readability(args) -> int:
     return 0
 
 
-def theme(args) -> int:
+def theme(args: argparse.Namespace) -> int:
     """Copy files of the default theme into the book's layouts/, or list them."""
     from .build import argument_error
     from .theme import default_theme_dir
@@ -236,7 +244,7 @@ def theme(args) -> int:
     return 0
 
 
-def cache(args) -> int:
+def cache(args: argparse.Namespace) -> int:
     """Show or empty the stores under build/.cache/."""
     from .incremental.store import clean, info
 

@@ -12,10 +12,14 @@ import copy
 import datetime
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .runtime import CATALOGUE, KEYWORDS, TEMPLATE, babel_locale
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog, Message
 
 SOURCE_LANGUAGE = "en"
 """The language the labels are written in."""
@@ -23,7 +27,7 @@ _FIXED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 """The date written into catalogue headers, so that they do not change on every run."""
 
 
-def extract(theme_dir: Path, package_dir: Path):
+def extract(theme_dir: Path, package_dir: Path) -> Catalog:
     """Return a catalogue template of every label, with where each is used."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
@@ -45,8 +49,8 @@ def extract(theme_dir: Path, package_dir: Path):
 def _theme_labels(path: Path) -> list[tuple[str, int]]:
     """Return theme.yaml's layout labels and callout titles, with their lines."""
     root = yaml.compose(path.read_text(encoding="utf-8"))
-    found = []
-    for key_node, value_node in root.value:
+    found: list[tuple[str, int]] = []
+    for key_node, value_node in root.value if root is not None else ():
         if key_node.value == "layouts":
             for _, layout in value_node.value:
                 for field, value in layout.value:
@@ -58,7 +62,7 @@ def _theme_labels(path: Path) -> list[tuple[str, int]]:
     return found
 
 
-def write_template(catalog, theme_dir: Path) -> Path:
+def write_template(catalog: Catalog, theme_dir: Path) -> Path:
     """Write the template of labels into the theme."""
     from babel.messages.pofile import write_po
 
@@ -71,7 +75,7 @@ def write_template(catalog, theme_dir: Path) -> Path:
     return path
 
 
-def update_catalogue(template, theme_dir: Path, language: str) -> tuple[Path, list[str]]:
+def update_catalogue(template: Catalog, theme_dir: Path, language: str) -> tuple[Path, list[str]]:
     """Merge the template into a language's catalogue; return it and the labels it still lacks."""
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
@@ -85,14 +89,14 @@ def update_catalogue(template, theme_dir: Path, language: str) -> tuple[Path, li
     # update() keeps the template's message objects: give each catalogue its own copy.
     catalogue.update(copy.deepcopy(template), no_fuzzy_matching=True)
     catalogue.obsolete.clear()
-    missing = []
+    missing: list[str] = []
     for message in catalogue:
         if not message.id:
             continue
         if language == SOURCE_LANGUAGE and not _translated(message):
             message.string = message.id  # English labels are written in English
         if not _translated(message):
-            missing.append(message.id[0] if isinstance(message.id, tuple) else message.id)
+            missing.append(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
     path.parent.mkdir(parents=True, exist_ok=True)
     out = io.BytesIO()
     catalogue.creation_date = catalogue.revision_date = _FIXED
@@ -101,7 +105,7 @@ def update_catalogue(template, theme_dir: Path, language: str) -> tuple[Path, li
     return path, missing
 
 
-def _translated(message) -> bool:
+def _translated(message: Message) -> bool:
     return all(message.string) if isinstance(message.string, tuple) else bool(message.string)
 
 

@@ -15,16 +15,23 @@ import datetime
 import functools
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Location, Problems
 from ..theme import Theme
+
+if TYPE_CHECKING:
+    import gettext
+
+    from babel import Locale
+    from babel.messages.catalog import Catalog
 
 TEMPLATE = "locales/messages.pot"
 CATALOGUE = "locales/{language}/LC_MESSAGES/messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 
 
-def babel_locale(language: str):
+def babel_locale(language: str) -> Locale:
     """Return the Babel locale of a language tag such as `es` or `es-MX`."""
     from babel import Locale
 
@@ -52,7 +59,7 @@ def catalogue_file(theme: Theme, language: str) -> Path | None:
 
 
 @functools.cache
-def _read(path: Path, language: str):
+def _read(path: Path, language: str) -> Catalog:
     from babel.messages.pofile import read_po
 
     with path.open("rb") as file:
@@ -88,13 +95,15 @@ def check_catalogue(theme: Theme, language: str, problems: Problems) -> None:
         translated = found is not None and not found.fuzzy and (
             all(found.string) if isinstance(found.string, tuple) else bool(found.string))
         if not translated:
-            where = Location(path, found.lineno) if found is not None else Location(template_file, label.lineno)
+            where = (Location(path, found.lineno or 0) if found is not None
+                     else Location(template_file, label.lineno or 0))
             text = label.id[0] if isinstance(label.id, tuple) else label.id
             why = "is marked fuzzy" if found is not None and found.fuzzy else "has no translation"
             problems.add(where, f"the label {text!r} {why} in {path.name} for {language!r}; translate its msgstr")
 
 
-def translations(theme: Theme, language: str, cache: Path | None = None, fresh: bool = False):
+def translations(theme: Theme, language: str, cache: Path | None = None,
+                 fresh: bool = False) -> gettext.NullTranslations:
     """Return the gettext translations of a language, compiled from its catalogue.
 
     The compiled catalogue is kept in the `labels` store (incremental/store.py) under a key

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import datetime
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import CodeType
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from jinja2 import (
     BaseLoader,
@@ -30,10 +31,12 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    nodes,
     pass_context,
 )
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
 from ..analyse.words import part_ids
@@ -41,8 +44,11 @@ from ..errors import HandbookError, Location, Problem
 from ..i18n.runtime import language_name
 from ..load.safeopen import read_within
 from ..model import (
+    Approval,
     Block,
+    Book,
     Callout,
+    Chapter,
     ClinicBlock,
     Definitions,
     Figure,
@@ -51,12 +57,16 @@ from ..model import (
     Notes,
     Paragraph,
     Questions,
+    Review,
     Table,
 )
 from ..theme import Theme
 from .bidi import direction
 from .inline import inline_html
 from .sandbox import Sandbox, limited_range
+
+if TYPE_CHECKING:
+    from ..incremental.store import Store
 
 _KINDS = {
     Paragraph: "paragraph",
@@ -86,7 +96,8 @@ def environment(theme: Theme, language: str = "en", translations: Any = None,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations or gettext.NullTranslations(), newstyle=True)
+    env.install_gettext_translations(  # type: ignore[attr-defined]  # added by the jinja2.ext.i18n extension
+        translations or gettext.NullTranslations(), newstyle=True)
     env.filters["inline"] = _inline
     env.filters["longdate"] = long_date or (lambda date: _long_date(date, language))
     env.globals["range"] = limited_range
@@ -115,7 +126,7 @@ class ThemeLoader(BaseLoader):
     def __init__(self, theme: Theme):
         self.theme = theme
 
-    def get_source(self, environment: Environment, template: str):
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         path = self.theme.find("/".join(split_template_path(template)))  # refuses "..", as Jinja's own loader
         if path is None:
             raise TemplateNotFound(template)
@@ -141,13 +152,16 @@ def _mtime(path: Path) -> float | None:
 class _Environment(Sandbox):
     """A sandboxed environment whose template mistakes are the user's problems, at the template's line."""
 
-    generated = None
+    generated: Store | None = None
     """The store of the code Jinja generates for each template, if it is kept (see the module's docstring)."""
 
-    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):
+    def compile(self, source: str | nodes.Template, name: str | None = None,  # type: ignore[override]
+                filename: str | None = None, raw: bool = False, defer_init: bool = False) -> str | CodeType:
         """Compile a template, taking the code generated for the very same source from the store."""
-        if raw or defer_init or self.generated is None or not isinstance(source, str):
-            return super().compile(source, name, filename, raw, defer_init)
+        if raw:
+            return super().compile(source, name, filename, raw=True, defer_init=defer_init)
+        if defer_init or self.generated is None or not isinstance(source, str):
+            return super().compile(source, name, filename, defer_init=defer_init)
         from ..incremental.keys import key
 
         entry = key("template", name or "", filename or "", source)
@@ -159,7 +173,7 @@ class _Environment(Sandbox):
             self.generated.put(entry, code.encode("utf-8"))
         return compile(code, filename or "<template>", "exec")
 
-    def handle_exception(self, source=None):
+    def handle_exception(self, source: str | None = None) -> NoReturn:
         try:
             super().handle_exception(source)  # re-raises the error, its traceback pointing into the templates
         except TemplateError as error:
@@ -194,14 +208,14 @@ def _template_message(error: TemplateError) -> str:
     return f"template error: {error.message or type(error).__name__}"
 
 
-def review_groups(chapters) -> list[tuple[list, object]]:
+def review_groups(chapters: Iterable[Chapter]) -> list[tuple[list[Chapter], Review]]:
     """Return the chapters grouped by their review (same reviewer and dates), in book order."""
-    groups: dict[tuple, list] = {}
+    groups: dict[tuple[str, datetime.date, datetime.date], tuple[list[Chapter], Review]] = {}
     for chapter in chapters:
-        if chapter.review is not None:
-            review = chapter.review
-            groups.setdefault((review.by, review.on, review.next), []).append(chapter)
-    return [(members, members[0].review) for members in groups.values()]
+        review = chapter.review
+        if review is not None:
+            groups.setdefault((review.by, review.on, review.next), ([], review))[0].append(chapter)
+    return list(groups.values())
 
 
 @dataclass(frozen=True)
@@ -210,16 +224,16 @@ class ApprovalGroup:
 
     parts: tuple[str, ...]
     """Chapter ids, and `_book`, `_sources`, `_clinic`, in the book's order."""
-    approvals: tuple
+    approvals: tuple[Approval, ...]
     """The approvals (model.Approval) of the first part; the others' are the same people, roles and dates."""
     whole: bool
     """The group is every part of the book."""
 
 
-def approval_groups(book) -> list[ApprovalGroup]:
+def approval_groups(book: Book) -> list[ApprovalGroup]:
     """Return the parts of a book grouped by their current approvals (same roles, people and dates), in order."""
-    groups: dict[tuple, list[str]] = {}
-    found: dict[str, list] = {part: [] for part in part_ids(book)}
+    groups: dict[tuple[tuple[str, str, datetime.date], ...], list[str]] = {}
+    found: dict[str, list[Approval]] = {part: [] for part in part_ids(book)}
     for approval in book.approvals:
         found.setdefault(approval.part, []).append(approval)
     for part, approvals in found.items():
@@ -227,7 +241,7 @@ def approval_groups(book) -> list[ApprovalGroup]:
     return [ApprovalGroup(tuple(parts), tuple(found[parts[0]]), len(groups) == 1) for parts in groups.values()]
 
 
-def parts_without_clinician(book) -> tuple[list[str], bool]:
+def parts_without_clinician(book: Book) -> tuple[list[str], bool]:
     """Return the parts of a book no clinician (a role the policy marks clinical) has approved,
     and whether that is every part."""
     clinical = {role.id for role in book.settings.roles if role.clinical}
@@ -243,6 +257,6 @@ def block_kind(block: Block) -> str:
 
 
 @pass_context
-def _inline(context, nodes: Inlines) -> Markup:
+def _inline(context: JinjaContext, nodes: Inlines) -> Markup:
     rtl = direction(context["book"].language) == "rtl"
     return inline_html(nodes, context["linker"], context["output"] if rtl else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from ..analyse.numbering import SourceIndex
-from ..model import Citation, CiteRef, Emphasis, Inlines, Link, Strong, Term, Text
+from ..model import Citation, CiteRef, ClinicBlock, Emphasis, Inlines, Link, Phone, Strong, Term, Text
 from . import anchors
 from .bidi import isolate, isolated_text
 
@@ -43,10 +43,12 @@ class Linker:
         """Return the first use of a glossary term in a chapter, as a link to its definition."""
         return Markup('<a class="glossref" href="{}" role="doc-glossref">{}</a>').format(self.href(node.term_id), inner)
 
-    def phone_citation(self, block, phone) -> Markup:
+    def phone_citation(self, block: ClinicBlock, phone: Phone) -> Markup:
         """Return the marker citing the source of a public phone number in a contacts box."""
         from ..analyse.numbering import phone_citation_anchor
 
+        if phone.source is None:  # a bug: the templates cite only a line that names its source
+            raise ValueError(f"the phone line {phone.id!r} cites no source")
         return self.citation(Citation((CiteRef(phone.source, phone_citation_anchor(block, phone.id)),)))
 
     def marker(self, anchor: str, href: str, number: int) -> Markup:

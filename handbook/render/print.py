@@ -6,11 +6,11 @@ which needs the pages of an earlier layout (see pdf/layout.py).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from jinja2 import Environment
 
-from ..analyse.numbering import CitedSource
+from ..analyse.numbering import CitedAt, CitedSource
 from .context import THEME_URL, Context
 from .inline import PrintLinker
 
@@ -26,7 +26,7 @@ def render_print(env: Environment, context: Context, cite_pages: Mapping[str, in
     listed, and there are no footnotes yet. `stylesheet_links` are linked from the head, for looking
     at the HTML in a browser; WeasyPrint is given the stylesheets directly instead.
     """
-    footnotes = frozenset()
+    footnotes: frozenset[str] = frozenset()
     if context.print_layout.notes == "footnotes" and cite_pages is not None:
         footnotes = frozenset(place.anchor for entry in context.index.entries for place in cited_on(entry, cite_pages))
     linker = PrintLinker(context.index, context.gettext("page"), footnotes,
@@ -42,7 +42,7 @@ def render_print(env: Environment, context: Context, cite_pages: Mapping[str, in
     )
 
 
-def cited_on(entry: CitedSource, cite_pages: Mapping[str, int] | None):
+def cited_on(entry: CitedSource, cite_pages: Mapping[str, int] | None) -> Sequence[CitedAt]:
     """Return the citation markers the appendix lists for a source: the first on each page."""
     if cite_pages is None:
         return entry.places

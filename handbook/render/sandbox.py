@@ -25,12 +25,14 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 from jinja2 import Template
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..errors import HandbookError, Location, Problem
@@ -105,7 +107,7 @@ def _alarm() -> Iterator[None]:
         yield
         return
 
-    def stop(signum, frame):
+    def stop(signum: int, frame: FrameType | None) -> NoReturn:
         raise SecurityError(f"the template ran for more than {SECONDS} seconds; it is stopped")
 
     previous = signal.signal(signal.SIGALRM, stop)
@@ -158,7 +160,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     template_class = LimitedTemplate
     intercepted_binops = frozenset(["*", "**", "%"])
 
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
         """Call a function, counted against the render's budget."""
         _spend().spend_call()
         return super().call(__context, __obj, *args, **kwargs)
@@ -168,7 +170,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
         # Jinja's compiled templates call filters directly, not through `call`: guard each one.
         self.filters = {name: _guarded(name, function) for name, function in self.filters.items()}
 
-    def wrap_str_format(self, value: Any):
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """Sandbox `str.format`, refusing a format with a width or precision of a million or more."""
         wrapped = super().wrap_str_format(value)
         if wrapped is not None and _WIDE.search(value.__self__):
@@ -178,7 +180,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return refuse
         return wrapped
 
-    def call_binop(self, context, op: str, left: Any, right: Any) -> Any:
+    def call_binop(self, context: Context, op: str, left: Any, right: Any) -> Any:
         """Refuse a `*`, `**` or `%` whose result would be too large."""
         if op == "%":
             if isinstance(left, str) and _WIDE.search(left):
