@@ -129,7 +129,7 @@ def fonts_css(css: str, names: dict[str, str] | None = None) -> str:
     """Return a fonts.css naming the e-book's unpacked files instead of the web fonts; with
     `names` (each web font's name to its e-book file's), the @font-face rules of fonts left
     out are dropped."""
-    def rename(match: re.Match) -> str:
+    def rename(match: re.Match[str]) -> str:
         web = match.group(1) + match.group(2)
         name = (names or {}).get(web.rsplit("/", 1)[-1], Path(match.group(1)).name + ".ttf")
         kind = "opentype" if name.endswith(".otf") else "truetype"

@@ -101,13 +101,13 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
         ebook.add_item(epub.EpubItem(uid=f"image-{number}", file_name=name, media_type=media_type,
                                      content=path.read_bytes()))
     ebook.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
-                                 content=theme.find("epub/epub.css").read_bytes()))
+                                 content=theme.file("epub/epub.css").read_bytes()))
     brand = book.settings.brand
     for number, sheet in enumerate(brand.extra("epub"), start=1):  # the book's own, after the theme's
         ebook.add_item(epub.EpubItem(uid=f"own-style-{number}", file_name=f"css/own-{number}.css",
-                                     media_type="text/css", content=theme.find(sheet).read_bytes()))
+                                     media_type="text/css", content=theme.file(sheet).read_bytes()))
     if brand.logo:
-        logo = theme.find(brand.logo)
+        logo = theme.file(brand.logo)
         suffix = logo.suffix.lower()
         ebook.add_item(epub.EpubItem(uid="logo", file_name=f"images/logo{suffix}", content=logo.read_bytes(),
                                      media_type="image/png" if suffix == ".png" else "image/jpeg"))
@@ -158,7 +158,7 @@ def _add_fonts(ebook, context: Context, rendered: Rendered) -> None:
     files = font_files(paths, context.project.cache, context.fresh, subset)
     names = {path.name: name for path in paths for name, _ in files if Path(name).stem == path.stem}
     for number, sheet in enumerate(theme.stylesheets_for(language)):
-        css = theme.find(sheet).read_text(encoding="utf-8")
+        css = theme.file(sheet).read_text(encoding="utf-8")
         ebook.add_item(epub.EpubItem(uid="fonts" if number == 0 else f"fonts-{number}", file_name=sheet,
                                      media_type="text/css",
                                      content=fonts_css(css, names if subset is not None else None).encode()))

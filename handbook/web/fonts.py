@@ -16,7 +16,7 @@ DISPLAY = "font-display: optional;"
 
 def web_fonts_css(css: str) -> str:
     """Return a fonts.css with `font-display: optional` in each @font-face that sets none."""
-    def display(match: re.Match) -> str:
+    def display(match: re.Match[str]) -> str:
         rule = match.group()
         if re.search(r"font-display\s*:", rule, re.IGNORECASE):
             return rule

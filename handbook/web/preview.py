@@ -12,13 +12,19 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..build import Request, plan, prepare_request
 from ..editions import Edition
 from ..errors import HandbookError, Problems
 from ..project import Project
+
+if TYPE_CHECKING:
+    from ..prepare import Handbook
+    from .site import Link
 
 
 @dataclass
@@ -38,7 +44,7 @@ class State:
 class Preview:
     """The web edition of one clinic and language, kept up to date in a folder."""
 
-    def __init__(self, project: Project, request: Request, folder: Path, log=print):
+    def __init__(self, project: Project, request: Request, folder: Path, log: Callable[[str], object] = print):
         self.project = project
         self.request = request
         self.site = folder / "site"
@@ -47,7 +53,7 @@ class Preview:
         self.log = log
         self._lock = threading.Lock()
         self._rebuilding = threading.Lock()  # the watcher rebuilds; so may a caller: one at a time
-        self._handbook = None
+        self._handbook: Handbook | None = None
         self._edition: Edition | None = None
         self._pdf_lock = threading.Lock()
         self._written: dict[str, bytes] = {}
@@ -126,7 +132,7 @@ class Preview:
 
         with self._lock:
             handbook, edition, version = self._handbook, self._edition, self.state.version
-        if handbook is None:
+        if handbook is None or edition is None:
             raise LookupError("the book has not been built yet")
         if layout not in handbook.theme.layouts:
             raise KeyError(layout)
@@ -139,7 +145,7 @@ class Preview:
             return data
 
 
-def preview_downloads(handbook, gettext) -> tuple:
+def preview_downloads(handbook: Handbook, gettext: Callable[[str], str]) -> tuple[Link, ...]:
     """Return the preview's stand-ins for the downloads: a page per print layout showing its PDF."""
     from .site import Link
 

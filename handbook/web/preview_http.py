@@ -24,6 +24,8 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import HandbookError
 from .preview import Preview
@@ -73,7 +75,7 @@ class PreviewHTTPServer(http.server.ThreadingHTTPServer):
         super().__init__(address, PreviewHandler)
         self.host_allowed = host_checker(address[0], self.server_address[1])
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
         import sys
 
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -81,7 +83,7 @@ class PreviewHTTPServer(http.server.ThreadingHTTPServer):
         super().handle_error(request, client_address)  # a bug: its traceback
 
 
-def host_checker(host: str, port: int):
+def host_checker(host: str, port: int) -> Callable[[str | None], bool]:
     """Return a test of a request's Host header: this computer's names or the address served on, with the port."""
     names = {"localhost", "127.0.0.1", "::1", host.strip("[]").lower()}
     every_address = host in ("", "0.0.0.0", "::")  # served to the network: any address of this computer
@@ -113,13 +115,14 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     server: PreviewHTTPServer
     timeout = 20  # a connection that sends no request ends, with its thread
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, directory=str(args[2].preview.site), **kwargs)
 
-    def log_message(self, format, *args):  # the terminal shows builds and mistakes, not every request
+    # The terminal shows builds and mistakes, not every request.
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_HEAD(self):
+    def do_HEAD(self) -> None:
         if self.refused():
             return None
         try:
@@ -127,7 +130,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         except ValueError:  # a NUL byte (%00) in the path
             return self.send_error(404)
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         if self.refused():
             return None
         try:
@@ -146,7 +149,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return True
         return False
 
-    def answer(self, path: str):
+    def answer(self, path: str) -> None:
         if path.startswith(PREVIEW):
             return self.preview_part(path[len(PREVIEW):])
         state = self.server.preview.state
@@ -163,7 +166,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                 return self.send(200, "text/html", page.replace(b"</body>", script.encode() + b"</body>", 1))
         return super().do_GET()
 
-    def preview_part(self, name: str):
+    def preview_part(self, name: str) -> None:
         preview = self.server.preview
         if name == "reload.js":
             return self.send(200, "text/javascript", RELOAD_SCRIPT.encode())
@@ -182,7 +185,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         except (LookupError, HandbookError) as error:
             return self.send_error(503, str(error))
 
-    def events(self):
+    def events(self) -> None:
         if not self.server.streams.acquire(blocking=False):
             return self.send_error(503, "too many pages are listening for changes")
         try:
@@ -192,7 +195,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         finally:
             self.server.streams.release()
 
-    def stream(self, seen: int):
+    def stream(self, seen: int) -> None:
         """Tell the page of every new version until it goes away or the preview stops."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -224,7 +227,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         except OSError:
             return True
 
-    def send(self, status: int, media_type: str, body: bytes):
+    def send(self, status: int, media_type: str, body: bytes) -> None:
         self.send_response(status)
         charset = "; charset=utf-8" if media_type.startswith("text") else ""
         self.send_header("Content-Type", media_type + charset)
@@ -232,7 +235,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def end_headers(self):
+    def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")  # always the latest build
         self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()

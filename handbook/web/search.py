@@ -31,9 +31,10 @@ import functools
 import json
 import re
 import unicodedata
+from typing import Any
 
 from ..analyse.traverse import plain_text, texts
-from ..model import CONTACTS, Callout, ClinicBlock, Definitions, Figure, Table
+from ..model import CONTACTS, Block, Callout, ClinicBlock, Definitions, Figure, Table
 from ..render import anchors
 from ..render.context import Context
 from ..render.documents import Split
@@ -41,7 +42,7 @@ from ..render.documents import Split
 EXCERPT_CHARACTERS = 200
 
 
-def search_documents(context: Context, parts: Split) -> list[dict]:
+def search_documents(context: Context, parts: Split) -> list[dict[str, str]]:
     """Return what the search finds: every section of every chapter, and every source.
 
     Each is the index's document by a short number (`ref`), with its address (`href`): the
@@ -68,7 +69,7 @@ def _joined(words: list[str]) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", " ".join(" ".join(words).split()))
 
 
-def _block_words(context: Context, block) -> list[str]:
+def _block_words(context: Context, block: Block) -> list[str]:
     """Return the words of a block as a reader sees them, nested blocks included."""
     words = [plain_text(text) for text in texts(block)]
     if isinstance(block, Definitions):
@@ -155,7 +156,7 @@ def _excerpt(body: str) -> str:
     return body[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] + "…"
 
 
-def _builder(context: Context):
+def _builder(context: Context) -> Any:  # lunr's Builder (lunr.py has no types)
     """Return a Lunr index builder for the book's language, with fields and reference set."""
     from lunr import get_default_builder
     from lunr.builder import Builder
@@ -177,7 +178,7 @@ def _builder(context: Context):
 
 
 @functools.cache
-def _language_pipeline(language: str, script: str):
+def _language_pipeline(language: str, script: str) -> tuple[Any, Any, Any]:  # lunr's pipeline functions
     """Return the trimmer, stop word filter and stemmer lunr-languages registers for a language."""
     import snowballstemmer
     from babel import Locale
@@ -193,16 +194,17 @@ def _language_pipeline(language: str, script: str):
                              lambda m: chr(int(m.group(1) or m.group(2), 16)), characters.group(2))
     pattern = re.compile(f"^[^{word_characters}]+|[^{word_characters}]+$")
 
-    def trimmer(token, i=None, tokens=None):
+    def trimmer(token: Any, i: int | None = None, tokens: list[Any] | None = None) -> Any:
         return token.update(lambda text, metadata=None: pattern.sub("", text))
 
     stop_word_filter = generate_stop_word_filter(stop_words.group(2).split(" "), language=language)
-    snowball = snowballstemmer.stemmer(Locale.parse(language, sep="-").get_language_name("en").lower())
+    snowball = snowballstemmer.stemmer((Locale.parse(language, sep="-").get_language_name("en") or language).lower())
 
-    def stemmer(token, i=None, tokens=None):
+    def stemmer(token: Any, i: int | None = None, tokens: list[Any] | None = None) -> Any:
         return token.update(lambda text, metadata=None: snowball.stemWord(text))
 
-    for function, label in ((trimmer, f"trimmer-{language}"), (stemmer, f"stemmer-{language}")):
-        function.label = label  # the names lunr-languages registers in the browser
+    labelled: tuple[tuple[Any, str], ...] = ((trimmer, f"trimmer-{language}"), (stemmer, f"stemmer-{language}"))
+    for function, label in labelled:
+        function.label = label  # the names lunr-languages registers in the browser, read by lunr as an attribute
         Pipeline.registered_functions[label] = function
     return trimmer, stop_word_filter, stemmer

@@ -8,8 +8,10 @@ any static host: fonts, pictures, stylesheet, scripts and search index sit besid
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from jinja2 import Environment
@@ -25,6 +27,10 @@ from ..render.inline import WebLinker
 from .fonts import preloaded_fonts, web_fonts_css
 from .pictures import web_picture
 from .search import search_script
+
+if TYPE_CHECKING:
+    from ..prepare import Handbook
+    from ..theme import Theme
 
 NAMES = {"cover": "index.html", "title-page": "index.html", "colophon": "index.html", "contents": "index.html",
          "toc": "index.html", "sources": "sources.html"}
@@ -70,7 +76,7 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
         output="web",
         page_breaks={},
         image_src=lambda figure: parts.images[figure.path][0],
-        help_now_href=linker.href(book.help_now) if book.help_now_chapter else None,
+        help_now_href=linker.href(book.help_now) if book.help_now and book.help_now_chapter else None,
         downloads=downloads,
         languages=languages,
         alternates=_alternates(context, languages),
@@ -83,7 +89,7 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
         extra_stylesheets=tuple(f"css/{Path(sheet).name}" for sheet in book.settings.brand.extra("web")),
     )
 
-    def render(template: str, page: str, **more) -> bytes:
+    def render(template: str, page: str, **more: Any) -> bytes:
         index = next((i for i, p in enumerate(pages) if p.file == page), None)
         around = dict(page=page, previous=pages[index - 1] if index else None,
                       next=pages[index + 1] if index is not None and index + 1 < len(pages) else None)
@@ -100,7 +106,7 @@ def render_site(env: Environment, context: Context, downloads: tuple[Link, ...] 
     return files
 
 
-def downloads(handbook, edition: Edition, planned: frozenset[Edition]) -> tuple[Edition, ...]:
+def downloads(handbook: Handbook, edition: Edition, planned: frozenset[Edition]) -> tuple[Edition, ...]:
     """Return the PDFs and e-book a web edition's downloads list links to: those of its clinic
     and language that the book file declares and that are there beside it, made by the same
     build (`planned`) or by an earlier one. A site built alone links to nothing it lacks."""
@@ -111,7 +117,7 @@ def downloads(handbook, edition: Edition, planned: frozenset[Edition]) -> tuple[
                  if other in planned or output_path(project, settings, other).is_file())
 
 
-def download_inputs(handbook, edition: Edition, planned: frozenset[Edition]) -> dict[str, str]:
+def download_inputs(handbook: Handbook, edition: Edition, planned: frozenset[Edition]) -> dict[str, str]:
     """Return what a web edition's downloads list depends on, as inputs a later build compares:
     a site built alone is made again once its PDFs and e-book are there."""
     if edition.format != "web":
@@ -120,8 +126,8 @@ def download_inputs(handbook, edition: Edition, planned: frozenset[Edition]) -> 
                                            for other in downloads(handbook, edition, planned)))}
 
 
-def edition_links(handbook, edition, gettext, planned: frozenset[Edition] = frozenset()
-                  ) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
+def edition_links(handbook: Handbook, edition: Edition, gettext: Callable[[str], str],
+                  planned: frozenset[Edition] = frozenset()) -> tuple[tuple[Link, ...], tuple[Link, ...]]:
     """Return a web edition's links to the PDFs and e-book beside it (see downloads()), and
     to its other languages' web editions, as the book file declares them."""
     settings, project = handbook.settings, handbook.project
@@ -145,7 +151,7 @@ def edition_links(handbook, edition, gettext, planned: frozenset[Edition] = froz
     return tuple(downloads_list), tuple(languages)
 
 
-def _linkable_languages(handbook, language: str) -> tuple[str, ...]:
+def _linkable_languages(handbook: Handbook, language: str) -> tuple[str, ...]:
     """Return the languages a web edition may link to: a patient edition never to a draft, nor to
     a language that may be one (`unapproved: draft`) whose state this build does not know."""
     settings, known = handbook.settings, handbook.books
@@ -176,7 +182,7 @@ def _alternates(context: Context, languages: tuple[Link, ...]) -> tuple[Link, ..
 def _fonts_css(context: Context) -> str:
     """Return the @font-face file whose upright faces the pages preload: the language's own, else fonts.css."""
     sheet = context.theme.stylesheets_for(context.book.language)[-1]
-    return context.theme.find(sheet).read_text(encoding="utf-8")
+    return context.theme.file(sheet).read_text(encoding="utf-8")
 
 
 def _check_names(context: Context) -> None:
@@ -188,7 +194,7 @@ def _check_names(context: Context) -> None:
         raise HandbookError(problems)
 
 
-def _backlinks(context: Context, parts: Split):
+def _backlinks(context: Context, parts: Split) -> Callable[[CitedSource], list[tuple[str, list[str]]]]:
     """Return, for a source, each chapter citing it with a link to every marker there."""
     titles = {chapter.id: chapter.title for chapter in context.book.chapters}
 
@@ -216,23 +222,24 @@ def _static(context: Context, parts: Split, pages: dict[str, bytes]) -> dict[str
     scripts = _search_scripts(context)
     for relative in STATIC:
         folder = "css" if relative.endswith(".css") else "js"
-        files[f"{folder}/{Path(relative).name}"] = theme.find(relative).read_bytes()
+        files[f"{folder}/{Path(relative).name}"] = theme.file(relative).read_bytes()
     for name in scripts:
         if name.startswith("js/lunr"):
-            files[name] = theme.find(f"web/search/{Path(name).name}").read_bytes()
+            files[name] = theme.file(f"web/search/{Path(name).name}").read_bytes()
     licences = ["LICENSE-lunr.txt"]
     if "js/lunr.stemmer.support.min.js" in scripts:
         licences.append("LICENSE-lunr-languages.txt")
     for name in licences:
-        files[f"js/{name}"] = theme.find(f"web/search/{name}").read_bytes()
+        files[f"js/{name}"] = theme.file(f"web/search/{name}").read_bytes()
     files.update(_fonts(context, pages))
     if theme.find(f"web/{FAVICON}"):
-        files[FAVICON] = theme.find(f"web/{FAVICON}").read_bytes()
+        files[FAVICON] = theme.file(f"web/{FAVICON}").read_bytes()
     brand = context.book.settings.brand
     for sheet in brand.extra("web"):  # the book's own, after the theme's (checked by analyse/brand.py)
-        files[f"css/{Path(sheet).name}"] = theme.find(sheet).read_bytes()
-    if brand.logo:
-        files[_logo_name(context)] = theme.find(brand.logo).read_bytes()
+        files[f"css/{Path(sheet).name}"] = theme.file(sheet).read_bytes()
+    logo = _logo_name(context)
+    if brand.logo and logo is not None:
+        files[logo] = theme.file(brand.logo).read_bytes()
     for source, (name, _media_type) in parts.images.items():
         files[name] = web_picture(source)[0]
     return files
@@ -262,11 +269,11 @@ def _fonts(context: Context, pages: dict[str, bytes]) -> dict[str, bytes]:
         if name == "OFL.txt" or (own and name.startswith("OFL") and name.endswith(".txt")):
             files[f"fonts/{name}"] = path.read_bytes()
     for sheet in theme.stylesheets_for(language):
-        files[sheet] = web_fonts_css(theme.find(sheet).read_text(encoding="utf-8")).encode("utf-8")
+        files[sheet] = web_fonts_css(theme.file(sheet).read_text(encoding="utf-8")).encode("utf-8")
     return files
 
 
-def _theme_folder(theme, relative: str) -> dict[str, Path]:
+def _theme_folder(theme: Theme, relative: str) -> dict[str, Path]:
     """Return the files of a theme folder by name, the book's own over the default theme's."""
     found: dict[str, Path] = {}
     for folder in reversed(theme.dirs):
