@@ -5,6 +5,7 @@ import hashlib
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import HandbookError, Location, Problem
 from ..incremental.keys import key
@@ -13,21 +14,27 @@ from ..render.bidi import direction
 from ..render.context import Context
 from .fonts import truetype
 
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
+
+Line = tuple[int, str, "ImageFont.FreeTypeFont"]
+"""A line to draw: its top, its text and its font."""
+Part = tuple[str, Path, int, int, int]
+"""What goes above the rule: its text, font file, size, space after, and highest start."""
+
 SIZE = (1600, 2560)
 """Width and height in pixels: the 1:1.6 shape e-book shops ask for."""
 MARGIN = 130
 
 
-def pillow_font(path: Path, size: int, cache: Path | None = None):
+def pillow_font(path: Path, size: int, cache: Path | None = None) -> ImageFont.FreeTypeFont:
     """Return a font file (TrueType, OpenType, WOFF or WOFF2) as a Pillow font.
 
     Pillow cannot read WOFF2 itself, so fontTools unpacks it first (fonts.py, which keeps the result).
     """
     from PIL import ImageFont
 
-    font = ImageFont.truetype(io.BytesIO(truetype(path, cache)), size)
-    font.handbook_file = path  # which file it is, for the cover's cache key
-    return font
+    return ImageFont.truetype(io.BytesIO(truetype(path, cache)), size)
 
 
 CLOSING = "，。、；：？！）」』”’》〉】,.;:?!)]%"
@@ -60,7 +67,8 @@ def _wide(character: str) -> bool:
     return 0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
 
 
-def wrap(draw, text: str, font, width: int, direction: str | None = None) -> list[str]:
+def wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int,
+         direction: str | None = None) -> list[str]:
     """Split text into lines that fit the width (between words, or between the characters of
     Chinese); a word too long for a line is split too."""
     lines: list[str] = []
@@ -92,6 +100,8 @@ def cover_png(context: Context, gettext: Callable[[str], str]) -> bytes:
     found without even loading Pillow.
     """
     book, cover = context.book, context.theme.cover
+    if cover is None:  # a bug: load_theme gives every theme a cover
+        raise ValueError("the theme has no cover")
     brand = book.settings.brand
     background = _rgb(brand.accent) if brand.accent else cover.background  # the book's own colour, if it has one
     logo = context.theme.find(brand.logo) if brand.logo else None
@@ -135,12 +145,12 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return (int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16))
 
 
-def _paste_logo(image, path: Path) -> None:
+def _paste_logo(image: Image.Image, path: Path) -> None:
     """Put the book's logo at the top of the cover, above the title's first line, on a white plate."""
     from PIL import Image
 
-    with Image.open(path) as logo:
-        logo = logo.convert("RGBA")
+    with Image.open(path) as opened:
+        logo = opened.convert("RGBA")
         logo.thumbnail((SIZE[0] - 2 * MARGIN - 40, 150))
         plate = Image.new("RGBA", (logo.width + 40, logo.height + 40), (255, 255, 255, 255))
         plate.alpha_composite(logo, (20, 20))
@@ -151,7 +161,7 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def cover_lines(context: Context, gettext: Callable[[str], str], draw) -> list[tuple[int, str, object]]:
+def cover_lines(context: Context, gettext: Callable[[str], str], draw: ImageDraw.ImageDraw) -> list[Line]:
     """Return the lines above the rule, as (top, text, font): the clinic's name, the title,
     the subtitle and the edition, one under the other, each wrapped to the width, and all
     drawn smaller if they would reach the rule (a long clinic name, a long title)."""
@@ -159,11 +169,11 @@ def cover_lines(context: Context, gettext: Callable[[str], str], draw) -> list[t
     return _fitted(draw, _parts(context, gettext), context.project.cache, rtl)
 
 
-def _parts(context: Context, gettext: Callable[[str], str]) -> list[tuple[str, Path, int, int, int]]:
+def _parts(context: Context, gettext: Callable[[str], str]) -> list[Part]:
     """Return what goes above the rule, as (text, font file, size, space after, highest start)."""
     book = context.book
     regular, bold = context.theme.cover_fonts(book.language)  # the language's own typeface
-    parts = []
+    parts: list[Part] = []
     if context.clinic and context.clinic.name:
         parts.append((context.clinic.name, bold, 64, 100, 0))
     parts += [(book.title, bold, 170, 60, 520), (book.subtitle, regular, 84, 120, 0),
@@ -176,7 +186,7 @@ def _way(rtl: bool) -> str | None:
     return "rtl" if rtl else None
 
 
-def _fitted(draw, parts, cache: Path | None, rtl: bool = False) -> list[tuple[int, str, object]]:
+def _fitted(draw: ImageDraw.ImageDraw, parts: list[Part], cache: Path | None, rtl: bool = False) -> list[Line]:
     """Return the parts' lines, all drawn smaller until they stay clear of the rule."""
     scale = 1.0
     while True:
@@ -186,9 +196,10 @@ def _fitted(draw, parts, cache: Path | None, rtl: bool = False) -> list[tuple[in
         scale *= 0.9
 
 
-def _arrange(draw, parts, scale: float, cache: Path | None, rtl: bool = False) -> tuple[list, int]:
+def _arrange(draw: ImageDraw.ImageDraw, parts: list[Part], scale: float, cache: Path | None,
+             rtl: bool = False) -> tuple[list[Line], int]:
     """Return each line to draw, as (top, text, font), and the height below the last one."""
-    lines = []
+    lines: list[Line] = []
     y = 300
     for text, font_file, size, after, highest in parts:
         size = round(size * scale)

@@ -20,6 +20,7 @@ import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 
@@ -142,7 +143,7 @@ def _package(context: Context, env: Environment, rendered: Rendered) -> bytes:
     return out.getvalue()
 
 
-def _add_fonts(ebook, context: Context, rendered: Rendered) -> None:
+def _add_fonts(ebook: Any, context: Context, rendered: Rendered) -> None:  # ebooklib's EpubBook (untyped)
     """Add the language's fonts and their @font-face files, naming TrueType or OpenType copies
     (epub/fonts.py). A language with a typeface of its own gets every font cut to the
     characters of its documents (a Chinese font is otherwise 2.5 MB a weight)."""
@@ -167,7 +168,7 @@ def _add_fonts(ebook, context: Context, rendered: Rendered) -> None:
                                      media_type=TRUETYPE if name.endswith(".ttf") else "font/otf", content=data))
 
 
-def _meta(ebook, prop: str, value: str, refines: str | None = None) -> None:
+def _meta(ebook: Any, prop: str, value: str, refines: str | None = None) -> None:  # ebooklib's EpubBook
     attributes = {"property": prop}
     if refines:
         attributes["refines"] = refines
@@ -194,7 +195,10 @@ def _normalise(package: bytes, language: str, date: datetime.datetime) -> bytes:
                 root = etree.fromstring(data)
                 root.set(XML_LANG, language)
                 if direction(language) == "rtl":  # pages turn from right to left (EPUB 3.3, 5.7.1)
-                    root.find(f"{{{OPF}}}spine").set("page-progression-direction", "rtl")
+                    spine = root.find(f"{{{OPF}}}spine")
+                    if spine is None:  # a bug: every package ebooklib writes has a spine
+                        raise ValueError("the package has no spine")
+                    spine.set("page-progression-direction", "rtl")
                 data = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16

@@ -1,9 +1,10 @@
 """Render the e-book's documents, its navigation document and its NCX from the epub/ templates."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 from lxml import etree
@@ -66,22 +67,22 @@ class _Renderer:
             if context.book.settings.brand.logo else None,
         )
 
-    def render(self, template: str, **names) -> bytes:
+    def render(self, template: str, **names: Any) -> bytes:
         text = self.env.get_template(f"epub/{template}").render(**self.names, **names)
         if "<body>" in text and not text.split("<body>", 1)[1].strip().startswith("</body>"):
             return text.encode("utf-8")
         raise ValueError(f"epub/{template} rendered an empty document")  # a bug: the loader refuses empty chapters
 
-    def render_xml(self, template: str, **names) -> bytes:
+    def render_xml(self, template: str, **names: Any) -> bytes:
         """Render a document that is not XHTML (the NCX)."""
         return self.env.get_template(f"epub/{template}").render(**self.names, **names).encode("utf-8")
 
     def printed_pages(self, entry: CitedSource) -> list[int]:
         return sorted({self.anchor_pages[place.anchor] for place in entry.places})
 
-    def backlinks(self, entry: CitedSource) -> list[tuple[str, list[dict]]]:
+    def backlinks(self, entry: CitedSource) -> list[tuple[str, list[dict[str, str | int]]]]:
         titles = {chapter.id: chapter.title for chapter in self.context.book.chapters}
-        groups: dict[str, list[dict]] = {}
+        groups: dict[str, list[dict[str, str | int]]] = {}
         for place in entry.places:
             groups.setdefault(place.chapter_id, []).append(
                 {"href": self.parts.href(place.anchor), "page": self.anchor_pages[place.anchor]}
@@ -143,7 +144,7 @@ class NavPoint:
     children: tuple[NavPoint, ...] = ()
 
 
-def _hrefs(points) -> list[str]:
+def _hrefs(points: Iterable[NavPoint]) -> list[str]:
     return [href for point in points for href in (point.href, *_hrefs(point.children))]
 
 
