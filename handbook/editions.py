@@ -117,9 +117,8 @@ def ci_matrix(project: Project, settings: Settings, editions: list[Edition],
     rows: list[dict[str, str | bool]] = []
     for edition in editions:
         output = output_path(project, settings, edition).relative_to(project.out).as_posix()
-        rows.append(edition.as_json() | {"clinics": edition.clinic or "-", "output": output,
-                                         "artifact": output.replace("/", "--"),
-                                         "draft": settings.is_draft(edition.language)})
+        rows.append({**edition.as_json(), "clinics": edition.clinic or "-", "output": output,
+                     "artifact": output.replace("/", "--"), "draft": settings.is_draft(edition.language)})
     if not max_jobs or len(rows) <= max_jobs:
         return rows
     clinics = list(dict.fromkeys(edition.clinic or "-" for edition in editions))

@@ -5,9 +5,9 @@ numbers) computes it from this model and passes it along beside it. `text.py` ho
 text (inline text, blocks, chapters), `book.py` the rest (sources, clinics, settings, the
 book in one language); both are named here.
 """
-from .book import *  # noqa: F401,F403
+from .book import *  # noqa: F401,F403 - the model's names, listed in each module's __all__
 from .book import __all__ as _book
-from .text import *  # noqa: F401,F403
+from .text import *  # noqa: F401,F403 - the model's names, listed in each module's __all__
 from .text import __all__ as _text
 
 __all__ = [*_text, *_book]

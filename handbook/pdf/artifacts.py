@@ -10,15 +10,19 @@ emptied.
 """
 from __future__ import annotations
 
+from typing import Any
 
-def _number(reference) -> int | None:
+from . import LaidOut, Pdf
+
+
+def _number(reference: object) -> int | None:
     """Return the object number of an indirect reference such as b'12 0 R'."""
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
 
 
-def mark_margin_boxes_as_artifacts(document, pdf) -> None:
+def mark_margin_boxes_as_artifacts(document: LaidOut, pdf: Pdf) -> None:
     """Turn untreed marked content (the page-margin boxes) into artifacts."""
     root_number = _number(pdf.catalog.get("StructTreeRoot"))
     if root_number is None:
@@ -50,7 +54,7 @@ def mark_margin_boxes_as_artifacts(document, pdf) -> None:
         _rewrite(stream, orphans)
 
 
-def _rewrite(stream: list, orphans: set[int]) -> None:
+def _rewrite(stream: list[Any], orphans: set[int]) -> None:
     """Replace `/Tag <</MCID n>> BDC` with `/Artifact BMC` for each orphaned n, in place."""
     i = 0
     while i < len(stream):

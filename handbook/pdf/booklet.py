@@ -118,8 +118,7 @@ def pad(pdf: bytes, multiple: int, marks: tuple[str, ...] = ()) -> bytes:
     last = document.pages[-1].obj
     boxes = {key: last[key] for key in ("/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox") if key in last}
     for _ in range(blank_pages(len(document.pages), multiple)):
-        page = pikepdf.Dictionary(Type=pikepdf.Name.Page, Tabs=pikepdf.Name.S,
-                                  **{key[1:]: box for key, box in boxes.items()})
+        page = pikepdf.Dictionary({"/Type": pikepdf.Name.Page, "/Tabs": pikepdf.Name.S, **boxes})
         page.Resources = pikepdf.Dictionary()
         drawing = b""
         if marks:

@@ -11,6 +11,13 @@ soft hyphen. The page looks the same: the glyph is drawn where it was, by the sa
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from . import Box, LaidOut, Pdf
+
+if TYPE_CHECKING:
+    from .weasyprint70.boxmap import BoxMap
+
 import re
 
 SOFT_HYPHEN = "\u00ad"
@@ -18,13 +25,13 @@ HYPHENS = "-\u2010\u2011"
 """The hard hyphens a word may hold: hyphen-minus, hyphen and the non-breaking hyphen."""
 
 
-def _number(reference) -> int | None:
+def _number(reference: object) -> int | None:
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
 
 
-def mark_soft_hyphens(boxmap, document, pdf) -> None:
+def mark_soft_hyphens(boxmap: BoxMap, document: LaidOut, pdf: Pdf) -> None:
     """Give every hyphen that WeasyPrint added at a line's end the /ActualText of a soft hyphen."""
     wanted: dict[int, set[int]] = {}
     for index, text in enumerate(boxmap.texts):
@@ -41,7 +48,7 @@ def mark_soft_hyphens(boxmap, document, pdf) -> None:
         content.stream[:] = _split_hyphens(content.stream, mcids, fonts)
 
 
-def breaks_word(box, rest: str) -> bool:
+def breaks_word(box: Box, rest: str) -> bool:
     """Tell whether a line's text ends with a hyphen WeasyPrint added to break a word, the
     next line of the same element's text beginning with `rest`.
 
@@ -64,10 +71,10 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
-def _split_hyphens(stream: list, mcids: set[int], fonts: dict) -> list:
+def _split_hyphens(stream: list[Any], mcids: set[int], fonts: dict[str, Any]) -> list[Any]:
     """Return the page's drawing with the last glyph drawn in each marked-content sequence
     of `mcids` (the added hyphen) moved into a sequence of its own with a soft hyphen's /ActualText."""
-    out: list = []
+    out: list[Any] = []
     font = None
     inside = None  # the marked-content id of the sequence being read
     depth = 0  # how deep other sequences nest in it there
@@ -93,7 +100,7 @@ def _split_hyphens(stream: list, mcids: set[int], fonts: dict) -> list:
     return out
 
 
-def _hyphen_apart(show: bytes, font) -> list:
+def _hyphen_apart(show: bytes, font: Any) -> list[Any]:  # font: WeasyPrint's Font
     """Split `[...] TJ` before its last glyph, if that glyph is a hyphen, and mark the hyphen as a soft one."""
     import pydyf
 

@@ -13,12 +13,14 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 from ..errors import HandbookError, Location, Problem
 from ..project import Project
 from ..render.context import BOOK_URL, THEME_URL
 from ..theme import PrintLayout, Theme
+from . import LaidOut, Pdf
 from .artifacts import mark_margin_boxes_as_artifacts
 from .links import tidy_links
 from .marks import add_printer_marks
@@ -51,10 +53,10 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _fetcher_class():
+def _fetcher_class() -> Any:  # a subclass of WeasyPrint's URLFetcher
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class BookFetcher(URLFetcher):
+    class BookFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no types
         """Serve file:///book/... from the book folder and file:///theme/... from the theme."""
 
         def __init__(self, project: Project, theme: Theme):
@@ -63,7 +65,7 @@ def _fetcher_class():
             self.theme = theme
             self.roots = (project.root.resolve(),) + tuple(folder.resolve() for folder in theme.dirs)
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
             path = self.resolve(url)
             if path is None:
                 raise ValueError(f"refused to fetch {url}: only files of the book and its theme are used")
@@ -72,6 +74,7 @@ def _fetcher_class():
 
         def resolve(self, url: str) -> Path | None:
             """Return the file a virtual address means, if it is inside the book or the theme."""
+            path: Path | None
             if url.startswith(BOOK_URL):
                 path = self.project.root / unquote(urlsplit(url).path).removeprefix("/book/")
             elif url.startswith(THEME_URL):
@@ -107,7 +110,8 @@ def weasyprint_warnings() -> Iterator[list[str]]:
 class Layout:
     """A laid-out print edition: its pages, and where each anchor falls."""
 
-    def __init__(self, document, where: Location, marks: tuple[str, ...] = (), pagination: dict | None = None):
+    def __init__(self, document: LaidOut, where: Location, marks: tuple[str, ...] = (),
+                 pagination: dict[str, Any] | None = None):
         self.document = document
         self.where = where
         self.marks = marks
@@ -128,10 +132,10 @@ class Layout:
                 pages.setdefault(anchor, number)
         return pages
 
-    def write(self, target, link_words: Mapping[str, str] | None = None) -> None:
+    def write(self, target: IO[bytes], link_words: Mapping[str, str] | None = None) -> None:
         """Write the PDF to a file object; `link_words` describe each link target in words."""
 
-        def finish(document, pdf) -> None:
+        def finish(document: LaidOut, pdf: Pdf) -> None:
             follow_the_html(document, pdf)  # first: it reads the tree as WeasyPrint made it
             mark_margin_boxes_as_artifacts(document, pdf)
             tidy_links(pdf, link_words or {})
@@ -163,13 +167,13 @@ class Typesetter:
         self._can_relay: bool | None = None
         self.fetcher = _fetcher_class()(project, theme)
         self.fonts = FontConfiguration()
-        self.where = Location(theme.find(layout.stylesheets[0]), 0)
+        self.where = Location(theme.file(layout.stylesheets[0]), 0)
         self.stylesheets = []
         for sheet in sheets:  # one by one, so that a mistake is named with its file and line
             with weasyprint_warnings() as warnings:
                 self.stylesheets.append(CSS(url=THEME_URL + sheet, url_fetcher=self.fetcher, font_config=self.fonts))
             if warnings:
-                raise HandbookError([Problem(_css_location(message, theme.find(sheet), theme), f"WeasyPrint: {message}")
+                raise HandbookError([Problem(_css_location(message, theme.file(sheet), theme), f"WeasyPrint: {message}")
                                      for message in warnings])
 
     def lay_out(self, html: str, keep: bool = False) -> Layout:
@@ -178,7 +182,7 @@ class Typesetter:
         from weasyprint import HTML
 
         install_speedups()  # layout and tagged writer without their quadratic costs: same bytes
-        pagination: dict = {}
+        pagination: dict[str, Any] = {}
         with weasyprint_warnings() as warnings, collector_paused(), \
                 kept_pagination(pagination) if keep else nullcontext():
             document = HTML(string=html, base_url=BOOK_URL, url_fetcher=self.fetcher).render(

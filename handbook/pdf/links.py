@@ -16,17 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import Pdf, PdfObject, PdfObjects
+
 PRINT = 4
 """The annotation flag that has an annotation printed with the page (ISO 32000-1, 12.5.3)."""
 
 
-def _number(reference) -> int | None:
+def _number(reference: object) -> int | None:
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
 
 
-def tidy_links(pdf, descriptions: Mapping[str, str]) -> None:
+def tidy_links(pdf: Pdf, descriptions: Mapping[str, str]) -> None:
     """Drop duplicate link annotations; describe each remaining link in words, and have it printed."""
     import pydyf
 
@@ -51,19 +53,19 @@ def tidy_links(pdf, descriptions: Mapping[str, str]) -> None:
         annotations = page.get("Annots")
         if not isinstance(annotations, list):
             continue
-        kept: list = []
+        kept: list[PdfObject] = []
         areas: list[tuple[str, tuple[float, ...]]] = []  # (target, rectangle) of each link kept
         for reference in annotations:
-            number = _number(reference)
-            annotation = objects[number] if number is not None else None
-            if not isinstance(annotation, dict) or annotation.get("Subtype") != "/Link":
+            annotation_number = _number(reference)
+            annotation = objects[annotation_number] if annotation_number is not None else None
+            if annotation_number is None or not isinstance(annotation, dict) or annotation.get("Subtype") != "/Link":
                 kept.append(reference)
                 continue
             target = _target(annotation)
             area = _normal(annotation["Rect"])
             # A box inside a link (its ::after, a span) repeats the link over part of its area.
             if any(kept_target == target and _inside(area, kept_area) for kept_target, kept_area in areas):
-                _unlink(objects, objr_of.get(number), owner_of)
+                _unlink(objects, objr_of.get(annotation_number), owner_of)
                 continue
             areas.append((target, area))
             kept.append(reference)
@@ -74,7 +76,7 @@ def tidy_links(pdf, descriptions: Mapping[str, str]) -> None:
         page["Annots"] = pydyf.Array(kept)
 
 
-def _normal(rect) -> tuple[float, float, float, float]:
+def _normal(rect: PdfObject) -> tuple[float, float, float, float]:
     x1, y1, x2, y2 = (float(value) for value in rect)
     return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
@@ -85,7 +87,7 @@ def _inside(inner: tuple[float, ...], outer: tuple[float, ...], slack: float = 0
             and inner[2] <= outer[2] + slack and inner[3] <= outer[3] + slack)
 
 
-def _target(annotation) -> str:
+def _target(annotation: PdfObject) -> str:
     """Return where a link annotation leads: its destination name or its address."""
     for value in (annotation.get("Dest"), (annotation.get("A") or {}).get("URI")):
         if value is not None:
@@ -93,7 +95,7 @@ def _target(annotation) -> str:
     return ""
 
 
-def _unlink(objects, objr: int | None, owner_of: dict[int, int]) -> None:
+def _unlink(objects: PdfObjects, objr: int | None, owner_of: dict[int, int]) -> None:
     """Take a dropped annotation out of the structure tree; its element becomes a /Span."""
     if objr is None or objr not in owner_of:
         return

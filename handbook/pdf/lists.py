@@ -16,14 +16,21 @@
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def _number(reference) -> int | None:
+from . import Pdf, PdfObject, PdfObjects
+
+if TYPE_CHECKING:
+    from .weasyprint70.boxmap import BoxMap
+
+
+def _number(reference: object) -> int | None:
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
 
 
-def tag_definition_lists(boxmap, pdf) -> None:
+def tag_definition_lists(boxmap: BoxMap, pdf: Pdf) -> None:
     """Make each definition list /L > /LI > /Lbl (the term) + /LBody (the definition)."""
     import pydyf
 
@@ -33,8 +40,8 @@ def tag_definition_lists(boxmap, pdf) -> None:
         if box.element_tag != "dl" or elements[-1].get("S") != "/L":
             continue
         listed = elements[-1]
-        kids: list = []
-        terms: list = []  # a run of <dt> and <dd> items straight in the list, not in a <div>
+        kids: list[PdfObject] = []
+        terms: list[PdfObject] = []  # a run of <dt> and <dd> items straight in the list, not in a <div>
         for reference in listed["K"]:
             kid = objects[_number(reference)] if _number(reference) is not None else None
             if isinstance(kid, dict) and kid.get("S") == "/Div":
@@ -55,11 +62,11 @@ def tag_definition_lists(boxmap, pdf) -> None:
         listed["K"] = pydyf.Array(kids)
 
 
-def _children(objects, element) -> list[dict]:
+def _children(objects: PdfObjects, element: PdfObject) -> list[PdfObject]:
     return [objects[_number(kid)] for kid in element.get("K", ()) if _number(kid) is not None]
 
 
-def _grouped(objects, items: list[dict], tag_of: dict) -> list:
+def _grouped(objects: PdfObjects, items: list[PdfObject], tag_of: dict[int, str]) -> list[PdfObject]:
     """Make a run of term and definition items one item, the first of them; return its reference."""
     if not items:
         return []
@@ -67,7 +74,7 @@ def _grouped(objects, items: list[dict], tag_of: dict) -> list:
     return [items[0].reference]
 
 
-def _make_item(objects, item: dict, parts: list[dict], tag_of: dict) -> None:
+def _make_item(objects: PdfObjects, item: PdfObject, parts: list[PdfObject], tag_of: dict[int, str]) -> None:
     """Make `item` an /LI holding the terms of `parts` as its /Lbl and their definitions as its /LBody.
 
     Each part is WeasyPrint's /LI around the /LBody of a <dt> or <dd>. A second term (or
@@ -103,12 +110,12 @@ def _make_item(objects, item: dict, parts: list[dict], tag_of: dict) -> None:
                             + [part.reference for part in kept])
 
 
-def _adopt(parent: dict, child: dict) -> None:
+def _adopt(parent: PdfObject, child: PdfObject) -> None:
     parent["K"].append(child.reference)
     child["P"] = parent.reference
 
 
-def tidy_list_items(boxmap, pdf) -> None:
+def tidy_list_items(boxmap: BoxMap, pdf: Pdf) -> None:
     """Put whatever a list item holds beside its /Lbl into its /LBody."""
     import pydyf
 
@@ -139,7 +146,7 @@ def tidy_list_items(boxmap, pdf) -> None:
         item["K"] = pydyf.Array([kid.reference for kid in kids if kid.get("S") == "/Lbl"] + [body.reference])
 
 
-def tag_contents(boxmap, pdf) -> None:
+def tag_contents(boxmap: BoxMap, pdf: Pdf) -> None:
     """Tag the lists of the element with role="doc-toc" as /TOC, /TOCI and /Reference."""
     objects = pdf.objects
     for box, elements in boxmap.items():

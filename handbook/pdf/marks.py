@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 
+from . import Pdf
+
 MM = 72 / 25.4
 GAP = 1 * MM
 """Between the edge of the bleed and the start of a mark."""
@@ -31,13 +33,13 @@ TARGET = 2 * MM
 MARKS = ("crop", "cross")
 
 
-def _number(reference) -> int | None:
+def _number(reference: object) -> int | None:
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
 
 
-def add_printer_marks(pdf, marks: tuple[str, ...]) -> None:
+def add_printer_marks(pdf: Pdf, marks: tuple[str, ...]) -> None:
     """Grow every page by a slug beyond its bleed and draw crop marks and registration targets there."""
     import pydyf
 

@@ -19,6 +19,13 @@ WeasyPrint made it. Then:
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from . import LaidOut, Pdf, PdfObject, PdfObjects
+
+if TYPE_CHECKING:
+    from .weasyprint70.boxmap import BoxMap
+
 from .hyphens import mark_soft_hyphens
 from .lists import tag_contents, tag_definition_lists, tidy_list_items
 from .weasyprint70.boxmap import map_boxes
@@ -26,13 +33,13 @@ from .weasyprint70.boxmap import map_boxes
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _number(reference) -> int | None:
+def _number(reference: object) -> int | None:
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
 
 
-def follow_the_html(document, pdf) -> None:
+def follow_the_html(document: LaidOut, pdf: Pdf) -> None:
     """Fix the structure tree by what the HTML says: hyphens, lists, contents, languages, hidden and labelled boxes."""
     boxmap = map_boxes(document, pdf)
     if boxmap is None:
@@ -46,7 +53,7 @@ def follow_the_html(document, pdf) -> None:
     drop_empty_inlines(boxmap, pdf)
 
 
-def mark_languages(boxmap) -> None:
+def mark_languages(boxmap: BoxMap) -> None:
     """Give /Lang to the element of every HTML element that says its language (`lang`, `xml:lang`)."""
     import pydyf
     from weasyprint.formatting_structure import boxes
@@ -59,7 +66,7 @@ def mark_languages(boxmap) -> None:
             elements[0]["Lang"] = pydyf.String(language)
 
 
-def hide_and_label(boxmap, pdf) -> None:
+def hide_and_label(boxmap: BoxMap, pdf: Pdf) -> None:
     """Take what `aria-hidden` hides out of the tree; give an element that draws no text its `aria-label` as /Alt."""
     import pydyf
 
@@ -73,7 +80,7 @@ def hide_and_label(boxmap, pdf) -> None:
             elements[0]["Alt"] = pydyf.String(box.element.get("aria-label"))
 
 
-def drop_empty_inlines(boxmap, pdf) -> None:
+def drop_empty_inlines(boxmap: BoxMap, pdf: Pdf) -> None:
     """Take every /Span and /NonStruct that holds nothing out of the tree."""
     made = [element for _, elements in boxmap.items() for element in elements]
     for element in reversed(made):  # an element is made before what it holds: the innermost go first
@@ -81,7 +88,7 @@ def drop_empty_inlines(boxmap, pdf) -> None:
             _drop(pdf.objects, element)
 
 
-def _drop(objects, element) -> None:
+def _drop(objects: PdfObjects, element: PdfObject) -> None:
     """Take an element out of its parent's children."""
     import pydyf
 
@@ -89,7 +96,7 @@ def _drop(objects, element) -> None:
     parent["K"] = pydyf.Array(kid for kid in parent["K"] if kid != element.reference)
 
 
-def _draws_anything(objects, element) -> bool:
+def _draws_anything(objects: PdfObjects, element: PdfObject) -> bool:
     """Tell whether an element or one beneath it owns marked content or an annotation."""
     stack = [element]
     while stack:

@@ -18,14 +18,18 @@ WeasyPrint itself to build its tree across pages (#2903).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 
-def _number(reference) -> int | None:
+from . import Box, LaidOut, Pdf, PdfObject, PdfObjects
+
+
+def _number(reference: object) -> int | None:
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
 
 
-def scope_table_headers(pdf) -> None:
+def scope_table_headers(pdf: Pdf) -> None:
     """Give every /TH structure element a /Scope: /Column in the table head, /Row elsewhere."""
     import pydyf
 
@@ -43,7 +47,7 @@ def scope_table_headers(pdf) -> None:
         attributes["Scope"] = scope
 
 
-def merge_split_tables(document, pdf) -> None:
+def merge_split_tables(document: LaidOut, pdf: Pdf) -> None:
     """Make each table that runs over pages one /Table element, its repeated heads artifacts."""
     objects = pdf.objects
     parts: dict[int, list[int]] = {}  # id of the HTML table -> its /Table elements, in page order
@@ -67,7 +71,7 @@ def merge_split_tables(document, pdf) -> None:
             _fold(objects, pages, nums, first, body, head, number)
 
 
-def _cells(box, table):
+def _cells(box: Box, table: Box | None) -> Iterator[tuple[Box, Box | None]]:
     """Yield every table cell box under a box, with the table box it belongs to."""
     from weasyprint.formatting_structure import boxes
 
@@ -79,7 +83,7 @@ def _cells(box, table):
         yield from _cells(child, table)
 
 
-def _table_of(objects, cell) -> int | None:
+def _table_of(objects: PdfObjects, cell: PdfObject) -> int | None:
     """Return the object number of the /Table element a cell's element sits in."""
     number = None
     element = cell
@@ -91,7 +95,7 @@ def _table_of(objects, cell) -> int | None:
     return number if element.get("S") == "/Table" else None
 
 
-def _kid(objects, element, kind: str):
+def _kid(objects: PdfObjects, element: PdfObject, kind: str) -> PdfObject | None:
     """Return the first child element of a kind."""
     for kid in element.get("K", ()):
         number = _number(kid)
@@ -100,7 +104,8 @@ def _kid(objects, element, kind: str):
     return None
 
 
-def _fold(objects, pages, nums, first, body, head, number: int) -> None:
+def _fold(objects: PdfObjects, pages: list[PdfObject], nums: PdfObject, first: PdfObject, body: PdfObject,
+          head: PdfObject | None, number: int) -> None:
     """Move the rows of a later part of a table into the first part, and drop the part."""
     import pydyf
 
@@ -133,28 +138,28 @@ def _fold(objects, pages, nums, first, body, head, number: int) -> None:
         parent = grand
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """Return the text of a PDF string as pydyf holds it."""
     return str(getattr(value, "string", value))
 
 
-def _children(objects, element):
+def _children(objects: PdfObjects, element: PdfObject) -> Iterator[PdfObject]:
     for kid in element.get("K", ()):
         number = _number(kid)
         if number is not None and isinstance(objects[number], dict):
             yield objects[number]
 
 
-def _header_ids(objects, head) -> list[str]:
+def _header_ids(objects: PdfObjects, head: PdfObject) -> list[str]:
     """Return the /IDs of a table head's header cells, row by row."""
     return [_text(cell["ID"]) for row in _children(objects, head) for cell in _children(objects, row) if "ID" in cell]
 
 
-def _make_artifact(objects, pages, nums, element) -> None:
+def _make_artifact(objects: PdfObjects, pages: list[PdfObject], nums: PdfObject, element: PdfObject) -> None:
     """Turn every marked-content sequence under a structure element into an artifact."""
     from .artifacts import _rewrite
 
-    by_page: dict[int, set[int]] = {}
+    by_page: dict[int | None, set[int]] = {}
     stack = [element]
     while stack:
         node = stack.pop()
@@ -171,7 +176,7 @@ def _make_artifact(objects, pages, nums, element) -> None:
         _rewrite(objects[_number(objects[page_number]["Contents"])].stream, mcids)
 
 
-def add_id_tree(pdf) -> None:
+def add_id_tree(pdf: Pdf) -> None:
     """Give the structure tree root the /IDTree that finds each element by its /ID."""
     import pydyf
 

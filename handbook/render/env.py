@@ -155,6 +155,7 @@ class _Environment(Sandbox):
     generated: Store | None = None
     """The store of the code Jinja generates for each template, if it is kept (see the module's docstring)."""
 
+    # jinja2 declares compile() overloaded on `raw`; one signature with the union is what it does.
     def compile(self, source: str | nodes.Template, name: str | None = None,  # type: ignore[override]
                 filename: str | None = None, raw: bool = False, defer_init: bool = False) -> str | CodeType:
         """Compile a template, taking the code generated for the very same source from the store."""

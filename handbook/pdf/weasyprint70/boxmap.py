@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .. import Box, LaidOut, Pdf, PdfObject, PdfObjects
 from .pins import PINS, matches
 
 
-def _number(reference) -> int | None:
+def _number(reference: object) -> int | None:
     if isinstance(reference, bytes) and reference.endswith(b" R"):
         return int(reference.split()[0])
     return None
@@ -34,7 +36,7 @@ def _number(reference) -> int | None:
 class Text:
     """A piece of text as drawn: its box, and the page and marked-content id that draw it."""
 
-    box: object
+    box: Box
     page: int
     mcid: int
 
@@ -43,20 +45,20 @@ class Text:
 class BoxMap:
     """The structure elements made for each box, and every piece of text with its marked content."""
 
-    elements: dict[int, list[dict]] = field(default_factory=dict)
+    elements: dict[int, list[PdfObject]] = field(default_factory=dict)
     """id(box) -> the elements made for it, outermost first (an /LI and its /LBody, or one element)."""
-    boxes: dict[int, object] = field(default_factory=dict)
+    boxes: dict[int, Box] = field(default_factory=dict)
     """id(box) -> the box, which keeps each id in use."""
     texts: list[Text] = field(default_factory=list)
     """Every piece of tagged text, in the order of the tree."""
 
-    def items(self):
+    def items(self) -> Iterator[tuple[Box, list[PdfObject]]]:
         """Yield each box that has elements, with them."""
         for key, elements in self.elements.items():
             yield self.boxes[key], elements
 
 
-def map_boxes(document, pdf) -> BoxMap | None:
+def map_boxes(document: LaidOut, pdf: Pdf) -> BoxMap | None:
     """Return the boxes' structure elements, or None where WeasyPrint is not the release the walk copies.
 
     Call it before any finisher changes the structure tree."""
@@ -64,7 +66,10 @@ def map_boxes(document, pdf) -> BoxMap | None:
         return None
     objects = pdf.objects
     root = objects[_number(pdf.catalog["StructTreeRoot"])]
-    first = _number(root["K"][0]) + 1  # the elements are made after the /Document element, in order
+    document_element = _number(root["K"][0])
+    if document_element is None:
+        raise RuntimeError("WeasyPrint's structure tree does not start with its /Document element")
+    first = document_element + 1  # the elements are made after the /Document element, in order
     made = iter(value for value in objects[first:] if isinstance(value, dict) and value.get("Type") == "/StructElem")
     walk = _Walk(BoxMap(), made, objects)
     for number, page in enumerate(document.pages):
@@ -88,12 +93,12 @@ def _walk_is_weasyprints() -> bool:
 class _Walk:
     """The walk of weasyprint/pdf/tags.py `_build_box_tree`, pairing its steps with the elements made."""
 
-    def __init__(self, found: BoxMap, made, objects):
+    def __init__(self, found: BoxMap, made: Iterator[PdfObject], objects: PdfObjects) -> None:
         self.found = found
         self.made = made
         self.objects = objects
 
-    def take(self, kind: str, box) -> dict:
+    def take(self, kind: str, box: Box) -> PdfObject:
         element = next(self.made, None)
         if element is None or element.get("S") != kind:
             raise RuntimeError(f"WeasyPrint's structure tree differs from the walk of its boxes: {kind} for "
@@ -102,7 +107,7 @@ class _Walk:
         self.found.boxes[id(box)] = box
         return element
 
-    def visit(self, box, parent: str, page: int) -> None:
+    def visit(self, box: Box, parent: str, page: int) -> None:
         from weasyprint.formatting_structure import boxes
         from weasyprint.layout.absolute import AbsolutePlaceholder
         from weasyprint.pdf.tags import _get_pdf_tag

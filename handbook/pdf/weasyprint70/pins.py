@@ -70,7 +70,8 @@ REPORTS = {
 def source_hash(function: object) -> str | None:
     """Return the first 16 hex digits of the SHA-256 of a function's source; None where it cannot be read."""
     try:
-        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16]  # type: ignore[arg-type]
+        source = inspect.getsource(function)  # type: ignore[arg-type]  # any object: TypeError if it has no source
+        return hashlib.sha256(source.encode()).hexdigest()[:16]
     except (OSError, TypeError):  # no source installed (a frozen or .pyc-only package)
         return None
 

@@ -30,13 +30,16 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from markupsafe import escape
 
+from .. import Box
 from .pins import usable
 
 SEPARATOR = ", "
@@ -57,18 +60,18 @@ class Cut:
 
 
 @contextmanager
-def kept_pagination(state: dict) -> Iterator[None]:
+def kept_pagination(state: dict[str, Any]) -> Iterator[None]:
     """While the block renders one document, keep in `state` what a later `relay` needs."""
     import weasyprint.document as document_module
     import weasyprint.layout as layout_module
 
     real_layout, real_make = document_module.layout_document, layout_module.make_all_pages
 
-    def layout_document(html, root_box, context, *args, **kwargs):
+    def layout_document(html: Any, root_box: Box, context: Any, *args: Any, **kwargs: Any) -> Any:
         state.update(html=html, root_box=root_box, context=context)
         return real_layout(html, root_box, context, *args, **kwargs)
 
-    def make_all_pages(context, root_box, html, pages):
+    def make_all_pages(context: Any, root_box: Box, html: Any, pages: list[Box]) -> Iterator[Box]:
         made = []
         for page in real_make(context, root_box, html, pages):
             made.append((page, page.children, page.children[0].children))  # before margin boxes are added
@@ -81,7 +84,7 @@ def kept_pagination(state: dict) -> Iterator[None]:
 
 
 @contextmanager
-def _swapped(module, **functions) -> Iterator[None]:
+def _swapped(module: ModuleType, **functions: Callable[..., Any]) -> Iterator[None]:
     """Put other functions in a module's namespace while the block runs, and the real ones back after."""
     real = {name: getattr(module, name) for name in functions}
     for name, function in functions.items():
@@ -150,7 +153,7 @@ def plan(first_html: str, final_html: str, cut: Cut) -> bool:
     return expected == final_html
 
 
-def relay(state: dict, cut: Cut, anchor_pages: Mapping[str, int]):
+def relay(state: dict[str, Any], cut: Cut, anchor_pages: Mapping[str, int]) -> list[Box] | None:
     """Cut the appendix's lists in the kept box tree and make its pages again; return the new
     page boxes, or None where the box tree is not the one `plan` checked."""
     import weasyprint.layout as layout_module
@@ -171,7 +174,7 @@ def relay(state: dict, cut: Cut, anchor_pages: Mapping[str, int]):
     kept = [page for page, _, _ in state["pages"]]
     real_make = layout_module.make_all_pages
 
-    def make_all_pages(context, root_box, html, pages):
+    def make_all_pages(context: Any, root_box: Box, html: Any, pages: list[Box]) -> Any:
         return real_make(context, root_box, html, pages or kept)  # the first round starts from the kept pages
 
     # The page maker is kept as the first layout left it, not started afresh.
@@ -179,7 +182,7 @@ def relay(state: dict, cut: Cut, anchor_pages: Mapping[str, int]):
         return list(layout_module.layout_document(html, root_box, context))
 
 
-def _cut_boxes(root_box, cut: Cut) -> bool:
+def _cut_boxes(root_box: Box, cut: Cut) -> bool:
     """Take the cut's page references (and the separator before each) out of the box tree, and
     change the labels; touch nothing unless every one is found where the template puts it."""
     from weasyprint.formatting_structure.boxes import TextBox
@@ -212,9 +215,9 @@ def _cut_boxes(root_box, cut: Cut) -> bool:
     return True
 
 
-def _inside(root_box, entries: set[str]):
+def _inside(root_box: Box, entries: set[str]) -> Iterator[tuple[Box, str]]:
     """Yield every box with children inside the source entries named, with the entry's id."""
-    stack = [(root_box, None)]
+    stack: list[tuple[Box, str | None]] = [(root_box, None)]
     while stack:
         box, entry = stack.pop()
         if entry is None and box.element is not None and box.element.get("id") in entries \

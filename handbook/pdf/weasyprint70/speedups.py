@@ -32,7 +32,9 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
+from typing import Any
 
+from .. import Pdf
 from .pins import usable
 
 _REPLACED: dict[str, tuple[object, str, object]] = {}
@@ -67,13 +69,14 @@ def _remember_page_references() -> None:
 
     built = pydyf.PDF.page_references.fget
 
-    def page_references(pdf) -> tuple[bytes, ...]:
+    def page_references(pdf: Pdf) -> tuple[bytes, ...]:
         kids = pdf.pages["Kids"]
         remembered = pdf.__dict__.get("_handbook_page_references")
         if remembered is None or remembered[0] is not kids or remembered[1] != len(kids):
             remembered = (kids, len(kids), built(pdf))
             pdf.__dict__["_handbook_page_references"] = remembered
-        return remembered[2]
+        references: tuple[bytes, ...] = remembered[2]
+        return references
 
     page_references.__doc__ = built.__doc__
     _REPLACED["page_references"] = (pydyf.PDF, "page_references", pydyf.PDF.__dict__["page_references"])
@@ -87,7 +90,8 @@ def _index_target_counters() -> None:
 
     original = TargetCollector.cache_target_page_counters
 
-    def cache_target_page_counters(self, anchor_name, page_counter_values, page_maker_index, page_maker):
+    def cache_target_page_counters(self: Any, anchor_name: str, page_counter_values: dict[str, list[int]],
+                                   page_maker_index: int, page_maker: list[Any]) -> None:
         if self.collecting:
             return
         item = self.target_lookup_items.get(anchor_name)
@@ -113,7 +117,7 @@ def _index_target_counters() -> None:
     TargetCollector.cache_target_page_counters = cache_target_page_counters
 
 
-def _content_items_naming(collector, anchor_name: str) -> list:
+def _content_items_naming(collector: Any, anchor_name: str) -> list[Any]:  # WeasyPrint's TargetCollector
     """Return the counter lookups of `content` that name an anchor, in the order they were collected."""
     index = collector.__dict__.get("_handbook_by_anchor")
     if index is None:
@@ -123,4 +127,5 @@ def _content_items_naming(collector, anchor_name: str) -> list:
                 for name in item.missing_target_counters:
                     index.setdefault(name, []).append(item)
         collector.__dict__["_handbook_by_anchor"] = index
-    return index.get(anchor_name, [])
+    items: list[Any] = index.get(anchor_name, [])
+    return items
