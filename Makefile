@@ -146,10 +146,13 @@ test-all: $(VENV)/.installed
 
 # ruff on the package, the tests and the scripts; mypy, strict, on the package (both set in
 # pyproject.toml). Not part of `make test`: mypy's first run takes seconds, and the quick
-# tier is for the behaviour of the book. .ci/run runs it before the tests.
+# tier is for the behaviour of the book. .ci/run runs it before the tests. Both run, so that
+# one run shows every finding; either failing fails the target.
 lint: $(VENV)/.installed
-	$(BIN)/ruff check handbook tests scripts
-	$(BIN)/mypy
+	@status=0; \
+	  $(BIN)/ruff check handbook tests scripts || status=1; \
+	  $(BIN)/mypy || status=1; \
+	  exit $$status
 
 # What the browser tests drive: Debian's Chromium (installed as root) and axe-core from
 # npm into .tools/axe. Without them those tests skip, saying which is missing.
