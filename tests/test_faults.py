@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from handbook.output import TEMPORARY_SUFFIX
 
 pytestmark = pytest.mark.slow  # Builds killed by signals, raced, or starved of disk, each in a process of its own.
 
@@ -120,7 +121,7 @@ def read_outputs(root: Path) -> dict[str, bytes | None]:
 
 
 def temporaries(root: Path) -> list[str]:
-    return sorted(path.name for path in (root / "build").rglob("*.tmp"))
+    return sorted(path.name for path in (root / "build").rglob(f"*{TEMPORARY_SUFFIX}"))
 
 
 @pytest.fixture
