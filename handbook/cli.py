@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import signal
 import sys
 from pathlib import Path
@@ -17,15 +18,39 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM (what a CI timeout or `kill` sends), handled as Ctrl-C is: temporaries removed, then stop."""
 
 
+_MAIN = os.getpid()
+
+
 def _terminate(signum: int, frame: FrameType | None) -> None:
+    _stop_once()
     raise Terminated
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    _stop_once()
+    raise KeyboardInterrupt
+
+
+def _stop_once() -> None:
+    """In the main process, ignore any further stop while this one is handled: GNU Make sends
+    its children a SIGTERM of its own after the one sent to the whole group, and a second stop
+    arriving while the first is reported would end in a traceback."""
+    if os.getpid() == _MAIN:  # workers are forked with these handlers, and are killed, not asked
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
+    global _MAIN
     parser = _parser()
     args = parser.parse_args(argv)
-    previous = signal.signal(signal.SIGTERM, _terminate)  # worker processes are forked, and inherit it
+    _MAIN = os.getpid()
+    handlers = {signal.SIGTERM: _terminate}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not where it came in ignored (`&`)
+        handlers[signal.SIGINT] = _interrupt
+    previous = {number: signal.signal(number, handler)  # worker processes are forked, and inherit them
+                for number, handler in handlers.items()}
     try:
         status: int = args.run(args)  # the command's function, which set_defaults(run=...) named
         return status
@@ -40,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         print("handbook: interrupted; every output is as it was or complete", file=sys.stderr)
         return 128 + (signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _parser() -> argparse.ArgumentParser:

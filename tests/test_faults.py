@@ -193,7 +193,8 @@ def test_a_full_disk_is_one_sentence_naming_the_folder_and_keeps_the_outputs(cha
     out = root / "build"
     saved = root.parent / "saved"
     shutil.copytree(out, saved)
-    size = sum(path.stat().st_size for path in saved.rglob("*") if path.is_file())
+    page = os.sysconf("SC_PAGE_SIZE")  # a tmpfs gives each file whole pages
+    size = sum(-(-path.stat().st_size // page) * page for path in saved.rglob("*") if path.is_file())
     real = mounted("-t", "tmpfs", "-o", f"size={size + 64 * 1024}", "tmpfs", str(out))  # the old outputs, and a little
     try:
         if real:

@@ -31,10 +31,12 @@ if TYPE_CHECKING:
 _ESCAPED = " :#?*[]"
 """Characters a Make rule would otherwise read as separators, comments or wildcards."""
 
-_SPELLABLE = re.compile(r"[\w.+@,~%$ :#?*\[\]/-]*")
-"""The characters a name may have to be written into the dependency list at all. Others (a
-newline, a backslash, `;` which ends the prerequisites and starts a recipe, `=` which makes
-an assignment, quotes, and other punctuation) cannot be spelled safely in every Make."""
+_SPELLABLE = re.compile(r"[\w.+@,~%$ :#?*\[\]/'\"-]*")
+"""The characters a name may have to be written into the dependency list at all. Quotes mean
+nothing to Make outside a recipe. Others (a newline, a backslash, `;` which ends the
+prerequisites and starts a recipe, `=` which makes a target's variable, `|` which starts
+order-only prerequisites, parentheses which name an archive's member) cannot be spelled
+safely in GNU Make."""
 
 
 def write_depfile(stamp: Path, handbook: Handbook, files: Iterable[Path], code: Iterable[Path],
