@@ -68,3 +68,29 @@ def test_pausing_the_garbage_collector_changes_no_byte(tree, tmp_path, monkeypat
         made[name] = (out / "sample-handbook.pdf").read_bytes()
     assert seen and not any(seen)  # laid out and written with the collector paused
     assert made["paused"] == made["running"]
+
+
+def test_after_cache_clean_the_next_build_makes_the_same_bytes(tree):
+    """`handbook cache clean` empties every store; the build after it lays everything out
+    again, with nothing kept to lean on, and writes the very bytes of the build before."""
+    tree.write("chapters/en/sample.yaml", CHAPTER)
+    tree.write("chapters/en/images/picture.png", png())
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1767225600")
+    out = tree.root / "build"
+
+    def handbook(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(tree.root), *args],
+                                capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def outputs() -> dict[str, bytes]:
+        return {name: (out / name).read_bytes() for name in ("sample-handbook.pdf", "sample-handbook.epub")}
+
+    handbook("build", "pdf", "epub")
+    before = outputs()
+    assert "removed" in handbook("cache", "clean")
+    assert not [path for path in (out / ".cache").rglob("*") if path.is_file()]
+    said = handbook("build", "pdf", "epub", "--force")
+    assert "built -/en/a4.pdf" in said and "built -/en/a4.epub" in said and "1 print layout made" in said, said
+    assert outputs() == before
