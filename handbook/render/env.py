@@ -12,7 +12,8 @@ Compiling the templates (Jinja's parser and code generator) takes about 60 ms, m
 warm e-book's own work, so the Python source Jinja generates for each is kept in the
 `templates` store, signed like every entry (incremental/store.py): only what this user's own
 builds generated is ever compiled, and a planted entry is deleted unread. Jinja's own
-bytecode cache is not used: it unpickles whatever lies in its folder.
+bytecode cache is not used: it unpickles whatever lies in its folder. Within one process each
+template is compiled once (COMPILED), for every edition and language that uses it.
 """
 from __future__ import annotations
 
@@ -149,6 +150,12 @@ def _mtime(path: Path) -> float | None:
         return None
 
 
+COMPILED: dict[tuple[str | None, str | None, str], CodeType] = {}
+"""Each template's code compiled in this process, by its name, file and very source: a build
+of several editions, or a test session, compiles each template once. Every environment has
+the one configuration environment() gives it, so the same source compiles to the same code."""
+
+
 class _Environment(Sandbox):
     """A sandboxed environment whose template mistakes are the user's problems, at the template's line."""
 
@@ -161,18 +168,28 @@ class _Environment(Sandbox):
         """Compile a template, taking the code generated for the very same source from the store."""
         if raw:
             return super().compile(source, name, filename, raw=True, defer_init=defer_init)
-        if defer_init or self.generated is None or not isinstance(source, str):
+        if defer_init or not isinstance(source, str):
             return super().compile(source, name, filename, defer_init=defer_init)
-        from ..incremental.keys import key
-
-        entry = key("template", name or "", filename or "", source)
-        kept = self.generated.get(entry)
-        if kept is not None:
-            code = kept.data.decode("utf-8")
+        compiled = COMPILED.get((name, filename, source))
+        if compiled is not None:
+            return compiled
+        if self.generated is None:
+            compiled = super().compile(source, name, filename)
         else:
-            code = super().compile(source, name, filename, raw=True)
-            self.generated.put(entry, code.encode("utf-8"))
-        return compile(code, filename or "<template>", "exec")
+            from ..incremental.keys import key
+
+            entry = key("template", name or "", filename or "", source)
+            kept = self.generated.get(entry)
+            if kept is not None:
+                code = kept.data.decode("utf-8")
+            else:
+                code = super().compile(source, name, filename, raw=True)
+                self.generated.put(entry, code.encode("utf-8"))
+            compiled = compile(code, filename or "<template>", "exec")
+        if len(COMPILED) >= 512:
+            COMPILED.clear()
+        COMPILED[(name, filename, source)] = compiled
+        return compiled
 
     def handle_exception(self, source: str | None = None) -> NoReturn:
         try:
