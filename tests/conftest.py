@@ -260,6 +260,14 @@ def read_pages(pdf: Path, read):
         document.close()
 
 
+class Bookmark(NamedTuple):
+    """A top-level bookmark of a PDF: its title, the index of its page, how many it holds."""
+
+    title: str
+    page: int
+    children: int
+
+
 @dataclass
 class Built:
     """The real handbook, built once for the whole test session."""
@@ -270,6 +278,7 @@ class Built:
     _runs: dict[str, dict[int, PageRuns]] = field(default_factory=dict, repr=False)
     _printed: dict[str, list[PrintedPage]] = field(default_factory=dict, repr=False)
     _readers: dict = field(default_factory=dict, repr=False)
+    _documents: dict = field(default_factory=dict, repr=False)
 
     def path(self, edition: Edition) -> Path:
         return output_path(Project.at(ROOT, self.out), self.handbook.settings, edition)
@@ -306,6 +315,23 @@ class Built:
 
             self._readers[layout] = PdfReader(self.pdf(layout))
         return self._readers[layout]
+
+    def document(self, layout: str = "a4"):
+        """Return an edition's PDF opened with pikepdf (qpdf, which reads only what is asked
+        for: a hundredth of the time pypdf takes to open one), once a session; tests only read it."""
+        if layout not in self._documents:
+            import pikepdf
+
+            self._documents[layout] = pikepdf.open(self.pdf(layout))
+        return self._documents[layout]
+
+    def outline(self, layout: str = "a4") -> list[Bookmark]:
+        """Return an edition's top-level bookmarks, each with the index of the page it leads to."""
+        document = self.document(layout)
+        pages = {page.objgen: number for number, page in enumerate(document.pages)}
+        with document.open_outline() as outline:
+            return [Bookmark(item.title, pages[item.destination[0].objgen], len(item.children))
+                    for item in outline.root]
 
     def page_runs(self, layout: str = "a4", first: int = 0, last: int | None = None) -> list[PageRuns]:
         """Return pages first to last (not included) as pypdf draws them, each read once a session.

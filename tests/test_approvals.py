@@ -191,11 +191,15 @@ def test_the_colophon_groups_the_parts_and_names_those_no_clinician_approved(app
             "page; Sources; Clinic details.") in index
 
 
-def test_this_book_is_approved_by_its_editorial_team_and_by_no_clinician(built, capsys):
+@pytest.mark.slow  # checks three languages of the real book afresh: two seconds (the cycle is tested above)
+def test_this_books_patient_languages_are_approved_and_its_machine_translations_wait(capsys):
     assert handbook(ROOT, "approvals", "--check", "--language", "en", "--language", "es", capsys=capsys)[0] == 0
     # The machine-made translations wait for a medical translator: built as drafts meanwhile.
     code, out, _ = handbook(ROOT, "approvals", "--check", "--language", "ar", capsys=capsys)
     assert code == 1 and "ar: 17 unapproved" in out
+
+
+def test_this_book_is_approved_by_its_editorial_team_and_by_no_clinician(built):
     page = next(" ".join(text.split()) for text in built.page_texts() if "Approvals" in text)
     assert "The whole book Editorial team Editorial team" in page
     assert "No clinician (such as a doctor, nurse or pharmacist) has approved this text yet." in page
