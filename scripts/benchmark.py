@@ -38,7 +38,9 @@ def run(*args: str, cwd: Path = ROOT, executable: bool = False) -> tuple[float, 
     if executable:
         args = (str(Path(sys.executable).with_name(args[0])), *args[1:])
     start = time.perf_counter()
-    done = subprocess.run(args, cwd=cwd, check=True, capture_output=True, text=True, env=ENV)
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=ENV)
+    if done.returncode:
+        sys.exit(f"benchmark: {' '.join(args)} failed ({done.returncode}):\n{done.stderr or done.stdout}")
     return time.perf_counter() - start, done.stdout
 
 
@@ -116,6 +118,14 @@ def edit(chapter: Path, turn: int) -> None:
                               flags=re.MULTILINE), encoding="utf-8")
 
 
+def stamp(book: Path) -> None:
+    """Say each translation is in step with the English again (untimed), as a translator does
+    after an edit that changes nothing to translate: else every edition refuses the change."""
+    for language in sorted(path.name for path in (book / "chapters").iterdir() if path.is_dir()):
+        if language != "en":
+            run(sys.executable, "-m", "handbook", "--root", str(book), "translations", "stamp", "--language", language)
+
+
 def copy_real_book(book: Path) -> None:
     """Copy the real book's chapters and sources, without its approvals policy: the writer's
     edits timed here are not approved, and a patient build would refuse them (docs/approvals.md)."""
@@ -163,8 +173,10 @@ def real_book(folder: Path) -> list[tuple[str, str]]:
                  f"{epub_warm:.2f} s  (cold: {epub_cold:.2f} s, {epub_cold_layouts}{against})"))
 
     every = folder / "every"
+    stamp(book)  # the edits above are in English only: the translations say they are in step
     cold_all, cold_layouts = build(book, every, "--force")
     edit(chapter, 9)
+    stamp(book)
     warm_all, warm_layouts = build(book, every)
     nothing = build(book, every)[0]
     rows.append(("every edition the book declares (PDF + EPUB + web)",

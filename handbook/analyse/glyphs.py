@@ -72,13 +72,18 @@ def _missing(path: Path, known: frozenset[int]) -> dict[int, list[str]]:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}  # the loader has said what is wrong with the file
     found: dict[int, list[str]] = {}
+    fine: set[str] = set()  # each character looked up once a file, not once each time it occurs
     for token in tokens:
         if isinstance(token, yaml.ScalarToken):
-            for character in unicodedata.normalize("NFC", token.value):
-                if not _needs_no_glyph(character) and ord(character) not in known:
-                    line = found.setdefault(token.start_mark.line + 1, [])
-                    if character not in line:
-                        line.append(character)
+            for character in dict.fromkeys(unicodedata.normalize("NFC", token.value)):
+                if character in fine:
+                    continue
+                if _needs_no_glyph(character) or ord(character) in known:
+                    fine.add(character)
+                    continue
+                line = found.setdefault(token.start_mark.line + 1, [])
+                if character not in line:
+                    line.append(character)
     return found
 
 
