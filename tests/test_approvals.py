@@ -133,6 +133,10 @@ def test_the_cycle_with_the_pdf_and_the_e_book(approved, capsys):
 
     draft = PdfReader(tree.root / "build" / "drafts" / "sample-handbook.pdf")
     assert "Draft: not yet approved for patients" in draft.pages[0].extract_text()
+    # Every numbered page says so too, beside its number: a loose page is never a patient's.
+    last_lines = [page.extract_text().split("\n")[-1].strip() for page in draft.pages]
+    marked = [number for number, line in enumerate(last_lines, start=1) if line == f"Draft · {number}"]
+    assert len(marked) >= 2 and not any(line.isdigit() for line in last_lines), last_lines
     assert (tree.root / "build" / "drafts" / "sample-handbook.epub").is_file()
     assert {name: digest for name, digest in files(tree.root / "build").items() if "drafts/" not in name
             and name != "manifest.json"} == {name: digest for name, digest in before.items() if name != "manifest.json"}
