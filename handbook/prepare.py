@@ -72,7 +72,8 @@ class Handbook:
 
 
 def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_files: tuple[Path, ...] = (),
-            all_languages: bool = False, draft: bool = False, check_approvals: bool = True) -> Handbook:
+            all_languages: bool = False, draft: bool = False, check_approvals: bool = True,
+            cache: Path | None = None) -> Handbook:
     """Return the loaded, checked book, or raise HandbookError listing every problem.
 
     `clinic_files` are clinic files given on the command line, beside those the book file
@@ -80,6 +81,8 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
     language of the book, not just those its editions list. `draft` makes the editions
     drafts whatever the book file says. `check_approvals` False lets parts whose required
     approvals are missing or stale through (the preview, and the commands that approve).
+    `cache`: where a build keeps the fonts' characters (analyse/glyphs.py); prepare() reads
+    them from it, and the build writes them once the book has checked (keep_coverage).
     """
     from .analyse.brand import check_brand
     from .analyse.check import check_book
@@ -141,7 +144,7 @@ def prepare(project: Project, languages: tuple[str, ...] | None = None, clinic_f
         settings = next(iter(books.values())).settings if books else settings
     problems.raise_if_any()
     check_language_glyphs(theme, {code: list(language_files(project, settings, code)) for code in books}, codes,
-                          [project.book_file, project.sources_file, *clinic_paths.values()], problems)
+                          [project.book_file, project.sources_file, *clinic_paths.values()], problems, cache)
     problems.raise_if_any()
     books = {code: link_terms(book) for code, book in books.items()}
     indexes = {code: number_sources(book) for code, book in books.items()}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import os
 import sys
@@ -61,8 +62,9 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
     from .depfile import listed_folders
 
     started = time.time_ns()
-    with _recording() as opened:
-        handbook = prepare(project, languages, clinic_files, draft=draft, check_approvals=check_approvals)
+    with _recording(project.cache) as opened:
+        handbook = prepare(project, languages, clinic_files, draft=draft, check_approvals=check_approvals,
+                           cache=None if fresh else project.cache)
     folders = {*listed_folders(handbook), *(Path(name).parent for name in opened["files"]),
                *map(Path, opened["folders"])}
     meta: dict[str, Any] = {"files": {name: _file_state(name) for name in sorted(opened["files"])},
@@ -74,7 +76,10 @@ def prepare_kept(project: Project, languages: tuple[str, ...] | None = None, cli
         check_writable(project.out)  # a build folder that cannot be written gets nothing, not even this
     except HandbookError:
         return handbook  # the build says why, in its one sentence
+    from ..analyse.glyphs import keep_coverage
     from .codec import Codec
+
+    keep_coverage()
 
     store.put(request, Codec().dumps(handbook), meta)
     return handbook
@@ -155,20 +160,31 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 
 @contextlib.contextmanager
-def _recording() -> Iterator[dict[str, set[str]]]:
-    """Record every file opened and folder listed in the block (PEP 578 audit events)."""
+def _recording(cache: Path) -> Iterator[dict[str, set[str]]]:
+    """Record every file opened and folder listed in the block (PEP 578 audit events), but
+    those in the cache folder: what is kept there is keyed by what it was made from (the
+    fonts' characters by the fonts' bytes, which are recorded as they are read).
+
+    The garbage collector is paused meanwhile: a finalizer it would run belongs to an object
+    of an earlier build in the same process (the preview, the tests), and what it opens is
+    not the book's. WeasyPrint's font configuration, collected, opens its temporary folder in
+    /tmp to remove it, which made /tmp an input of the kept book."""
     global _opened, _hooked
     if not _hooked:
         sys.addaudithook(_audit)  # a hook stays for the process: it does nothing outside this block
         _hooked = True
+    collecting = gc.isenabled()
+    gc.disable()
     _opened = {"files": set(), "folders": set()}
     try:
         yield _opened
     finally:
+        if collecting:
+            gc.enable()
         recorded, _opened = _opened, None
         # Python's own files, the libraries' and the handbook's are what imports read: the keys cover them.
         python = tuple(os.path.join(os.path.realpath(prefix), "") for prefix in
-                       {sys.prefix, sys.base_prefix, str(PACKAGE)})
+                       {sys.prefix, sys.base_prefix, str(PACKAGE), str(cache)})
         for kind in ("files", "folders"):
             recorded[kind] = {name for name in recorded[kind] if "__pycache__" not in name
                               and not os.path.realpath(name).startswith(python)}
