@@ -15,10 +15,8 @@ from handbook.incremental.book import prepare_kept
 @pytest.fixture
 def fresh_process(monkeypatch):
     """Forget what this process remembered of the fonts, as a new build's process would."""
-    glyphs._coverage.cache_clear()
+    monkeypatch.setattr(glyphs, "_KNOWN", {})
     monkeypatch.setattr(glyphs, "_PENDING", {})
-    yield
-    glyphs._coverage.cache_clear()
 
 
 def test_a_build_keeps_the_fonts_characters_and_the_next_reads_them_without_the_fonts(tree, fresh_process,
@@ -26,7 +24,7 @@ def test_a_build_keeps_the_fonts_characters_and_the_next_reads_them_without_the_
     prepare_kept(tree.project)
     store = tree.root / "build" / ".cache" / "coverage"
     assert store.is_dir() and list(store.iterdir())
-    glyphs._coverage.cache_clear()
+    glyphs._KNOWN.clear()
 
     def unread(fonts):
         raise AssertionError("the fonts were read again")
@@ -39,7 +37,7 @@ def test_a_build_keeps_the_fonts_characters_and_the_next_reads_them_without_the_
 
 def test_a_missing_glyph_is_still_found_with_the_characters_kept(tree, fresh_process):
     prepare_kept(tree.project)
-    glyphs._coverage.cache_clear()
+    glyphs._KNOWN.clear()
     tree.write("chapters/en/sample.yaml", tree.chapters.joinpath("sample.yaml").read_text().replace(
         "A third", "A third \u0fcf"))  # a Tibetan sign no theme font has
     with pytest.raises(HandbookError) as raised:

@@ -10,7 +10,6 @@ the fonts of all the book's languages.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import unicodedata
@@ -119,10 +118,9 @@ def _digest(path: Path) -> str:
         return ""
 
 
-@functools.cache
 def _coverage(fonts: tuple[tuple[Path, str], ...], cache: Path | None) -> frozenset[int]:
-    """Return every character the fonts have, by the fonts' bytes: remembered for the process,
-    and kept in the signed `coverage` store as runs of code points (by keep_coverage()).
+    """Return every character the fonts have, by the fonts' bytes: remembered for the process
+    (_KNOWN), and kept in the signed `coverage` store as runs of code points (by keep_coverage()).
 
     Reading the character maps of a language's four WOFF2 files takes fontTools about 0.2 s,
     a quarter of checking an edited book; the kept runs are read in a millisecond. The key
@@ -130,18 +128,29 @@ def _coverage(fonts: tuple[tuple[Path, str], ...], cache: Path | None) -> frozen
     from ..incremental.keys import key
     from ..incremental.store import Store
 
-    entry = key("coverage", [digest for _, digest in fonts])
-    kept = Store(cache, "coverage", 1, limit=32, suffix=".json.data").get(entry)
-    if kept is not None:
-        try:
-            return frozenset(point for low, high in json.loads(kept.data) for point in range(int(low), int(high) + 1))
-        except (ValueError, TypeError):
-            pass  # not what this store writes: read the fonts
-    known = _read_coverage([path for path, _ in fonts])
-    if cache is not None and all(digest for _, digest in fonts):
-        _PENDING[(cache, entry)] = json.dumps(_runs(known)).encode()
+    digests = tuple(digest for _, digest in fonts)
+    store = Store(cache, "coverage", 1, limit=32, suffix=".json.data")
+    entry = key("coverage", list(digests))
+    known = _KNOWN.get(digests)
+    if known is None:
+        kept = store.get(entry)
+        if kept is not None:
+            try:
+                known = frozenset(point for low, high in json.loads(kept.data)
+                                  for point in range(int(low), int(high) + 1))
+            except (ValueError, TypeError):
+                known = None  # not what this store writes: read the fonts
+    if known is None:
+        known = _read_coverage([path for path, _ in fonts])
+    if all(digests):
+        _KNOWN[digests] = known
+        if cache is not None and not store.has(entry):
+            _PENDING[(cache, entry)] = json.dumps(_runs(known)).encode()
     return known
 
+
+_KNOWN: dict[tuple[str, ...], frozenset[int]] = {}
+"""The characters of the fonts read in this process, by the hashes of their bytes."""
 
 _PENDING: dict[tuple[Path, str], bytes] = {}
 """Characters read from fonts and not yet kept: keep_coverage() writes them, which a build calls
