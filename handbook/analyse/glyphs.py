@@ -22,6 +22,7 @@ import yaml
 from ..errors import Location, Problems
 
 if TYPE_CHECKING:
+    from ..incremental.store import Store
     from ..theme import Theme
 
 _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -126,10 +127,9 @@ def _coverage(fonts: tuple[tuple[Path, str], ...], cache: Path | None) -> frozen
     a quarter of checking an edited book; the kept runs are read in a millisecond. The key
     is the hash of each font's bytes, so a font changed in any way is read again."""
     from ..incremental.keys import key
-    from ..incremental.store import Store
 
     digests = tuple(digest for _, digest in fonts)
-    store = Store(cache, "coverage", 1, limit=32, suffix=".json.data")
+    store = _store(cache)
     entry = key("coverage", list(digests))
     known = _KNOWN.get(digests)
     if known is None:
@@ -159,11 +159,15 @@ once the book has checked and its output folder is known to be writable (a check
 
 def keep_coverage() -> None:
     """Keep the characters of the fonts read since the last call in their caches' stores."""
+    for (cache, entry), data in _PENDING.items():
+        _store(cache).put(entry, data)
+    _PENDING.clear()
+
+
+def _store(cache: Path | None) -> Store:
     from ..incremental.store import Store
 
-    for (cache, entry), data in _PENDING.items():
-        Store(cache, "coverage", 1, limit=32, suffix=".json.data").put(entry, data)
-    _PENDING.clear()
+    return Store(cache, "coverage", 1, limit=32, suffix=".json.data")
 
 
 def _read_coverage(fonts: list[Path]) -> frozenset[int]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import hashlib
 import os
 import sys
@@ -25,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..collector import collector_paused
 from ..errors import HandbookError
 from ..load.safeopen import read_regular
 from ..output import check_writable
@@ -173,14 +173,11 @@ def _recording(cache: Path) -> Iterator[dict[str, set[str]]]:
     if not _hooked:
         sys.addaudithook(_audit)  # a hook stays for the process: it does nothing outside this block
         _hooked = True
-    collecting = gc.isenabled()
-    gc.disable()
     _opened = {"files": set(), "folders": set()}
     try:
-        yield _opened
+        with collector_paused():
+            yield _opened
     finally:
-        if collecting:
-            gc.enable()
         recorded, _opened = _opened, None
         # Python's own files, the libraries' and the handbook's are what imports read: the keys cover them.
         python = tuple(os.path.join(os.path.realpath(prefix), "") for prefix in

@@ -6,7 +6,6 @@ book folder and the theme: a build never reaches the network or the rest of the 
 """
 from __future__ import annotations
 
-import gc
 import logging
 import mimetypes
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
+from ..collector import collector_paused
 from ..errors import HandbookError, Location, Problem
 from ..project import Project
 from ..render.context import BOOK_URL, THEME_URL
@@ -31,26 +31,6 @@ from .weasyprint70.speedups import install as install_speedups
 
 PDF_VARIANT = "pdf/ua-1"
 """Tagged PDF with a structure tree, /Lang and the title shown in the window bar."""
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while WeasyPrint lays out or writes a book.
-
-    WeasyPrint's boxes, hundreds of thousands of objects, live until the PDF is written,
-    and the collector scanned them again and again as they were made: about a tenth of a
-    warm A4 build here, and more the longer the book (docs/speed.md). Layout makes little
-    cyclic garbage meanwhile: the peak memory was no higher for a 62- or a 300-page book.
-    What there is is freed once the collector runs again. Output bytes do not depend on it
-    (tests/test_reproducible.py)."""
-    if not gc.isenabled():  # paused by a caller already: leave it to them
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _fetcher_class() -> Any:  # a subclass of WeasyPrint's URLFetcher
