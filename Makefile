@@ -36,6 +36,12 @@ STAMP := $(BOOK)/build/.handbook-stamp
 # shell, so that a clinic file called "our clinic.yaml" or "o'brien.yaml" works.
 export BOOK CLINIC LANGUAGE LAYOUT FORMAT
 
+# Python keeps each module it compiles (in __pycache__ folders, which git ignores) unless
+# PYTHONDONTWRITEBYTECODE is set, as container images often set it. Then every process
+# compiles the handbook package again, and the tests again in each of make test's
+# workers: 3 seconds of the quick tier's half minute. Make's commands keep them.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: all pdf epub web a4 letter large-print print-shop clinic edition matrix serve test test-slow test-all lint browser check readability docs-images clean distclean pango
 .PRECIOUS: $(STAMP) $(VENV)/.installed
 

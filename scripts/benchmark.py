@@ -29,7 +29,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1795305600"
-ENV = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+# Compiled modules are kept on both sides, as for any installed package (pip compiled
+# WeasyPrint's; Python keeps the handbook's as it first imports them), even where the
+# environment says not to keep them (PYTHONDONTWRITEBYTECODE, which the Makefile unsets too).
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"} \
+    | {"SOURCE_DATE_EPOCH": EPOCH}
 A4_ENGLISH = ("--layout", "a4", "--language", "en", "--clinic", "-")
 
 
