@@ -144,20 +144,42 @@ def _raises(function, *args):
     return None
 
 
-def test_reading_a_file_keeps_nothing_of_it_once_its_data_is_dropped(tree):
+def test_what_reading_keeps_is_bounded_and_a_file_read_again_adds_nothing(tree, monkeypatch):
     """A constructor kept for the process once remembered every node of every file read, so
-    the preview's memory grew with each rebuild (reviews/attack.md V10)."""
+    the preview's memory grew with each rebuild (reviews/attack.md V10). The trees of the texts
+    read last are kept now, for a rebuild that reads them again, but within a bound."""
     import gc
     import weakref
 
     from handbook.errors import Problems
+    from handbook.load import yamlsource
     from handbook.load.schema import read
 
-    document = read(tree.chapters / "sample.yaml", "chapter", Problems())
-    nodes = [weakref.ref(node) for node in document.values.values()]
-    del document
+    text = (tree.chapters / "sample.yaml").read_text(encoding="utf-8")
+    monkeypatch.setattr(yamlsource, "_COMPOSED", yamlsource._Composed())
+    monkeypatch.setattr(yamlsource._Composed, "LIMIT", 4 * len(text) + 100)
+    first = read(tree.chapters / "sample.yaml", "chapter", Problems())
+    again = read(tree.chapters / "sample.yaml", "chapter", Problems())
+    assert first.values[()] is again.values[()]  # the same text, the same tree: a rebuild adds nothing
+    assert first.data == again.data and first.data is not again.data  # each reader its own data
+    nodes = [weakref.ref(node) for node in first.values.values()]
+    del first, again
+    for number in range(5):  # other texts, as many as the bound holds and one more
+        other = tree.write(f"chapters/en/other{number}.yaml", text.replace("A fact", f"Fact {number}"))
+        assert read(other, "chapter", Problems()) is not None
     gc.collect()
     assert not [node for node in nodes if node() is not None]
+
+
+def test_a_text_found_valid_once_is_checked_again_as_another_kind(tree):
+    """The tree of a text read again is shared, and so is what its schema found: per kind of file."""
+    from handbook.errors import Problems
+    from handbook.load.schema import read
+
+    assert read(tree.chapters / "sample.yaml", "chapter", Problems()) is not None
+    problems = Problems()
+    assert read(tree.chapters / "sample.yaml", "sources", problems) is None
+    assert any("unknown key 'title'" in problem.message for problem in problems.sorted())
 
 
 # --- handbook translations: a file it cannot read is named, never "in step" ------------------

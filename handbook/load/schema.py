@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
+import weakref
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -108,6 +110,8 @@ def read(path: Path, kind: str, problems: Problems, *, partial: bool = False) ->
         problems.add(location, message)
     if reader.problems:
         return None
+    if kind in _VALID.get(root, ()):
+        return document
     found = list(_validator(kind).iter_errors(document.data))
     found.sort(key=lambda e: (len(e.absolute_path), str(list(e.absolute_path)), e.validator, str(e.message)))
     reported: set[tuple[Location, str]] = set()
@@ -117,11 +121,18 @@ def read(path: Path, kind: str, problems: Problems, *, partial: bool = False) ->
                 reported.add((location, message))
                 problems.add(location, message)
     if not found:
+        _VALID.setdefault(root, set()).add(kind)
         return document
     if not partial:
         return None
     failed = frozenset(tuple(error.absolute_path) for error in found)
     return Document(document.path, document.data, document.values, document.keys, failed)
+
+
+_VALID: weakref.WeakKeyDictionary[Node, set[str]] = weakref.WeakKeyDictionary()
+"""The kinds each composed tree was found valid as. A text composed again unchanged is the
+same tree (yamlsource.py), and its data, made from the tree alone, need not be checked
+against a schema again: jsonschema took most of the time of reading a valid file."""
 
 
 # --- What the schema calls a value --------------------------------------------------------
@@ -244,8 +255,14 @@ def _scalar(node: Node, constructor: yaml.constructor.SafeConstructor) -> Any:
     return value
 
 
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
+"""Every character _bad_character describes: one search in C finds whether a text has any."""
+
+
 def _bad_character(text: str) -> str | None:
     """Return the character that cannot go into a handbook, described, if there is one."""
+    if _SUSPECT.search(text) is None:
+        return None
     for character in text:
         code = ord(character)
         if code < 32 and character not in "\t\n\r" or 0x7F <= code < 0xA0:

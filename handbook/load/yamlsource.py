@@ -5,7 +5,9 @@ every message can name the line of the value that is wrong (schema.py).
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from pathlib import Path
 
 import yaml
@@ -37,7 +39,54 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _Composed:
+    """The node trees of the texts this process composed last, by the hash of the text.
+
+    The preview builds the whole book again when one chapter changes, and the tests build
+    the same chapters in many small books: a file read again unchanged is not parsed again.
+    A tree is shared by every reader of that text: nothing changes a composed node (the
+    loaders construct scalars only, never a mapping, which would flatten `<<` in place).
+    Bounded by the texts' size (a tree takes about ten times its text), least recently used first out."""
+
+    LIMIT = 4_000_000
+    """Characters of text whose trees are kept: some 40 MB, all of this handbook's five languages twice over."""
+
+    def __init__(self) -> None:
+        self._trees: OrderedDict[bytes, tuple[Node | None, int]] = OrderedDict()
+        self._size = 0
+
+    def get(self, digest: bytes) -> tuple[Node | None] | None:
+        found = self._trees.get(digest)
+        if found is None:
+            return None
+        self._trees.move_to_end(digest)
+        return (found[0],)
+
+    def put(self, digest: bytes, node: Node | None, size: int) -> None:
+        if size > self.LIMIT // 4:
+            return  # one file may not empty the memo
+        self._trees[digest] = (node, size)
+        self._size += size
+        while self._size > self.LIMIT:
+            _, (_, dropped) = self._trees.popitem(last=False)
+            self._size -= dropped
+
+
+_COMPOSED = _Composed()
+
+
 def compose_text(text: str) -> Node | None:
+    """Return the node tree of a text, the same tree as the last time this process composed that text."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+    kept = _COMPOSED.get(digest)
+    if kept is not None:
+        return kept[0]
+    node = _compose_text(text)  # a text that is not YAML raises, and is not kept
+    _COMPOSED.put(digest, node, len(text))
+    return node
+
+
+def _compose_text(text: str) -> Node | None:
     """Return the node tree of a text, with libyaml's parser where PyYAML has it (many times faster).
 
     libyaml's composer cannot refuse aliases as it meets them, but an alias leaves the node
