@@ -6,12 +6,14 @@ theme.yaml names the theme's print layouts and callout kinds.
 """
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from .confine import check_kind, is_inside, places
+from .confine import Resolver, check_kind, is_inside, places
 from .errors import Location, Problems
 from .load.schema import read
 from .load.yamlsource import At
@@ -142,14 +144,14 @@ class Theme:
             raise ValueError("the theme has no cover")
         return self.cover.regular_font, self.cover.bold_font
 
-    def find(self, relative: str) -> Path | None:
+    def find(self, relative: str, real: Resolver | None = None) -> Path | None:
         """Return the file a relative theme path means: the book's own, else the default's.
 
         A name that leads out of the book and the default theme (`../..`, or through a
-        link) finds nothing."""
+        link) finds nothing. `real`: a Resolver shared by the finds of one check."""
         for folder in self.dirs:
             path = folder / relative
-            if path.is_file() and is_inside(path, self.allowed or (folder,)):
+            if path.is_file() and is_inside(path, self.allowed or (folder,), real=real):
                 return path
         return None
 
@@ -168,9 +170,8 @@ class Theme:
         """Return every file the theme offers by its name in the theme, in the order of the names."""
         found: dict[str, Path] = {}
         for folder in reversed(self.dirs):
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and path.suffix != ".py" and not _hidden(path.relative_to(folder)):
-                    found[path.relative_to(folder).as_posix()] = path
+            found.update((name, path) for name, path, is_file in _walk(folder)
+                         if is_file and os.path.splitext(name)[1] != ".py")
         return {name: found[name] for name in sorted(found)}
 
 
@@ -197,6 +198,7 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
         for name, entry in data["layouts"].items()
     }
     probe = Theme(dirs, layouts, dict(data["callouts"]), None, allowed)
+    real = Resolver()
     missing: list[tuple[str, At]] = []
     for name, layout in layouts.items():
         for index, sheet in enumerate(layout.stylesheets):
@@ -211,7 +213,7 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
     missing += [(sheet, ("right_to_left", index)) for index, sheet in enumerate(data.get("right_to_left", ()))]
     before = len(problems)
     for relative, at in missing:
-        if probe.find(relative) is None:
+        if probe.find(relative, real) is None:
             problems.add(document.location(at), f"{relative!r} is in neither the book's layouts/ nor the default theme")
     if len(problems) > before:
         return None
@@ -228,13 +230,30 @@ def load_theme(project: Project, problems: Problems) -> Theme | None:
 
 def _entries(dirs: tuple[Path, ...]) -> list[Path]:
     """Return the theme's folders and everything in them (links to folders listed, not entered)."""
-    return [path for folder in dirs for path in (folder, *sorted(folder.rglob("*")))
-            if not _hidden(path.relative_to(folder))]
+    return [path for folder in dirs for path in (folder, *(path for _, path, _ in _walk(folder)))]
 
 
-def _hidden(relative: Path) -> bool:
-    """Tell whether a theme path is in a folder a theme never reads: compiled code, or a hidden folder."""
-    return any(part == "__pycache__" or part.startswith(".") for part in relative.parts[:-1])
+def _walk(folder: Path) -> Iterator[tuple[str, Path, bool]]:
+    """Yield everything in a theme folder but what is in a folder a theme never reads (compiled
+    code, a hidden folder): its name in the theme, its path, and whether it is (or leads to) a file.
+
+    A link to a folder is yielded, not entered. One listing of each folder (os.scandir), where
+    pathlib's rglob looked at every entry again: a theme is listed in every build."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = folder / entry.name
+        try:
+            is_file, is_folder = entry.is_file(), entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_file = is_folder = False
+        yield entry.name, path, is_file
+        if is_folder and entry.name != "__pycache__" and not entry.name.startswith("."):
+            for name, inner, inner_is_file in _walk(path):
+                yield f"{entry.name}/{name}", inner, inner_is_file
 
 
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".otf")
