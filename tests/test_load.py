@@ -279,6 +279,17 @@ def test_a_good_picture_is_decoded_and_kept(tree):
     assert figure.media_type == "image/png" and figure.path == (tree.chapters / "images/picture.png").resolve()
 
 
+def test_a_good_picture_damaged_between_two_checks_is_refused_at_the_second(tree):
+    """A picture decoded once is not decoded again while its bytes are the same (the preview
+    checks the book at every save), and is as soon as they change."""
+    tree.write("chapters/en/images/picture.png", png())
+    chapter = tree.write("chapters/en/sample.yaml", FIGURE.replace("A fact", "A fact [@alpha] [@beta]. More"))
+    assert tree.load()[0].chapters[0].sections[0].blocks[0].media_type == "image/png"
+    tree.write("chapters/en/images/picture.png", png()[:60])
+    assert problems(tree) == [f"{chapter}:6: the image 'images/picture.png' is damaged or not really a PNG or "
+                              "JPEG file (image file is truncated)"]
+
+
 def test_a_picture_linked_from_outside_the_book_is_refused(tree, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside")
     (outside / "secret.png").write_bytes(png())

@@ -6,10 +6,14 @@ with the chapter's line instead of deep inside WeasyPrint or in a reader's e-boo
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import stat
+from collections import OrderedDict
 from pathlib import Path
 
 from ..errors import Location, Problems
+from .safeopen import read_within
 
 MAX_IMAGE_BYTES = 5_000_000
 MAX_PIXELS = 40_000_000
@@ -90,14 +94,36 @@ def _through_link(chapters_dir: Path, src: str) -> bool:
     return False
 
 
+_DECODED: OrderedDict[bytes, str] = OrderedDict()
+"""The media type of each picture this process has decoded whole, by the hash of its bytes:
+the tests and the preview check the same pictures again and again, and decoding them all
+was a third of the time of checking this handbook's chapters."""
+_DECODED_LIMIT = 1024
+
+
 def _decode(path: Path, src: str, location: Location, problems: Problems) -> str | None:
     """Return the picture's media type once Pillow has decoded all of it, or None after saying why not."""
+    data = read_within(path, MAX_IMAGE_BYTES)  # the size was checked above: this reads what is decoded
+    digest = hashlib.sha256(data).digest()
+    known = _DECODED.get(digest)
+    if known is not None:
+        _DECODED.move_to_end(digest)
+        return known
+    media_type = _decode_data(data, src, location, problems)
+    if media_type is not None:
+        _DECODED[digest] = media_type
+        if len(_DECODED) > _DECODED_LIMIT:
+            _DECODED.popitem(last=False)
+    return media_type
+
+
+def _decode_data(data: bytes, src: str, location: Location, problems: Problems) -> str | None:
     from PIL import Image, ImageFile
 
     # WeasyPrint, once imported, tells Pillow to accept truncated files; this check must not.
     accept_truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
-        with Image.open(path, formats=tuple(FORMATS)) as image:
+        with Image.open(io.BytesIO(data), formats=tuple(FORMATS)) as image:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 problems.add(location, f"the image {src!r} is {width} × {height} pixels; at most {MAX_PIXELS:,} "
