@@ -92,6 +92,17 @@ class MarkedText:
         return "".join(parts)
 
 
+_MARKED: dict[tuple[str, str], MarkedText] = {}
+
+
+def marked_text(built, layout: str) -> MarkedText:
+    """Return an edition's MarkedText, read once a worker (PDFium reads each drawn text alone)."""
+    key = (str(built.out), layout)
+    if key not in _MARKED:
+        _MARKED[key] = MarkedText(built.pdf(layout), built.reader(layout))
+    return _MARKED[key]
+
+
 def words(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split())
 
@@ -193,7 +204,7 @@ def made_artifacts(book) -> list[str]:
 @pytest.mark.parametrize("layout", ["a4", "large-print"])
 def test_definition_lists_are_items_of_a_term_and_its_definition(built, layout):
     reader = built.reader(layout)
-    text = MarkedText(built.pdf(layout), reader)
+    text = marked_text(built, layout)
     terms = []
     for element, parent in struct_elements(reader):
         kind = element["/S"]
@@ -240,7 +251,7 @@ def test_terms_and_definitions_straight_in_a_list_are_items_too(tree):
 
 def test_the_contents_is_a_table_of_contents(built):
     reader = built.reader("a4")
-    text = MarkedText(built.pdf("a4"), reader)
+    text = marked_text(built, "a4")
     [contents] = [element for element, _ in struct_elements(reader) if element["/S"] == "/TOC"]
     items = [kid.get_object() for kid in contents["/K"]]
     assert [item["/S"] for item in items] == ["/TOCI"] * (len(built.handbook.books["en"].chapters) + 1)

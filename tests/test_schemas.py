@@ -8,6 +8,8 @@ the line of the mapping that lacks the key or of the wrong value.
 """
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import json
 import re
@@ -38,7 +40,12 @@ JSON_TYPE = {dict: "object", list: "array", str: "string", int: "integer", bool:
 
 
 def example(kind: str):
-    """Return the data of a kind's full example, with keys and text as typed."""
+    """Return the data of a kind's full example, with keys and text as typed: a copy to change."""
+    return copy.deepcopy(_example(kind))
+
+
+@functools.cache
+def _example(kind: str):
     path = EXAMPLES / f"{kind}.yaml"
     return _Reader(path, schema(kind)).document(yaml.compose(path.read_text(encoding="utf-8"))).data
 
@@ -201,8 +208,8 @@ def _dump(data) -> str:
 
 
 def _line(path: Path, at: tuple) -> int:
-    """Return the line a data path's value starts on, read with PyYAML alone."""
-    node = yaml.compose(path.read_text(encoding="utf-8"))
+    """Return the line a data path's value starts on, read with PyYAML alone (libyaml's composer)."""
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     for part in at:
         if isinstance(part, int):
             node = node.value[part]
